@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+//
+// ScanTriage: rank shipping containers for pre-arrival inspection from X-ray scans made at the
+// port of loading and the declarations that travel with them.
+//
+// The data flow reads in the target names:
+//   CScanCodec (libpng, libjpeg-turbo) → TriageDecode → TriagePhysics → … → ScanTriageCLI → scantriage
+import PackageDescription
+
+let package = Package(
+    name: "ScanTriage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scantriage", targets: ["scantriage"]),
+
+
+        .library(name: "ScanTriageCLI", targets: ["ScanTriageCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, by module map. `apt-get install libpng-dev libjpeg-dev zlib1g-dev`.
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The one C shim that owns every setjmp/longjmp of libpng and libjpeg.
+        .target(name: "CScanCodec", dependencies: ["CLibPNG", "CLibJPEG"]),
+
+        // Errors, located diagnostics, JSON reading with paths.
+        .target(name: "TriageCore"),
+        // decode: bytes → pixels (PNG, JPEG), and pixels → PNG/JPEG for thumbnails and samples.
+        .target(name: "TriageDecode", dependencies: ["CScanCodec", "TriageCore"]),
+        // physics: sidecars, scans, attenuation and areal density.
+        .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore"]),
+        // The commands, as a library so tests can drive them; the executable only calls main().
+        .target(name: "ScanTriageCLI", dependencies: [
+            "TriageCore", "TriageDecode", "TriagePhysics",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "scantriage", dependencies: [
+            "ScanTriageCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TriageDecodeTests", dependencies: ["TriageDecode", "TriageCore"]),
+        .testTarget(name: "TriagePhysicsTests", dependencies: ["TriagePhysics", "TriageDecode"]),
+        .testTarget(name: "ScanTriageCLITests", dependencies: ["ScanTriageCLI"]),
+    ]
+)

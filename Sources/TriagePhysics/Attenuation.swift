@@ -1,0 +1,115 @@
+import Foundation
+import TriageCore
+import TriageDecode
+
+/// A map of attenuation A = -ln(I/I₀) per pixel: at linac energies A ≈ (μ/ρ)·D, so this is an
+/// areal-density map up to one nearly material-independent factor.
+public struct AttenuationMap: Sendable {
+    public let width: Int
+    public let height: Int
+    /// Row-major attenuation values. Opaque pixels hold ``saturation``.
+    public var values: [Float]
+    /// Pixels at or below the dark level: no photons got through, so nothing is known there
+    /// beyond "at least ``saturation``".
+    public let opaqueCount: Int
+    /// The largest attenuation this encoding can express; what opaque pixels are set to.
+    public let saturation: Float
+    /// Smallest and largest attenuation among the pixels that were not opaque (0...0 if none).
+    public let minimum: Float
+    public let maximum: Float
+
+    public var pixelCount: Int { width * height }
+    public var opaqueFraction: Double { pixelCount == 0 ? 0 : Double(opaqueCount) / Double(pixelCount) }
+
+    public subscript(x: Int, y: Int) -> Float { values[y * width + x] }
+}
+
+/// Turns pixel values into attenuation through a lookup table built once per encoding and bit
+/// depth: exact (one `log` per possible code, not per pixel) and a single gather per pixel.
+public struct AttenuationTransform: Sendable {
+    public let encoding: PixelEncoding
+    public let bitDepth: Int
+    /// A for every possible pixel code.
+    public let table: [Float]
+    /// Codes at or below this are opaque (-1 when none is).
+    public let opaqueCode: Int
+    public let saturation: Float
+
+    /// Fails when the encoding cannot describe an image of this depth (air above the largest
+    /// code, say), with a reason naming the field.
+    public init(encoding: PixelEncoding, bitDepth: Int) throws {
+        guard bitDepth == 8 || bitDepth == 16 else {
+            throw ScanTriageError(.invalidSidecar, "scans must be 8 or 16-bit, not \(bitDepth)-bit")
+        }
+        let maxCode = (1 << bitDepth) - 1
+        var table = [Float](repeating: 0, count: maxCode + 1)
+        let opaqueCode: Int
+        let saturation: Double
+        switch encoding {
+        case .transmission(let air, let dark):
+            guard air <= Double(maxCode) else {
+                throw ScanTriageError(.invalidSidecar,
+                                      "encoding.air is \(air) but a \(bitDepth)-bit image has codes up to \(maxCode)")
+            }
+            // One count above dark is the faintest signal that can be told from no signal.
+            saturation = log(air - dark)
+            opaqueCode = Int(dark.rounded(.down))
+            for code in 0...maxCode {
+                let signal = Double(code) - dark
+                table[code] = Float(signal <= 0 ? saturation : min(saturation, -log(signal / (air - dark))))
+            }
+        case .log(let zero, let scale, let floor):
+            saturation = (zero - floor) / scale
+            opaqueCode = Int(floor.rounded(.down))
+            for code in 0...maxCode {
+                table[code] = Float(Double(code) <= floor ? saturation : (zero - Double(code)) / scale)
+            }
+        }
+        self.encoding = encoding
+        self.bitDepth = bitDepth
+        self.table = table
+        self.opaqueCode = opaqueCode
+        self.saturation = Float(saturation)
+    }
+
+    /// Applies the transform to one-channel pixels of the matching depth.
+    public func apply(_ pixels: Pixels) throws -> AttenuationMap {
+        guard pixels.bitDepth == bitDepth, pixels.channels == 1 else {
+            throw ScanTriageError(.invalidSidecar,
+                                  "the transform is for 1-channel \(bitDepth)-bit pixels, the image is \(pixels.channels)-channel \(pixels.bitDepth)-bit")
+        }
+        switch pixels {
+        case .uint8(let image): return apply(image.samples, width: image.width, height: image.height)
+        case .uint16(let image): return apply(image.samples, width: image.width, height: image.height)
+        }
+    }
+
+    private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ samples: [Sample], width: Int, height: Int) -> AttenuationMap {
+        let count = samples.count
+        var opaque = 0
+        var low = Float.infinity
+        var high = -Float.infinity
+        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            table.withUnsafeBufferPointer { lut in
+                samples.withUnsafeBufferPointer { input in
+                    let opaqueCode = self.opaqueCode
+                    for index in 0..<count {
+                        let code = Int(input[index])
+                        let a = lut[code]
+                        out[index] = a
+                        if code <= opaqueCode {
+                            opaque &+= 1
+                        } else {
+                            low = Swift.min(low, a)
+                            high = Swift.max(high, a)
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+        if low > high { (low, high) = (0, 0) }
+        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque,
+                              saturation: saturation, minimum: low, maximum: high)
+    }
+}
