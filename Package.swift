@@ -43,8 +43,9 @@ let package = Package(
             "ScanTriageCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TriageDecodeTests", dependencies: ["TriageDecode", "TriageCore"]),
-        .testTarget(name: "TriagePhysicsTests", dependencies: ["TriagePhysics", "TriageDecode"]),
-        .testTarget(name: "ScanTriageCLITests", dependencies: ["ScanTriageCLI"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TriageDecodeTests", dependencies: ["TriageDecode", "TriageCore", "TestSupport"]),
+        .testTarget(name: "TriagePhysicsTests", dependencies: ["TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
+        .testTarget(name: "ScanTriageCLITests", dependencies: ["ScanTriageCLI", "TriageDecode", "TestSupport"]),
     ]
 )

@@ -24,17 +24,27 @@ public enum JSONValue: Hashable, Sendable, Decodable {
     public static func parse(_ data: Data, file: String) throws -> JSONValue {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError.map { String(describing: $0) }) ?? context.debugDescription
-            let (line, column) = Self.lineAndColumn(in: detail)
+        } catch {
             if String(data: data, encoding: .utf8) == nil {
                 throw ScanTriageError(.invalidInput, "not valid UTF-8 text; JSON must be UTF-8",
                                       at: SourceLocation(file: file))
             }
-            throw ScanTriageError(.invalidInput, "malformed JSON: \(Self.clean(detail))",
+            // JSONDecoder says only "not valid JSON"; JSONSerialization says where.
+            var detail = "not valid JSON"
+            var line: Int?
+            var column: Int?
+            do {
+                _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            } catch let serializationError as NSError {
+                if let text = serializationError.userInfo[NSDebugDescriptionErrorKey] as? String {
+                    detail = text
+                    if let offset = Self.characterOffset(in: text) {
+                        (line, column) = Self.lineAndColumn(of: offset, in: data)
+                    }
+                }
+            }
+            throw ScanTriageError(.invalidInput, "malformed JSON: \(detail)",
                                   at: SourceLocation(file: file, line: line, column: column))
-        } catch {
-            throw ScanTriageError(.invalidInput, "malformed JSON: \(error)", at: SourceLocation(file: file))
         }
     }
 
@@ -50,21 +60,25 @@ public enum JSONValue: Hashable, Sendable, Decodable {
         }
     }
 
-    /// Foundation's parser says "around line 3, column 7"; pull those out.
-    static func lineAndColumn(in text: String) -> (Int?, Int?) {
-        guard let range = text.range(of: #"line (\d+), column (\d+)"#, options: .regularExpression) else {
-            return (nil, nil)
-        }
-        let numbers = text[range].split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        return numbers.count == 2 ? (numbers[0], numbers[1]) : (nil, nil)
+    /// Foundation's JSONSerialization says "around character 37".
+    static func characterOffset(in text: String) -> Int? {
+        guard let range = text.range(of: #"character (\d+)"#, options: .regularExpression) else { return nil }
+        return Int(text[range].dropFirst("character ".count))
     }
 
-    static func clean(_ detail: String) -> String {
-        // Keep the human part of Foundation's description.
-        if let start = detail.range(of: "NSDebugDescription=") {
-            return String(detail[start.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: "})"))
+    /// 1-based line and column of a byte offset.
+    public static func lineAndColumn(of offset: Int, in data: Data) -> (Int, Int) {
+        var line = 1
+        var column = 1
+        for byte in data.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
         }
-        return detail
+        return (line, column)
     }
 }
 

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built `scantriage` binary, as a user would.
+struct CommandRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static var binary: URL {
+        // The test bundle sits beside the products in the build folder.
+        var url = Bundle.main.bundleURL
+        if url.pathExtension == "xctest" { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("scantriage")
+    }
+
+    static func run(_ arguments: [String]) throws -> CommandRun {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = TestData.projectRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit, "scantriage \(arguments) ended by a signal")
+        return CommandRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                          stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite struct InspectCommandTests {
+    @Test func validFilesExitZeroWithTheirSizes() throws {
+        let base = try TestData.path("pngsuite")
+        let run = try CommandRun.run(["inspect", "\(base)/basn0g16.png", "\(base)/basi2c08.png",
+                                      try TestData.path("jpeg/libjpeg-turbo-testimages/testimgari.jpg")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasSuffix("basn0g16.png: PNG 32x32 16-bit luminance (stored: gray 16-bit)"))
+        #expect(lines[1].hasSuffix("basi2c08.png: PNG 32x32 8-bit luminance (stored: rgb 8-bit, Adam7)"))
+        #expect(lines[2].contains("JPEG 227x149 8-bit luminance (stored: ycbcr 8-bit, arithmetic)"))
+        #expect(run.stderr.isEmpty)
+    }
+
+    /// The whole PngSuite and JPEG material: never a signal, a line per failure, exit 1.
+    @Test func everyTestFileGetsASizeOrAReason() throws {
+        let run = try CommandRun.run(["inspect", try TestData.path("pngsuite"), try TestData.path("jpeg")])
+        #expect(run.status == 1)
+        let failures = run.stderr.split(separator: "\n")
+        let failed = Set(failures.map { String($0.prefix { $0 != ":" }) })
+        #expect(failed.count == failures.count, "one line per failed file")
+        #expect(failed.contains(try TestData.path("pngsuite/xs1n0g01.png")))
+        #expect(failed.contains(try TestData.path("jpeg/libjpeg-turbo-testimages/monkey12.jpg")))
+        for line in failures { #expect(line.split(separator: ":").count >= 2 && !line.hasSuffix(": ")) }
+        // Every file is accounted for on stdout, decoded or FAILED.
+        let out = run.stdout.split(separator: "\n")
+        #expect(out.filter { $0.hasSuffix("(corruptImage)") || $0.contains(": FAILED (") }.count == failures.count)
+        #expect(out.contains { $0.hasSuffix("basn0g16.png: PNG 32x32 16-bit luminance (stored: gray 16-bit)") })
+    }
+
+    @Test func jsonOutputIsMachineReadable() throws {
+        let run = try CommandRun.run(["inspect", "--json", try TestData.path("pngsuite/basn0g16.png"),
+                                      try TestData.path("pngsuite/xs1n0g01.png")])
+        #expect(run.status == 1)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        #expect(array.count == 2)
+        let image = try #require(array[0]["image"] as? [String: Any])
+        #expect(image["width"] as? Int == 32 && image["bit_depth"] as? Int == 16)
+        #expect(array[1]["error_code"] as? String == "notAnImage")
+    }
+
+    @Test func pixelLimitIsConfigurable() throws {
+        let run = try CommandRun.run(["inspect", "--max-pixels", "100", try TestData.path("pngsuite/basn0g16.png")])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the limit is 100 pixels"))
+    }
+
+    @Test func missingFilesAndBadArgumentsAreSaid() throws {
+        let missing = try CommandRun.run(["inspect", "/nonexistent/scan.png"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("/nonexistent/scan.png: no such file or folder"))
+        let misuse = try CommandRun.run(["inspect", "--max-pixels", "-5", "x.png"])
+        #expect(misuse.status == 64 || misuse.status == 2)
+    }
+}
