@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "scantriage", targets: ["scantriage"]),
 
 
+        .executable(name: "scantriage-bench", targets: ["scantriage-bench"]),
         .library(name: "ScanTriageCLI", targets: ["ScanTriageCLI"]),
     ],
     dependencies: [
@@ -42,6 +43,12 @@ let package = Package(
         .executableTarget(name: "scantriage", dependencies: [
             "ScanTriageCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Benchmarks, each beside a reference measured in the same run.
+        .target(name: "CBenchReference", dependencies: ["CLibPNG", "CLibJPEG"], path: "Tools/CBenchReference"),
+        .executableTarget(name: "scantriage-bench", dependencies: [
+            "CBenchReference", "TriageDecode", "TriagePhysics", "TriageCore",
+        ], path: "Tools/bench"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TriageDecodeTests", dependencies: ["TriageDecode", "TriageCore", "TestSupport"]),
