@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "scantriage", targets: ["scantriage"]),
 
 
+        .executable(name: "scangen", targets: ["scangen"]),
         .executable(name: "scantriage-bench", targets: ["scantriage-bench"]),
         .library(name: "ScanTriageCLI", targets: ["ScanTriageCLI"]),
     ],
@@ -35,14 +36,23 @@ let package = Package(
         .target(name: "TriageDecode", dependencies: ["CScanCodec", "TriageCore"]),
         // physics: sidecars, scans, attenuation and areal density.
         .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore"]),
+        // rank: capacity, ranking and how good a ranking is (evaluation).
+        .target(name: "TriageRank", dependencies: ["TriageCore"]),
         // The commands, as a library so tests can drive them; the executable only calls main().
         .target(name: "ScanTriageCLI", dependencies: [
-            "TriageCore", "TriageDecode", "TriagePhysics",
+            "TriageCore", "TriageDecode", "TriagePhysics", "TriageRank",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "scantriage", dependencies: [
             "ScanTriageCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Tools: the synthetic scan generator (a library, so tests can use it) and its command.
+        .target(name: "ScanSynth", dependencies: ["TriageCore", "TriageDecode", "TriagePhysics"], path: "Tools/ScanSynth"),
+        .executableTarget(name: "scangen", dependencies: [
+            "ScanSynth", "TriageCore", "TriageDecode", "TriagePhysics",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Tools/scangen"),
 
         // Benchmarks, each beside a reference measured in the same run.
         .target(name: "CBenchReference", dependencies: ["CLibPNG", "CLibJPEG"], path: "Tools/CBenchReference"),
@@ -53,6 +63,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TriageDecodeTests", dependencies: ["TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriagePhysicsTests", dependencies: ["TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
+        .testTarget(name: "ScanSynthTests", dependencies: ["ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
+        .testTarget(name: "TriageRankTests", dependencies: ["TriageRank", "TriageCore", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: ["ScanTriageCLI", "TriageDecode", "TestSupport"]),
     ]
 )

@@ -1,0 +1,127 @@
+import Foundation
+import ScanSynth
+import Testing
+import TestSupport
+import TriageCore
+import TriageDecode
+import TriagePhysics
+
+@Suite struct GeneratorTests {
+    static func smallSpec(seed: UInt64, containers: Int = 6) -> BatchSpec {
+        BatchSpec(name: "t", seed: seed, containers: containers, anomalyRate: 0.5, pitchScale: 3)
+    }
+
+    @Test func theSameSeedGivesTheSameBatch() throws {
+        let a = try TemporaryFolder(), b = try TemporaryFolder(), c = try TemporaryFolder()
+        let truthA = try BatchGenerator.generate(Self.smallSpec(seed: 11), into: a.url)
+        let truthB = try BatchGenerator.generate(Self.smallSpec(seed: 11), into: b.url)
+        let truthC = try BatchGenerator.generate(Self.smallSpec(seed: 12), into: c.url)
+        #expect(truthA.map(\.csvRow) == truthB.map(\.csvRow))
+        #expect(truthA.map(\.csvRow) != truthC.map(\.csvRow))
+        for record in truthA {
+            let ext = record.scanner.hasPrefix("PNG") || record.scanner.hasPrefix("RIG") ? "jpg" : "png"
+            let fileA = try Data(contentsOf: a.url.appendingPathComponent("scans/\(record.scanID).\(ext)"))
+            let fileB = try Data(contentsOf: b.url.appendingPathComponent("scans/\(record.scanID).\(ext)"))
+            #expect(fileA == fileB, "\(record.scanID) differs between two runs with the same seed")
+        }
+    }
+
+    /// What scangen writes is what the interchange contract asks for.
+    @Test func aBatchFollowsTheInterchangeLayout() throws {
+        let folder = try TemporaryFolder()
+        let truth = try BatchGenerator.generate(Self.smallSpec(seed: 3, containers: 10), into: folder.url)
+        let manifestData = try Data(contentsOf: folder.url.appendingPathComponent("manifests/t.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        let containers = try #require(manifest["containers"] as? [[String: Any]])
+        #expect(containers.count == 10)
+        for entry in containers {
+            let id = try #require(entry["container_id"] as? String)
+            #expect(throws: Never.self) { try ContainerNumber(id) }
+            #expect(ContainerType.named(entry["iso_type"] as? String ?? "") != nil)
+            let empty = try #require(entry["empty"] as? Bool)
+            let goods = try #require(entry["goods"] as? [[String: Any]])
+            #expect(empty == goods.isEmpty)
+            for line in goods { #expect((line["hs_code"] as? String)?.count == 6) }
+        }
+        let decoder = ImageDecoder()
+        for record in truth {
+            let scans = try FileManager.default.contentsOfDirectory(atPath: folder.path("scans")).filter { $0.hasPrefix(record.scanID + ".") }
+            #expect(scans.count == 2, "image and sidecar for \(record.scanID)")
+            let image = try #require(scans.first { !$0.hasSuffix(".json") })
+            let bag = DiagnosticBag()
+            let scan = try Scan.load(imagePath: folder.path("scans/\(image)"), decoder: decoder, diagnostics: bag)
+            #expect(bag.diagnostics.isEmpty, "\(bag.diagnostics)")
+            #expect(scan.sidecar.containerID == record.containerID)
+            #expect(scan.image.pixels.width == record.imageWidth && scan.image.pixels.height == record.imageHeight)
+            if let box = record.bbox {
+                #expect(box[0] >= 0 && box[1] >= 0 && box[0] + box[2] <= record.imageWidth && box[1] + box[3] <= record.imageHeight)
+            }
+            if [.doorZone, .topOfLoad, .concealedInLoad].contains(record.anomaly) {
+                #expect(record.contrabandKg > 5 && record.bbox != nil, "\(record.anomaly) needs contraband and a place")
+            }
+        }
+    }
+
+    /// The goods weigh what the plan says, and the image weighs what the scene holds: the sum of
+    /// A/μ over the picture recovers the rendered mass (noise and mild beam hardening aside).
+    @Test func theImageWeighsTheScene() throws {
+        var rng = SeededRandom(seed: 5)
+        let type = ContainerType.named("22G1")!
+        let profile = ScannerProfile.named("SSZ-LINAC-2")!.withPitch(scaledBy: 2)
+        let (grid, left, top) = SceneBuilder.gridFor(type: type, pitchX: profile.pitchX, pitchY: profile.pitchY, rng: &rng)
+        let plan = ScenePlan(type: type, doorOnRight: true, cargo: CargoKind.named("sugar"), goodsMassKg: 12000,
+                             anomaly: .none, strength: 0)
+        var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
+        let scene = builder.build()
+        #expect(abs(scene.goodsMassKg - 12000) < 60, "goods rendered at \(scene.goodsMassKg) kg")
+        // Sugar (cellulose μ) only: compare measured and true attenuation on the goods.
+        let energy = profile.effectiveMeV
+        let truth = scene.attenuation(effectiveMeV: energy)
+        var measureRNG = SeededRandom(seed: 9)
+        let (data, _) = try profile.measure(attenuation: truth, width: grid.width, height: grid.height, rng: &measureRNG)
+        let pixels = try ImageDecoder().decode(data).pixels
+        let map = try AttenuationTransform(encoding: profile.encoding, bitDepth: 16).apply(pixels)
+        // Away from edges (the detector blur averages transmission, not attenuation, so a
+        // sharp edge next to a steel sheet reads low: the partial-volume effect).
+        var measured = 0.0, actual = 0.0
+        for y in 1..<grid.height - 1 {
+            for x in 1..<grid.width - 1 {
+                let neighbours = [-grid.width - 1, -grid.width, -grid.width + 1, -1, 0, 1, grid.width - 1, grid.width, grid.width + 1]
+                    .map { truth[y * grid.width + x + $0] }
+                guard neighbours.max()! < 6, neighbours.max()! - neighbours.min()! < 0.2 else { continue }
+                measured += Double(map.values[y * grid.width + x])
+                actual += truth[y * grid.width + x]
+            }
+        }
+        let ratio = measured / actual
+        #expect(ratio > 0.93 && ratio < 1.02, "measured/true attenuation \(ratio)")
+    }
+
+    @Test func threatProjectionAddsTheMassItClaims() throws {
+        let folder = try TemporaryFolder()
+        let width = 300, height = 120
+        let samples = [UInt16](repeating: 30000, count: width * height)
+        try ImageEncoder.png(PixelImage(width: width, height: height, samples: samples)).write(to: URL(fileURLWithPath: folder.path("c.png")))
+        let sidecar = Sidecar(scanID: "C", containerID: "MSKU1234565", portOfScan: "BRSSZ", scannerID: "X", energyMeV: 6,
+                              pitchX: 10, pitchY: 10, encoding: .transmission(air: 60000, dark: 250), doorSide: .left, scannedAt: nil)
+        try JSONSerialization.data(withJSONObject: sidecar.jsonObject()).write(to: URL(fileURLWithPath: folder.path("c.json")))
+        let scan = try Scan.load(imagePath: folder.path("c.png"), diagnostics: DiagnosticBag())
+        let result = try ThreatProjection.project(scan: scan, massKg: 30, at: (150, 80))
+        #expect(abs(result.massKg - 30) < 1.5)
+        let after = try ImageDecoder().decode(result.data).pixels
+        let before = try scan.attenuation()
+        let afterMap = try AttenuationTransform(encoding: sidecar.encoding, bitDepth: 16).apply(after)
+        let mu = Material.cocaine.massAttenuation(atMeV: 2)
+        var addedKg = 0.0
+        var outside = 0.0
+        for y in 0..<height {
+            for x in 0..<width {
+                let delta = Double(afterMap[x, y] - before[x, y])
+                let inBox = x >= result.bbox[0] && x < result.bbox[0] + result.bbox[2] && y >= result.bbox[1] && y < result.bbox[1] + result.bbox[3]
+                if inBox { addedKg += delta / mu * sidecar.pixelAreaCm2 / 1000 } else { outside += abs(delta) }
+            }
+        }
+        #expect(abs(addedKg - 30) < 2, "recovered \(addedKg) kg")
+        #expect(outside < 0.01, "nothing changes outside the box")
+    }
+}

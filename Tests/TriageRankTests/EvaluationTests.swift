@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+import TriageCore
+import TriageRank
+
+@Suite struct EvaluationTests {
+    static let truth: [TruthEntry] = [
+        TruthEntry(containerID: "A", anomaly: "door_zone", bbox: [10, 10, 5, 5]),
+        TruthEntry(containerID: "B", anomaly: "none", bbox: nil),
+        TruthEntry(containerID: "C", anomaly: "top_of_load", bbox: [50, 0, 10, 10]),
+        TruthEntry(containerID: "D", anomaly: "none", bbox: nil),
+        TruthEntry(containerID: "E", anomaly: "none", bbox: nil),
+    ]
+
+    static func ranking(_ order: [String], boxes: [String: [[Int]]] = [:]) -> [RankedEntry] {
+        order.enumerated().map { RankedEntry(rank: $0.offset + 1, containerID: $0.element,
+                                             score: 1 - Double($0.offset) / 10, findingBoxes: boxes[$0.element] ?? []) }
+    }
+
+    @Test func aPerfectRankingScoresOne() {
+        let report = Evaluation.evaluate(truth: Self.truth, ranking: Self.ranking(["A", "C", "B", "D", "E"],
+                                         boxes: ["A": [[12, 12, 2, 2]], "C": [[0, 0, 5, 5]]]), capacity: .count(2))
+        #expect(report.rocAUC == 1 && report.rPrecision == 1 && report.recallAtCapacity == 1 && report.precisionAtCapacity == 1)
+        #expect(report.recallByKind == ["door_zone": 1, "top_of_load": 1])
+        #expect(report.localisation == 0.5, "A's box overlaps, C's does not")
+    }
+
+    @Test func aReversedRankingScoresZero() {
+        let report = Evaluation.evaluate(truth: Self.truth, ranking: Self.ranking(["E", "D", "B", "C", "A"]), capacity: .percent(40))
+        #expect(report.rocAUC == 0 && report.rPrecision == 0 && report.recallAtCapacity == 0)
+        #expect(report.inspected == 2)
+        #expect(report.localisation == nil)
+    }
+
+    @Test func missingContainersCountAsLowestAndTiesAsHalf() {
+        var ranking = Self.ranking(["B", "A"])
+        ranking[1].score = ranking[0].score // A ties B
+        let report = Evaluation.evaluate(truth: Self.truth, ranking: ranking, capacity: .count(1))
+        #expect(report.missingFromRanking == ["C", "D", "E"])
+        // A vs B tie 0.5, A beats D and E (missing) 2; C (missing) ties D, E (0.5 each), loses to B.
+        #expect(abs(report.rocAUC - (0.5 + 2 + 0 + 0.5 + 0.5) / 6) < 1e-12)
+    }
+
+    @Test func capacityParsesCountsAndShares() throws {
+        #expect(try Capacity(parsing: "10%").containers(of: 5) == 1)
+        #expect(try Capacity(parsing: "30%").containers(of: 20) == 6)
+        #expect(try Capacity(parsing: "7").containers(of: 5) == 5)
+        #expect(throws: ScanTriageError.self) { try Capacity(parsing: "0%") }
+        #expect(throws: ScanTriageError.self) { try Capacity(parsing: "ten") }
+    }
+
+    @Test func truthAndRankingFilesAreReadWithLocatedErrors() throws {
+        let folder = try TemporaryFolder()
+        try Data("container_id,anomaly,bbox_x,bbox_y,bbox_w,bbox_h\nmsku 1234565,door_zone,1,2,3,4\nTGHU1822025,none,,,,\nbad,row\n".utf8)
+            .write(to: URL(fileURLWithPath: folder.path("truth.csv")))
+        let bag = DiagnosticBag()
+        let truth = try Evaluation.readTruth(folder.path("truth.csv"), diagnostics: bag)
+        #expect(truth.map(\.containerID) == ["MSKU1234565", "TGHU1822025"])
+        #expect(truth[0].bbox == [1, 2, 3, 4] && truth[1].bbox == nil)
+        #expect(bag.errors.count == 1 && bag.errors[0].location?.line == 4)
+
+        let json = #"[{"rank": 1, "container_id": "MSKU1234565", "score": 0.9, "findings": [{"kind": "door", "score": 0.9, "reason": "r", "bbox": [1, 2, 3, 4]}]}, {"rank": 2, "container_id": "TGHU1822025", "score": "high"}]"#
+        try Data(json.utf8).write(to: URL(fileURLWithPath: folder.path("ranking.json")))
+        let rankBag = DiagnosticBag()
+        let ranking = try Evaluation.readRanking(folder.path("ranking.json"), diagnostics: rankBag)
+        #expect(ranking.count == 1 && ranking[0].findingBoxes == [[1, 2, 3, 4]])
+        #expect(rankBag.errors.map { $0.location?.path } == ["$[1].score"])
+    }
+}
+
+@Suite struct CSVReaderTests {
+    @Test func rfc4180QuotingAndLineBreaks() {
+        let text = "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n1,,3\n"
+        let bag = DiagnosticBag()
+        let records = CSVReader.parse(Data(text.utf8), file: "q.csv", diagnostics: bag)
+        #expect(bag.diagnostics.isEmpty)
+        #expect(records.map(\.fields) == [["a", "b", "c"], ["x, y", "say \"hi\"", "two\nlines"], ["1", "", "3"]])
+        #expect(records.map(\.line) == [1, 2, 4])
+        #expect(records[2].columns == [1, 3, 4])
+    }
+
+    @Test func brokenQuotingIsLocatedAndTheRestIsKept() {
+        let text = "a,b\nok,1\nbro\"ken,2\n\"closed\"junk,3\nfine,4\n\"never closed,5\n"
+        let bag = DiagnosticBag()
+        let records = CSVReader.parse(Data(text.utf8), file: "b.csv", diagnostics: bag)
+        #expect(records.map { $0.fields[0] } == ["a", "ok", "fine"])
+        #expect(bag.errors.map { $0.location?.line } == [3, 4, 6])
+        #expect(bag.errors.map { $0.location?.column } == [4, 9, 1])
+    }
+
+    @Test func bytesThatAreNotUTF8AreRefusedWithTheirPlace() {
+        let bag = DiagnosticBag()
+        let records = CSVReader.parse(Data([0x61, 0x2C, 0x62, 0x0A, 0x63, 0xFF, 0x0A]), file: "u.csv", diagnostics: bag)
+        #expect(records.isEmpty)
+        #expect(bag.errors.first?.location?.line == 2 && bag.errors.first?.location?.column == 2)
+    }
+}

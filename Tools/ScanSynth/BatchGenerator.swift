@@ -1,0 +1,175 @@
+import Foundation
+import TriageCore
+import TriagePhysics
+
+/// One container of a synthetic batch, with its truth.
+public struct TruthRecord: Sendable, Codable {
+    public var scanID: String
+    public var containerID: String
+    public var anomaly: AnomalyKind
+    public var strength: Double
+    public var contrabandKg: Double
+    public var bbox: [Int]?
+    public var cargo: String
+    public var isoType: String
+    public var scanner: String
+    public var goodsMassKg: Double
+    public var declaredGoodsKg: Double
+    public var declaredEmpty: Bool
+    public var imageWidth: Int
+    public var imageHeight: Int
+
+    public static let csvHeader = "scan_id,container_id,anomaly,strength,contraband_kg,bbox_x,bbox_y,bbox_w,bbox_h,cargo,iso_type,scanner,goods_mass_kg,declared_goods_kg,declared_empty,image_width,image_height"
+
+    public var csvRow: String {
+        let box = bbox.map { $0.map(String.init) } ?? ["", "", "", ""]
+        return [scanID, containerID, anomaly.rawValue, String(format: "%.3f", strength), String(format: "%.1f", contrabandKg)]
+            .joined(separator: ",") + "," + box.joined(separator: ",") + ","
+            + [cargo, isoType, scanner, String(format: "%.0f", goodsMassKg), String(format: "%.0f", declaredGoodsKg),
+               declaredEmpty ? "true" : "false", String(imageWidth), String(imageHeight)].joined(separator: ",")
+    }
+}
+
+/// What a batch should contain.
+public struct BatchSpec: Sendable {
+    public var name: String
+    public var seed: UInt64
+    public var containers: Int
+    /// Share of containers with an anomaly.
+    public var anomalyRate: Double
+    /// Share of containers that are empty (and declared so).
+    public var emptyRate: Double
+    public var anomalyKinds: [AnomalyKind]
+    public var cargo: [CargoKind]
+    public var scanners: [ScannerProfile]
+    /// Multiplies every scanner's pitch (coarser, smaller samples).
+    public var pitchScale: Double
+    public var portOfLoading: String
+    public var day: String
+
+    public init(name: String, seed: UInt64, containers: Int, anomalyRate: Double = 0.2, emptyRate: Double = 0.06,
+                anomalyKinds: [AnomalyKind] = AnomalyKind.allCases.filter(\.isAnomaly),
+                cargo: [CargoKind] = CargoKind.catalog, scanners: [ScannerProfile] = ScannerProfile.builtIn,
+                pitchScale: Double = 1, portOfLoading: String = "BRSSZ", day: String = "2026-11-28") {
+        self.name = name
+        self.seed = seed
+        self.containers = containers
+        self.anomalyRate = anomalyRate
+        self.emptyRate = emptyRate
+        self.anomalyKinds = anomalyKinds
+        self.cargo = cargo
+        self.scanners = scanners
+        self.pitchScale = pitchScale
+        self.portOfLoading = portOfLoading
+        self.day = day
+    }
+}
+
+/// Writes a transmission batch in the interchange layout, with the truth beside it.
+public enum BatchGenerator {
+    static let owners = ["MSKU", "MAEU", "CMAU", "HLXU", "MSCU", "TGHU", "SEGU", "TCNU", "CGMU", "OOLU", "HASU", "SUDU"]
+
+    /// Generates the batch into `folder` (manifests/, scans/) and returns the truth records.
+    public static func generate(_ spec: BatchSpec, into folder: URL) throws -> [TruthRecord] {
+        let manager = FileManager.default
+        try manager.createDirectory(at: folder.appendingPathComponent("manifests"), withIntermediateDirectories: true)
+        try manager.createDirectory(at: folder.appendingPathComponent("scans"), withIntermediateDirectories: true)
+        var truth: [TruthRecord] = []
+        var manifestContainers: [[String: Any]] = []
+        var usedIDs = Set<String>()
+        for index in 0..<spec.containers {
+            var rng = SeededRandom(seed: spec.seed, stream: UInt64(index))
+            // Identity.
+            var id: ContainerNumber
+            repeat {
+                id = ContainerNumber.make(owner: String(rng.pick(owners).prefix(3)), serial: Int(rng.next() % 1_000_000))
+            } while usedIDs.contains(id.value)
+            usedIDs.insert(id.value)
+            let scanner = rng.pick(spec.scanners).withPitch(scaledBy: spec.pitchScale)
+            // What is in it.
+            var anomaly: AnomalyKind = .none
+            let empty = rng.chance(spec.emptyRate)
+            if rng.chance(spec.anomalyRate), !spec.anomalyKinds.isEmpty { anomaly = rng.pick(spec.anomalyKinds) }
+            var cargo: CargoKind? = empty ? nil : rng.pick(spec.cargo)
+            if anomaly == .declaredEmptyLoaded { cargo = rng.pick(spec.cargo.filter { $0.packing != .scrap }) }
+            if empty && (anomaly == .concealedInLoad || anomaly == .massUnderdeclared) { anomaly = rng.chance(0.5) ? .doorZone : .topOfLoad }
+            let reefer = (cargo?.needsReefer ?? false) || anomaly == .reeferMachinery || (cargo == nil && rng.chance(0.3))
+            let types = reefer ? ["22R1", "45R1", "42R1"] : ["22G1", "42G1", "45G1"]
+            let type = ContainerType.named(rng.pick(types))!
+            let is40 = type.length > 9000
+            var goodsMass = 0.0
+            if let cargo {
+                let range = is40 ? cargo.mass40 : cargo.mass20
+                goodsMass = min(type.maxPayloadKg * 0.97, rng.uniform(range.lowerBound, range.upperBound))
+            }
+            if anomaly == .declaredEmptyLoaded { goodsMass *= rng.uniform(0.12, 0.4) }
+            let strength = rng.unit()
+            var declaredGoods = goodsMass * (1 + 0.025 * rng.normal())
+            if anomaly == .massUnderdeclared {
+                // The box carries far more than declared: 12 % (hard) to 40 % (obvious) more.
+                let ratio = 1.12 + 0.28 * strength
+                goodsMass = min(type.maxPayloadKg, goodsMass * ratio)
+                declaredGoods = goodsMass / ratio * (1 + 0.02 * rng.normal())
+            }
+            let declaredEmpty = cargo == nil || anomaly == .declaredEmptyLoaded
+            // The picture.
+            let (grid, left, top) = SceneBuilder.gridFor(type: type, pitchX: scanner.pitchX, pitchY: scanner.pitchY, rng: &rng)
+            let plan = ScenePlan(type: type, doorOnRight: rng.chance(0.5), cargo: cargo, goodsMassKg: goodsMass,
+                                 anomaly: anomaly, strength: strength)
+            var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
+            let scene = builder.build()
+            let attenuation = scene.attenuation(effectiveMeV: scanner.effectiveMeV)
+            let (data, ext) = try scanner.measure(attenuation: attenuation, width: grid.width, height: grid.height, rng: &rng)
+            let scanID = "\(scanner.port.suffix(3))-\(spec.name)-\(String(format: "%04d", index + 1))"
+            try data.write(to: folder.appendingPathComponent("scans/\(scanID).\(ext)"))
+            let sidecar = Sidecar(scanID: scanID, containerID: id.value, portOfScan: scanner.port, scannerID: scanner.id,
+                                  energyMeV: scanner.energyMeV, pitchX: scanner.pitchX, pitchY: scanner.pitchY,
+                                  encoding: scanner.encoding, doorSide: plan.doorOnRight ? .right : .left,
+                                  scannedAt: "\(spec.day)T\(String(format: "%02d:%02d", index / 60 % 24, index % 60)):00Z")
+            try JSONSerialization.data(withJSONObject: sidecar.jsonObject(), options: [.prettyPrinted, .sortedKeys])
+                .write(to: folder.appendingPathComponent("scans/\(scanID).json"))
+            // The declaration.
+            var entry: [String: Any] = [
+                "container_id": id.value, "iso_type": type.code, "seals": ["\(scanner.port.suffix(3))\(1_000_000 + index)"],
+                "tare_kg": (type.tareKg * (1 + 0.01 * rng.normal())).rounded(), "empty": declaredEmpty,
+                "shipper": "Exporter \(index % 17 + 1) Ltda", "consignee": "Importer \(index % 13 + 1) BV",
+            ]
+            if !declaredEmpty, let cargo {
+                let packages = cargo.packageKg > 0 ? max(1, Int((declaredGoods / cargo.packageKg).rounded())) : 1
+                entry["goods"] = [["hs_code": cargo.hsCode, "description": cargo.description, "packages": packages,
+                                   "package_kind": cargo.packageKind, "gross_kg": (declaredGoods / 10).rounded() * 10]]
+            } else {
+                entry["goods"] = [[String: Any]]()
+            }
+            manifestContainers.append(entry)
+            truth.append(TruthRecord(scanID: scanID, containerID: id.value, anomaly: anomaly, strength: strength,
+                                     contrabandKg: scene.contrabandKg, bbox: scene.anomalyBBox, cargo: cargo?.name ?? "empty",
+                                     isoType: type.code, scanner: scanner.id, goodsMassKg: scene.goodsMassKg,
+                                     declaredGoodsKg: declaredEmpty ? 0 : (declaredGoods / 10).rounded() * 10,
+                                     declaredEmpty: declaredEmpty, imageWidth: grid.width, imageHeight: grid.height))
+        }
+        let manifest: [String: Any] = [
+            "manifest_id": "\(spec.portOfLoading)-\(spec.day)-\(spec.name)",
+            "liaison_office": "LO-\(spec.portOfLoading)",
+            "vessel": ["name": "SYNTHETIC TRADER", "imo": "9321483", "voyage": "ST\(spec.seed % 1000)"],
+            "port_of_loading": spec.portOfLoading, "port_of_discharge": "NLRTM",
+            "departure": spec.day, "eta": "2026-12-12",
+            "containers": manifestContainers,
+        ]
+        try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+            .write(to: folder.appendingPathComponent("manifests/\(spec.name).json"))
+        return truth
+    }
+
+    /// `truth.csv`: one row per container.
+    public static func writeTruth(_ records: [TruthRecord], to url: URL) throws {
+        let text = ([TruthRecord.csvHeader] + records.map(\.csvRow)).joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// `outcomes.csv` (interchange §5) as inspections would have found them.
+    public static func writeOutcomes(_ records: [TruthRecord], to url: URL) throws {
+        let rows = records.map { "\($0.containerID),\($0.anomaly.isAnomaly ? "hit" : "clean")" }
+        try Data((["container_id,outcome"] + rows).joined(separator: "\n").appending("\n").utf8).write(to: url)
+    }
+}
