@@ -36,11 +36,13 @@ let package = Package(
         .target(name: "TriageDecode", dependencies: ["CScanCodec", "TriageCore"]),
         // physics: sidecars, scans, attenuation and areal density.
         .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore"]),
+        // manifest: declarations in JSON, CSV, ENS XML and CUSCAR; validation; matching to scans.
+        .target(name: "TriageManifest", dependencies: ["TriageCore", "TriagePhysics"]),
         // rank: capacity, ranking and how good a ranking is (evaluation).
         .target(name: "TriageRank", dependencies: ["TriageCore"]),
         // The commands, as a library so tests can drive them; the executable only calls main().
         .target(name: "ScanTriageCLI", dependencies: [
-            "TriageCore", "TriageDecode", "TriagePhysics", "TriageRank",
+            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageRank",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "scantriage", dependencies: [
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "TriagePhysicsTests", dependencies: ["TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "ScanSynthTests", dependencies: ["ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageRankTests", dependencies: ["TriageRank", "TriageCore", "TestSupport"]),
+        .testTarget(name: "TriageManifestTests", dependencies: ["TriageManifest", "TriageCore", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: ["ScanTriageCLI", "TriageDecode", "TestSupport"]),
     ]
 )

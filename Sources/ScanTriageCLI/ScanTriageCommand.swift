@@ -12,7 +12,7 @@ public struct ScanTriageCommand: AsyncParsableCommand {
         2 misuse (bad arguments).
         """,
         version: "scantriage 0.1.0 (libpng \(CodecVersions.libpng), libjpeg-turbo \(CodecVersions.libjpegTurbo))",
-        subcommands: [InspectCommand.self, EvaluateCommand.self])
+        subcommands: [InspectCommand.self, ValidateCommand.self, EvaluateCommand.self])
 
     public init() {}
 }

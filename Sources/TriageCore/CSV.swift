@@ -199,6 +199,6 @@ public struct CSVTable: Sendable {
 
     public func location(_ row: CSVRecord, _ column: String) -> SourceLocation {
         let index = index(of: column)
-        return SourceLocation(file: file, line: row.line, column: index.map { row.columns[$0] }, path: column)
+        return SourceLocation(file: file, line: row.line, column: index.map { row.columns[$0] })
     }
 }

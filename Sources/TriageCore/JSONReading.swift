@@ -40,6 +40,9 @@ public enum JSONValue: Hashable, Sendable, Decodable {
                     detail = text
                     if let offset = Self.characterOffset(in: text) {
                         (line, column) = Self.lineAndColumn(of: offset, in: data)
+                    } else if text.lowercased().contains("end of file") {
+                        (line, column) = Self.lineAndColumn(of: data.count, in: data)
+                        detail = "the file ends inside the JSON (truncated?)"
                     }
                 }
             }
