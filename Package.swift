@@ -35,14 +35,20 @@ let package = Package(
         // decode: bytes → pixels (PNG, JPEG), and pixels → PNG/JPEG for thumbnails and samples.
         .target(name: "TriageDecode", dependencies: ["CScanCodec", "TriageCore"]),
         // physics: sidecars, scans, attenuation and areal density.
-        .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore"]),
+        .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore", "TriageKernels"]),
+        // kernels: the hot loops in Swift SIMD, each beside its scalar reference.
+        .target(name: "TriageKernels"),
         // manifest: declarations in JSON, CSV, ENS XML and CUSCAR; validation; matching to scans.
         .target(name: "TriageManifest", dependencies: ["TriageCore", "TriagePhysics"]),
+        // compare: the container in the scan, its cargo's density, evidence against the declaration.
+        .target(name: "TriageCompare", dependencies: ["TriageCore", "TriagePhysics", "TriageKernels", "TriageManifest"]),
         // rank: capacity, ranking and how good a ranking is (evaluation).
-        .target(name: "TriageRank", dependencies: ["TriageCore"]),
+        .target(name: "TriageRank", dependencies: ["TriageCore", "TriageCompare"]),
+        // pipeline: the nightly batch, from intake to ranking.
+        .target(name: "TriagePipeline", dependencies: ["TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank"]),
         // The commands, as a library so tests can drive them; the executable only calls main().
         .target(name: "ScanTriageCLI", dependencies: [
-            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageRank",
+            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriagePipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "scantriage", dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import TriageKernels
 import TriageCore
 import TriageDecode
 
@@ -72,15 +73,44 @@ public struct AttenuationTransform: Sendable {
         self.saturation = Float(saturation)
     }
 
-    /// Applies the transform to one-channel pixels of the matching depth.
+    /// Applies the transform to one-channel pixels of the matching depth. 16-bit transmission
+    /// and 8-bit log images, the two the interchange contract names, go through the SIMD kernels;
+    /// other combinations through the exact lookup table.
     public func apply(_ pixels: Pixels) throws -> AttenuationMap {
         guard pixels.bitDepth == bitDepth, pixels.channels == 1 else {
             throw ScanTriageError(.invalidSidecar,
                                   "the transform is for 1-channel \(bitDepth)-bit pixels, the image is \(pixels.channels)-channel \(pixels.bitDepth)-bit")
         }
+        switch (pixels, encoding) {
+        case (.uint16(let image), .transmission(let air, let dark)):
+            return kernel(image.width, image.height) { out in
+                image.samples.withUnsafeBufferPointer { AttenuationKernel.transmissionSIMD($0, out, air: Float(air), dark: Float(dark)) }
+            }
+        case (.uint8(let image), .log(let zero, let scale, let floor)):
+            return kernel(image.width, image.height) { out in
+                image.samples.withUnsafeBufferPointer { AttenuationKernel.logSIMD($0, out, zero: Float(zero), scale: Float(scale), floor: Float(floor)) }
+            }
+        case (.uint8(let image), _): return apply(image.samples, width: image.width, height: image.height)
+        case (.uint16(let image), _): return apply(image.samples, width: image.width, height: image.height)
+        }
+    }
+
+    private func kernel(_ width: Int, _ height: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> Int) -> AttenuationMap {
+        var opaque = 0
+        let values = [Float](unsafeUninitializedCapacity: width * height) { out, initialized in
+            opaque = body(out)
+            initialized = width * height
+        }
+        let (low, high) = values.withUnsafeBufferPointer { RangeKernel.minMaxSIMD($0, below: saturation - 1e-4) }
+        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque,
+                              saturation: saturation, minimum: low, maximum: high)
+    }
+
+    /// The exact lookup-table path (also the reference the kernels are tested against).
+    public func applyTable(_ pixels: Pixels) -> AttenuationMap {
         switch pixels {
-        case .uint8(let image): return apply(image.samples, width: image.width, height: image.height)
-        case .uint16(let image): return apply(image.samples, width: image.width, height: image.height)
+        case .uint8(let image): apply(image.samples, width: image.width, height: image.height)
+        case .uint16(let image): apply(image.samples, width: image.width, height: image.height)
         }
     }
 

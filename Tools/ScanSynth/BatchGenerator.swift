@@ -111,6 +111,7 @@ public enum BatchGenerator {
                 goodsMass = min(type.maxPayloadKg, goodsMass * ratio)
                 declaredGoods = goodsMass / ratio * (1 + 0.02 * rng.normal())
             }
+            declaredGoods = min(declaredGoods, type.maxPayloadKg)
             let declaredEmpty = cargo == nil || anomaly == .declaredEmptyLoaded
             // The picture.
             let (grid, left, top) = SceneBuilder.gridFor(type: type, pitchX: scanner.pitchX, pitchY: scanner.pitchY, rng: &rng)

@@ -443,22 +443,28 @@ public struct SceneBuilder {
         return (grid.bbox(x0: x0, x1: x1, y0: y0, y1: y1), contraband.massKg)
     }
 
-    /// Part of the load replaced by bricks: one of the two pallets across, for a block of cartons.
+    /// Cartons (or bags) inside the load partly replaced by pressed bricks. The bricks take a
+    /// volume V = m / (1.2 g/cm³ × 85 % fill); seen from the side they fill a patch of the load
+    /// to a depth t = V / area along the beam, and the goods that were there (t of the beam's
+    /// path through the load) are gone. Net, the patch gains t × (1.02 − bulk density).
     mutating func concealInLoad(doorGap: Double, topClearance: Double) -> ([Int]?, Double) {
         let mass = contrabandMass() * 1.6
+        let volumeCm3 = mass * 1000 / (1.2 * 0.85)
         let cargoTop = floorY - (plan.type.innerHeight - topClearance) + 150
-        let length = rng.uniform(450, 900)
-        let height = min(floorY - 200 - cargoTop, rng.uniform(300, 600))
+        let path = plan.type.innerWidth / 10
+        // A patch whose depth along the beam is 15 to 80 cm.
+        let depth = rng.uniform(15, 80)
+        let area = volumeCm3 / depth // cm²
+        let aspect = rng.uniform(1, 2)
+        let height = min(floorY - 250 - cargoTop, max(120, sqrt(area / aspect) * 10))
+        let length = min(1500, max(120, area * 100 / height))
+        let actualDepth = volumeCm3 / (length * height / 100)
         let d0 = rng.uniform(innerStart + 300, max(innerStart + 400, innerEnd - doorGap - length - 300))
         let yBottom = floorY - rng.uniform(200, max(220, floorY - cargoTop - height))
         let (x0, x1) = span(d0, d0 + length)
         let bbox = grid.bbox(x0: x0, x1: x1, y0: yBottom - height, y1: yBottom)
-        // The replaced goods: about half of what the beam crossed there.
-        let replaced = goods.massKg(in: bbox) * 0.5
-        goods.scale(bbox: bbox, by: 0.5)
-        let areaCm2 = (x1 - x0) * height / 100
-        contraband.addBox(x0: x0, x1: x1, y0: yBottom - height, y1: yBottom, areal: mass * 1000 / areaCm2)
-        _ = replaced
+        goods.scale(bbox: bbox, by: max(0, 1 - actualDepth / path))
+        contraband.addBox(x0: x0, x1: x1, y0: yBottom - height, y1: yBottom, areal: 1.02 * actualDepth)
         return (bbox, contraband.massKg)
     }
 

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import TriageCompare
+import TriageCore
+import TriageDecode
+import TriageManifest
+import TriagePipeline
+
+/// `scantriage calibrate`: learn what clean containers look like.
+struct CalibrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Learn profiles (mass scale per scanner, detector statistics of clean containers, reefer machinery, cargo densities) from inspected containers.")
+
+    @Argument(help: "Batch folders whose containers were inspected.")
+    var batches: [String]
+    @Option(help: "Inspection outcomes: container_id,outcome[,note] with clean or hit.")
+    var outcomes: String
+    @Option(help: "Where to write the profiles (JSON).")
+    var out: String
+    @OptionGroup var run: RunOptions
+
+    func run() async throws {
+        let bag = DiagnosticBag()
+        let outcomes: [String: Calibrator.Outcome]
+        do { outcomes = try BatchRunner.readOutcomes(self.outcomes, diagnostics: bag) } catch {
+            printDiagnostics(bag)
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        var jobs: [ScanJob] = []
+        for batch in batches {
+            do {
+                jobs += try BatchRunner.intake(batch, reader: run.manifestReader(diagnostics: bag), diagnostics: bag).jobs
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+        }
+        let labelled = jobs.filter { job in job.declaration.map { outcomes[$0.containerID] != nil } ?? false }
+        let decoder = ImageDecoder(limits: run.decode.limits)
+        var samples: [(Measurements, Calibrator.Outcome)] = []
+        var failures = 0
+        await BatchRunner.forEach(labelled, jobs: run.jobCount, work: { BatchRunner.measure($0, decoder: decoder) }) { index, result in
+            switch result {
+            case .success(let m): samples.append((m, outcomes[labelled[index].declaration!.containerID]!))
+            case .failure(let error):
+                failures += 1
+                printError("\(labelled[index].scan.imagePath): \(error)")
+            }
+        }
+        let profiles = Calibrator.learn(samples, createdAt: ISO8601DateFormatter().string(from: Date()))
+        try profiles.write(to: out)
+        let unlabelled = jobs.count - labelled.count
+        print("learned from \(profiles.cleanContainers) clean and \(profiles.hitContainers) hit containers "
+              + "(\(unlabelled) scan(s) without an outcome, \(failures) could not be measured); profile \(profiles.profileID) written to \(out)")
+        for (scanner, mass) in profiles.massCalibration.sorted(by: { $0.key < $1.key }) where mass.count > 0 {
+            print(String(format: "  mass scale %@: declared/image = %.3f ± %.1f%% (%d containers)", scanner, exp(mass.logRatio), mass.logSpread * 100, mass.count))
+        }
+        printDiagnostics(bag, errorsOnly: true)
+    }
+}
+
+/// Options shared by the commands that analyse scans.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Scans analysed at once (default: the number of cores).")
+    var jobs: Int?
+    @Option(help: "An HS 2022 table (CSV with hscode, level) to check declared codes against.")
+    var hsTable: String?
+    @OptionGroup var decode: DecodeOptions
+
+    var jobCount: Int { max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount) }
+
+    func manifestReader(diagnostics: any DiagnosticCollector) throws -> ManifestReader {
+        var validator = ManifestValidator()
+        if let hsTable { validator.hsTable = try HSTable.load(hsTable, diagnostics: diagnostics) }
+        return ManifestReader(validator: validator)
+    }
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+}
+
+func printDiagnostics(_ bag: DiagnosticBag, errorsOnly: Bool = false) {
+    for diagnostic in bag.diagnostics where !errorsOnly || diagnostic.severity == .error { printError(diagnostic.description) }
+}
+
+func loadProfiles(_ path: String?) throws -> ComparatorProfiles {
+    guard let path else { return .prior }
+    do { return try ComparatorProfiles.load(path) } catch {
+        printError("\(error)")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import TriageManifest
+
+/// Learns ``ComparatorProfiles`` from containers whose inspection outcome is known.
+public enum Calibrator {
+    public enum Outcome: String, Sendable, Codable { case clean, hit }
+
+    public static func learn(_ samples: [(Measurements, Outcome)], createdAt: String) -> ComparatorProfiles {
+        let clean = samples.filter { $0.1 == .clean }.map(\.0)
+        var profiles = ComparatorProfiles.prior
+        profiles.createdAt = createdAt
+        profiles.cleanContainers = clean.count
+        profiles.hitContainers = samples.count - clean.count
+        // Mass: ln(declared) − ln(image) on loaded, clear, clean containers.
+        var ratios: [String: [Double]] = [:]
+        for m in clean where !m.declaredEmpty && m.opaqueFraction < 0.005 {
+            guard let declared = m.declaredMassKg, declared > 1000 else { continue }
+            let r = log(declared + 500) - log(m.imageMassKg + 500)
+            ratios[m.scannerID, default: []].append(r)
+            ratios["*", default: []].append(r)
+        }
+        for (scanner, values) in ratios where values.count >= 3 {
+            let median = Self.median(values)
+            let mad = Self.median(values.map { abs($0 - median) }) * 1.4826
+            profiles.massCalibration[scanner] = .init(logRatio: median, logSpread: max(0.03, mad), count: values.count)
+        }
+        // Reefer machinery: median and spread per cell, for all scanners and per scanner.
+        var units: [String: [[Double]]] = [:]
+        for m in clean {
+            guard let cells = m.machineryCells, cells.count == Measurer.machineryColumns * Measurer.machineryRows else { continue }
+            units["*", default: []].append(cells)
+            units[m.scannerID, default: []].append(cells)
+        }
+        for (scanner, list) in units where list.count >= 3 {
+            let cells = list[0].count
+            var mean = [Double](repeating: 0, count: cells), spread = mean
+            for index in 0..<cells {
+                let values = list.map { $0[index] }
+                mean[index] = Self.median(values)
+                spread[index] = Self.median(values.map { abs($0 - mean[index]) }) * 1.4826
+            }
+            profiles.machinery[scanner] = .init(columns: Measurer.machineryColumns, rows: Measurer.machineryRows,
+                                                mean: mean, spread: spread, count: list.count)
+        }
+        // Cargo density per HS heading.
+        var byHeading: [String: [Double]] = [:]
+        for m in clean { if let code = m.hsCode, let d = m.loadDensity { byHeading[String(code.prefix(4)), default: []].append(d) } }
+        for (heading, values) in byHeading where values.count >= 3 {
+            let median = Self.median(values)
+            profiles.headings[heading] = .init(medianDensity: median,
+                                               spread: Self.median(values.map { abs($0 - median) }) * 1.4826, count: values.count)
+        }
+        // Null distributions: each statistic over the clean containers, with what was just
+        // learned; overall, and per HS heading where there are enough.
+        func store(_ key: String, _ values: [Double]) {
+            let sorted = values.sorted()
+            let step = max(1, sorted.count / 2000)
+            profiles.nulls[key] = .init(values: stride(from: 0, to: sorted.count, by: step).map { sorted[$0] })
+        }
+        for kind in Scorer.scored {
+            var all: [Double] = []
+            var byHeading: [String: [Double]] = [:]
+            for m in clean {
+                guard let value = Scorer.statistic(kind, m, profiles: profiles)?.0 else { continue }
+                all.append(value)
+                if let code = m.hsCode { byHeading[String(code.prefix(4)), default: []].append(value) }
+            }
+            if all.count >= 5 { store(kind.rawValue, all) }
+            for (heading, values) in byHeading where values.count >= ComparatorProfiles.headingMinimum {
+                store("\(kind.rawValue)@\(heading)", values)
+            }
+        }
+        var hasher = FNV1a()
+        for (m, outcome) in samples.sorted(by: { $0.0.scanID < $1.0.scanID }) { hasher.add("\(m.scanID):\(outcome.rawValue);") }
+        profiles.profileID = "cal-" + String(hasher.value, radix: 16)
+        return profiles
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
+
+/// 64-bit FNV-1a, for short stable identifiers.
+struct FNV1a {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
+        }
+    }
+}

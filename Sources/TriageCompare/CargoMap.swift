@@ -1,0 +1,137 @@
+import Foundation
+import TriageKernels
+import TriagePhysics
+
+/// The cargo space on a grid of ~50 mm blocks: areal density D (g/cm²) of what is inside,
+/// after the container's own walls are taken away, with the noise that goes with it.
+public struct CargoMap: Sendable {
+    /// Blocks across (along the container) and down (ceiling to floor).
+    public let columns: Int
+    public let rows: Int
+    /// Block size in pixels and the pixel where block (0, 0) starts.
+    public let blockWidth: Int
+    public let blockHeight: Int
+    public let originX: Int
+    public let originY: Int
+    /// Block size in millimetres and area in cm².
+    public let blockWidthMM: Double
+    public let blockHeightMM: Double
+    public var blockAreaCm2: Double { blockWidthMM * blockHeightMM / 100 }
+    /// Areal density of the cargo per block, g/cm² (may be slightly negative from noise).
+    public var density: [Float]
+    /// Pixels per block that are opaque (nothing got through).
+    public var opaque: [Float]
+    /// μ/ρ used to turn attenuation into areal density (cm²/g).
+    public let mu: Double
+    /// Attenuation of the empty container's walls inside the cargo space.
+    public let wallAttenuation: Double
+    /// One-sigma noise of a block's D (g/cm²).
+    public let noise: Double
+    /// Blocks whose D is above this are occupied.
+    public let occupiedThreshold: Float
+
+    public subscript(column: Int, row: Int) -> Float { density[row * columns + column] }
+    public func occupied(_ column: Int, _ row: Int) -> Bool { density[row * columns + column] > occupiedThreshold }
+
+    /// Pixel box [x, y, w, h] of a block range.
+    public func bbox(columns c: ClosedRange<Int>, rows r: ClosedRange<Int>) -> [Int] {
+        [originX + c.lowerBound * blockWidth, originY + r.lowerBound * blockHeight,
+         (c.count) * blockWidth, (r.count) * blockHeight]
+    }
+
+    /// Mass in kg of the blocks in `indices`.
+    public func massKg<S: Sequence>(of indices: S) -> Double where S.Element == Int {
+        var sum = 0.0
+        for index in indices { sum += Double(density[index]) }
+        return sum * blockAreaCm2 / 1000
+    }
+}
+
+/// μ/ρ for the declared goods: what the commodity is made of, by HS chapter.
+public enum CargoMaterial {
+    public static func material(forHS code: String?) -> Material {
+        guard let code, let chapter = Int(code.prefix(2)) else { return .water }
+        switch chapter {
+        case 1...24: return .bananaLike        // foodstuffs: mostly water and carbohydrate
+        case 25...27: return .sand             // mineral products
+        case 39, 40: return .polyethylene      // plastics, rubber
+        case 41...49, 94: return .cellulose    // leather, wood, paper, furniture
+        case 50...67: return .cellulose        // textiles, footwear
+        case 72...83: return .iron             // base metals
+        default: return .water
+        }
+    }
+}
+
+public enum CargoMapper {
+    /// Builds the cargo map of the interior of `geometry`.
+    public static func map(_ attenuation: AttenuationMap, geometry: ContainerGeometry, pitchX: Double, pitchY: Double,
+                           effectiveMeV: Double, cargoMaterial: Material, degraded: Bool) -> CargoMap {
+        let blockWidth = max(1, Int((50 / pitchX).rounded()))
+        let blockHeight = max(1, Int((50 / pitchY).rounded()))
+        let width = attenuation.width
+        // Block statistics over the whole image (one SIMD pass), then the interior blocks.
+        let originX = geometry.innerX0, originY = geometry.ceiling
+        let columns = max(1, (geometry.innerX1 - originX) / blockWidth)
+        let rows = max(1, (geometry.floor - originY) / blockHeight)
+        // Copy the interior once, so the kernel sees a dense row-major image aligned to blocks.
+        let innerWidth = columns * blockWidth, innerHeight = rows * blockHeight
+        var interior = [Float](repeating: 0, count: innerWidth * innerHeight)
+        var opaqueCount = [Float](repeating: 0, count: columns * rows)
+        let saturation = attenuation.saturation - 1e-3
+        attenuation.values.withUnsafeBufferPointer { a in
+            for y in 0..<innerHeight {
+                let sourceRow = (originY + y) * width + originX
+                for x in 0..<innerWidth {
+                    let value = a[sourceRow + x]
+                    interior[y * innerWidth + x] = value
+                    if value >= saturation { opaqueCount[(y / blockHeight) * columns + x / blockWidth] += 1 }
+                }
+            }
+        }
+        let grid = interior.withUnsafeBufferPointer {
+            BlockKernel.statisticsSIMD($0, width: innerWidth, height: innerHeight, blockWidth: blockWidth, blockHeight: blockHeight)
+        }
+        // Walls: the prior from the type's construction, checked against the emptiest blocks.
+        let steelMu = Material.iron.massAttenuation(atMeV: effectiveMeV)
+        let prior = geometry.isReefer
+            ? steelMu * 2 * 0.1 * 7.9 + Material.aluminium.massAttenuation(atMeV: effectiveMeV) * 2 * 0.1 * 2.7
+                + Material.polyethylene.massAttenuation(atMeV: effectiveMeV) * 0.8
+            : steelMu * 2 * 0.16 * 7.87 * 1.2
+        let sorted = grid.mean.sorted()
+        let empirical = Double(sorted[min(sorted.count - 1, sorted.count / 50)])
+        let wall = (empirical > prior * 0.5 && empirical < prior * 1.5) ? empirical : prior
+        // Noise of one pixel, from the air above the container.
+        let pixelNoise = airNoise(attenuation, geometry: geometry)
+        let pixelsPerBlock = Double(blockWidth * blockHeight)
+        let floorNoise = degraded ? 0.03 : 0.01
+        let blockNoiseA = sqrt(pixelNoise * pixelNoise / pixelsPerBlock + floorNoise * floorNoise)
+        let mu = cargoMaterial.massAttenuation(atMeV: effectiveMeV)
+        let density = grid.mean.map { Float((Double($0) - wall) / mu) }
+        let noiseD = blockNoiseA / mu
+        return CargoMap(columns: columns, rows: rows, blockWidth: blockWidth, blockHeight: blockHeight,
+                        originX: originX, originY: originY,
+                        blockWidthMM: Double(blockWidth) * pitchX, blockHeightMM: Double(blockHeight) * pitchY,
+                        density: density, opaque: opaqueCount, mu: mu, wallAttenuation: wall, noise: noiseD,
+                        occupiedThreshold: Float(max(3.0, 4 * noiseD)))
+    }
+
+    /// Standard deviation of A over air: rows above the container (or beside it).
+    static func airNoise(_ map: AttenuationMap, geometry: ContainerGeometry) -> Double {
+        let bottom = max(0, geometry.top - 8)
+        var sum = 0.0, squares = 0.0, n = 0.0
+        map.values.withUnsafeBufferPointer { a in
+            for y in stride(from: 2, to: bottom, by: 2) {
+                for x in stride(from: 0, to: map.width, by: 3) {
+                    let v = Double(a[y * map.width + x])
+                    sum += v
+                    squares += v * v
+                    n += 1
+                }
+            }
+        }
+        guard n > 100 else { return 0.02 }
+        let mean = sum / n
+        return sqrt(max(0, squares / n - mean * mean))
+    }
+}

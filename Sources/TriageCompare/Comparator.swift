@@ -1,0 +1,39 @@
+import Foundation
+import TriageCore
+import TriageDecode
+import TriageManifest
+import TriagePhysics
+
+/// One container's verdict from its scan and declaration: the entry point of the comparator.
+public enum Comparator {
+    /// Decodes, measures and scores one scan against its declaration (nil when the scan matches
+    /// no declared container).
+    public static func analyze(scan: Scan, declaration: DeclaredContainer?, profiles: ComparatorProfiles) throws -> Verdict {
+        let measurements = try Measurer.measure(scan: scan, declaration: declaration)
+        var verdict = Scorer.score(measurements, profiles: profiles)
+        if declaration == nil {
+            verdict.findings.insert(Finding(kind: "no_declaration", score: 0,
+                                            reason: "this scan matches no declared container: compared against physics alone",
+                                            bbox: nil, massKg: nil), at: 0)
+        }
+        return verdict
+    }
+
+    /// A container declared but not scanned: it cannot be cleared by the image, so it sits in the
+    /// middle of the ranking, saying why.
+    public static func unscanned(_ container: DeclaredContainer, profiles: ComparatorProfiles) -> Verdict {
+        Verdict(containerID: container.containerID, scanID: nil, score: 0.5, strength: 0,
+                findings: [Finding(kind: "no_scan", score: 0.5,
+                                   reason: "no scan arrived for this container: ranked on its declaration only, cannot be cleared",
+                                   bbox: nil, massKg: nil)],
+                measurements: nil, profileID: profiles.profileID)
+    }
+
+    /// A scan that could not be analysed (the container was not found, say).
+    public static func failed(containerID: String, scanID: String?, reason: String, profiles: ComparatorProfiles) -> Verdict {
+        Verdict(containerID: containerID, scanID: scanID, score: 0.5, strength: 0,
+                findings: [Finding(kind: "analysis_failed", score: 0.5, reason: "could not analyse the scan: \(reason)",
+                                   bbox: nil, massKg: nil)],
+                measurements: nil, profileID: profiles.profileID)
+    }
+}

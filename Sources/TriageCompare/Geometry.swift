@@ -1,0 +1,144 @@
+import Foundation
+import TriageKernels
+import TriagePhysics
+
+/// Where the container is in a scan, in pixels, and where its zones are.
+public struct ContainerGeometry: Sendable, Codable {
+    /// The container's outline: columns x0..<x1, rows top..<bottom.
+    public var x0: Int
+    public var x1: Int
+    public var top: Int
+    public var bottom: Int
+    /// The cargo space.
+    public var innerX0: Int
+    public var innerX1: Int
+    public var ceiling: Int
+    public var floor: Int
+    /// Doors at the right end of the image (else left).
+    public var doorOnRight: Bool
+    public var type: String
+    public var isReefer: Bool
+    /// Machinery recess columns (reefers), empty otherwise.
+    public var machineryX0: Int
+    public var machineryX1: Int
+    /// Measured length (mm) and how far it is from the type's.
+    public var measuredLengthMM: Double
+    public var lengthMismatch: Double
+
+    public var bbox: [Int] { [x0, top, x1 - x0, bottom - top] }
+    public var innerBBox: [Int] { [innerX0, ceiling, innerX1 - innerX0, floor - ceiling] }
+}
+
+/// Finds the container in a side-view attenuation map: robust to air margins, the chassis and
+/// wheels below, noise, either door side and any pixel pitch.
+public enum ContainerLocator {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// - Parameters:
+    ///   - declaredType: the manifest's size/type code, when it has one.
+    public static func locate(_ map: AttenuationMap, pitchX: Double, pitchY: Double, doorOnRight: Bool,
+                              declaredType: ContainerType?) throws -> ContainerGeometry {
+        let width = map.width, height = map.height
+        // 1. Per column, the first row from the top that is clearly not air: the roof line of
+        //    the container, or something lower (chassis) where there is no container.
+        let threshold: Float = 0.45
+        var firstDense = [Int](repeating: -1, count: width)
+        map.values.withUnsafeBufferPointer { a in
+            for x in 0..<width {
+                var y = 0
+                while y < height {
+                    // A roof sheet may be a single row thick; noise never reaches this in air.
+                    if a[y * width + x] > threshold { firstDense[x] = y; break }
+                    y += 1
+                }
+            }
+        }
+        // 2. The roof row: the most common first-dense row among columns in the upper 70 %.
+        var histogram = [Int](repeating: 0, count: height)
+        for y in firstDense where y >= 0 && y < height * 7 / 10 { histogram[y] += 1 }
+        let window = max(1, Int(30 / pitchY))
+        var bestRow = -1, bestCount = 0
+        for y in 0..<height {
+            var count = 0
+            for dy in 0...window where y + dy < height { count += histogram[y + dy] }
+            if count > bestCount { bestCount = count; bestRow = y }
+        }
+        guard bestRow >= 0, Double(bestCount) * pitchX > 2000 else {
+            throw Failure(description: "no container roof found (no straight dense edge over 2 m in the upper part of the image)")
+        }
+        let tolerance = max(3, Int(80 / pitchY))
+        let roofRow = bestRow
+        // 3. The longest run of columns whose first dense row is at the roof (small gaps allowed).
+        var runs: [(Int, Int)] = []
+        var start = -1, lastGood = -10
+        let gap = max(2, Int(40 / pitchX))
+        for x in 0..<width {
+            let good = firstDense[x] >= 0 && abs(firstDense[x] - roofRow) <= tolerance
+            if good {
+                if start < 0 || x - lastGood > gap { if start >= 0 { runs.append((start, lastGood + 1)) }; start = x }
+                lastGood = x
+            }
+        }
+        if start >= 0 { runs.append((start, lastGood + 1)) }
+        guard let run = runs.max(by: { $0.1 - $0.0 < $1.1 - $1.0 }) else {
+            throw Failure(description: "no container outline found")
+        }
+        let measuredLength = Double(run.1 - run.0) * pitchX
+        // 4. The type: as declared, or the nearest known length, and the height whose bottom
+        //    edge (floor, bottom rails) the row profile supports best.
+        let type: ContainerType
+        if let declaredType {
+            type = declaredType
+        } else {
+            type = inferType(map, run: run, roofRow: roofRow, pitchY: pitchY, measuredLength: measuredLength)
+        }
+        let x0 = run.0, x1 = run.1
+        let top = roofRow
+        let bottom = min(height, top + Int((type.height / pitchY).rounded()))
+        let innerOffsetTop = type.height - type.innerHeight - 150
+        let ceiling = top + Int((innerOffsetTop / pitchY).rounded())
+        let floor = bottom - Int((150 / pitchY).rounded())
+        // End walls: the front wall's corrugation (and a reefer's machinery and bulkhead); at the
+        // doors, the door leaves, locking bars, header and sill reach about 180 mm in.
+        let frontWall = 60 + (type.isReefer ? type.machineryDepth + 20 : 0)
+        let doorWall = 180.0
+        let frontCols = Int((frontWall / pitchX).rounded()), doorCols = Int((doorWall / pitchX).rounded())
+        let innerX0 = doorOnRight ? x0 + frontCols : x0 + doorCols
+        let innerX1 = doorOnRight ? x1 - doorCols : x1 - frontCols
+        let machineryCols = Int(((40 + type.machineryDepth) / pitchX).rounded())
+        let machineryX0 = type.isReefer ? (doorOnRight ? x0 + Int(40 / pitchX) : x1 - machineryCols) : 0
+        let machineryX1 = type.isReefer ? (doorOnRight ? x0 + machineryCols : x1 - Int(40 / pitchX)) : 0
+        return ContainerGeometry(x0: x0, x1: x1, top: top, bottom: bottom, innerX0: innerX0, innerX1: max(innerX0 + 1, innerX1),
+                                 ceiling: ceiling, floor: max(ceiling + 1, floor), doorOnRight: doorOnRight, type: type.code,
+                                 isReefer: type.isReefer, machineryX0: machineryX0, machineryX1: machineryX1,
+                                 measuredLengthMM: measuredLength,
+                                 lengthMismatch: (measuredLength - type.length) / type.length)
+    }
+
+    static func inferType(_ map: AttenuationMap, run: (Int, Int), roofRow: Int, pitchY: Double, measuredLength: Double) -> ContainerType {
+        let forty = abs(measuredLength - 12192) < abs(measuredLength - 6058)
+        // Row profile over the middle of the container: the floor and bottom rails are a band of
+        // high attenuation; see which nominal bottom has more of it just above.
+        let span = run.1 - run.0
+        let columns = (run.0 + span / 5)..<(run.1 - span / 5)
+        let rows = map.values.withUnsafeBufferPointer {
+            BlockKernel.rowMeansSIMD($0, width: map.width, height: map.height, columns: columns)
+        }
+        // The container's bottom (bottom rails on the chassis' top flange) is a thin, very dense
+        // row band: measure how sharply the profile rises at each candidate bottom.
+        func sharpness(_ heightMM: Double) -> Float {
+            let centre = roofRow + Int(heightMM / pitchY)
+            let reach = max(1, Int(30 / pitchY)), back = max(2, Int(90 / pitchY))
+            var best: Float = 0
+            for r in (centre - reach)...(centre + reach) where r - back >= 0 && r < rows.count {
+                best = max(best, rows[r] - rows[r - back])
+            }
+            return best
+        }
+        let high = sharpness(2591) < 0.5 * sharpness(2896)
+        let code = forty ? (high ? "45G1" : "42G1") : (high ? "25G1" : "22G1")
+        return ContainerType.named(code)!
+    }
+}

@@ -1,0 +1,400 @@
+import Foundation
+import TriageKernels
+import TriageManifest
+import TriagePhysics
+
+/// The kinds of evidence the comparator looks for.
+public enum EvidenceKind: String, Sendable, Codable, CaseIterable {
+    /// The cargo weighed from the image against the declared gross mass.
+    case mass
+    /// Declared empty, but there is something inside.
+    case declaredEmpty = "declared_empty"
+    /// A region denser than the cargo around it.
+    case denseRegion = "dense_region"
+    /// Something above the load, under the roof.
+    case aboveLoad = "above_load"
+    /// Something in the door zone that is not part of the load.
+    case doorZone = "door_zone"
+    /// The reefer machinery differs from its empty reference.
+    case machinery = "reefer_machinery"
+    /// The cargo's density does not look like the declared goods.
+    case profile = "cargo_profile"
+    /// Parts of the cargo space are opaque: cannot be cleared.
+    case cannotClear = "cannot_clear"
+    /// Lossy, 8-bit or noisy input: less certainty either way.
+    case degraded = "degraded_input"
+}
+
+/// The strongest candidate of one kind of evidence, before calibration turns it into a score.
+public struct Candidate: Sendable, Codable {
+    public var kind: EvidenceKind
+    /// Larger means more unusual; 0 means nothing found.
+    public var statistic: Double
+    public var bbox: [Int]?
+    public var massKg: Double?
+    /// Where, in words ("0.4 m inside the doors, on the floor").
+    public var place: String?
+}
+
+/// Everything the comparator measured on one scan, independent of calibration.
+public struct Measurements: Sendable, Codable {
+    public var scanID: String
+    public var containerID: String
+    public var scannerID: String
+    public var pitchX: Double
+    public var pitchY: Double
+    public var geometry: ContainerGeometry
+    public var imageMassKg: Double
+    public var declaredMassKg: Double?
+    public var declaredEmpty: Bool
+    public var hsCode: String?
+    public var opaqueFraction: Double
+    public var degraded: [String]
+    public var noise: Double
+    public var candidates: [Candidate]
+    /// Coarse cells of the machinery recess (mean D), reefers only.
+    public var machineryCells: [Double]?
+    /// Median D of the occupied cargo blocks, and the share of the cargo space occupied.
+    public var loadDensity: Double?
+    public var loadFill: Double
+
+    public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
+}
+
+public enum Measurer {
+    public static let machineryColumns = 3
+    public static let machineryRows = 10
+
+    public static func measure(scan: Scan, declaration: DeclaredContainer?) throws -> Measurements {
+        let sidecar = scan.sidecar
+        let map = try scan.attenuation()
+        let declaredType = declaration?.isoType.flatMap(ContainerType.named)
+        let geometry = try ContainerLocator.locate(map, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+                                                   doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        var degraded: [String] = []
+        if scan.image.info.format.isLossy { degraded.append("lossy JPEG") }
+        if scan.image.pixels.bitDepth < 16 { degraded.append("\(scan.image.pixels.bitDepth)-bit") }
+        let energy = Material.effectiveEnergy(endpointMeV: sidecar.energyMeV)
+        let material = CargoMaterial.material(forHS: declaration?.mainHSCode)
+        let cargo = CargoMapper.map(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+                                    effectiveMeV: energy, cargoMaterial: material, degraded: !degraded.isEmpty)
+        if cargo.noise * cargo.mu > 0.05 { degraded.append("noisy (low flux)") }
+        let mass = cargo.massKg(of: cargo.density.indices)
+        var candidates: [Candidate] = []
+        let profile = LoadProfile(cargo)
+
+        // Opaque parts: nothing can be said there.
+        let pixelsPerBlock = Float(cargo.blockWidth * cargo.blockHeight)
+        let opaqueTotal = cargo.opaque.reduce(0, +)
+        let opaqueFraction = Double(opaqueTotal / (pixelsPerBlock * Float(cargo.columns * cargo.rows)))
+        if opaqueFraction > 0.002 {
+            let blocks = cargo.opaque.indices.filter { cargo.opaque[$0] > pixelsPerBlock / 2 }
+            candidates.append(Candidate(kind: .cannotClear, statistic: opaqueFraction, bbox: bbox(of: blocks, in: cargo),
+                                        massKg: nil, place: nil))
+        }
+        if !degraded.isEmpty {
+            candidates.append(Candidate(kind: .degraded, statistic: 0, bbox: nil, massKg: nil, place: degraded.joined(separator: ", ")))
+        }
+        let declaredEmpty = declaration?.empty ?? false
+        if declaredEmpty {
+            // What stands clearly above the walls: the sum over occupied blocks (a wall baseline
+            // error spread over the whole cargo space does not add up here).
+            let occupied = cargo.density.indices.filter { cargo.density[$0] > cargo.occupiedThreshold * 2 }
+            let occupiedMass = cargo.massKg(of: occupied)
+            candidates.append(Candidate(kind: .declaredEmpty, statistic: max(0, occupiedMass), bbox: bbox(of: occupied, in: cargo),
+                                        massKg: occupiedMass, place: nil))
+        }
+        candidates.append(denseRegion(cargo, profile: profile, geometry: geometry))
+        candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry))
+        candidates.append(doorZone(cargo, profile: profile, geometry: geometry))
+        let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+                                                       effectiveMeV: energy, wall: cargo.wallAttenuation) : nil
+        let occupiedBlocks = cargo.density.filter { $0 > cargo.occupiedThreshold }
+        let loadDensity = occupiedBlocks.isEmpty ? nil : Double(occupiedBlocks.sorted()[occupiedBlocks.count / 2])
+        return Measurements(scanID: sidecar.scanID, containerID: sidecar.containerID, scannerID: sidecar.scannerID,
+                            pitchX: sidecar.pitchX, pitchY: sidecar.pitchY, geometry: geometry, imageMassKg: mass,
+                            declaredMassKg: declaration.map { $0.declaredGoodsKg }, declaredEmpty: declaredEmpty,
+                            hsCode: declaration?.mainHSCode, opaqueFraction: opaqueFraction, degraded: degraded,
+                            noise: cargo.noise, candidates: candidates, machineryCells: cells, loadDensity: loadDensity,
+                            loadFill: Double(occupiedBlocks.count) / Double(max(1, cargo.density.count)))
+    }
+
+    // MARK: the load's shape
+
+    /// Per column of blocks, how high the load stands (supported from the floor).
+    struct LoadProfile {
+        /// Row index of the load's top per column (rows count from the ceiling); `rows` when empty.
+        var top: [Int]
+        /// Load height per column in millimetres.
+        var height: [Double]
+        /// 90th percentile of the height over loaded columns.
+        var typicalHeight: Double
+
+        init(_ cargo: CargoMap) {
+            var top = [Int](repeating: cargo.rows, count: cargo.columns)
+            var height = [Double](repeating: 0, count: cargo.columns)
+            for c in 0..<cargo.columns {
+                var occupied = 0
+                var best = cargo.rows
+                for r in stride(from: cargo.rows - 1, through: 0, by: -1) {
+                    if cargo.occupied(c, r) {
+                        occupied += 1
+                        // Supported: most blocks from here to the floor are occupied.
+                        if Double(occupied) >= 0.7 * Double(cargo.rows - r) { best = r }
+                    }
+                }
+                top[c] = best
+                height[c] = Double(cargo.rows - best) * cargo.blockHeightMM
+            }
+            let loaded = height.filter { $0 > 200 }.sorted()
+            typicalHeight = loaded.isEmpty ? 0 : loaded[min(loaded.count - 1, Int(Double(loaded.count) * 0.9))]
+            self.top = top
+            self.height = height
+        }
+    }
+
+    /// Distance of a block column from the doors, in metres.
+    static func fromDoors(_ column: Int, cargo: CargoMap, geometry: ContainerGeometry) -> Double {
+        let fromLeft = (Double(column) + 0.5) * cargo.blockWidthMM
+        let length = Double(cargo.columns) * cargo.blockWidthMM
+        return (geometry.doorOnRight ? length - fromLeft : fromLeft) / 1000
+    }
+
+    static func bbox(of blocks: [Int], in cargo: CargoMap) -> [Int]? {
+        guard !blocks.isEmpty else { return nil }
+        let cs = blocks.map { $0 % cargo.columns }, rs = blocks.map { $0 / cargo.columns }
+        return cargo.bbox(columns: cs.min()!...cs.max()!, rows: rs.min()!...rs.max()!)
+    }
+
+    /// 4-connected components of the blocks where `mask` is true.
+    static func components(_ mask: [Bool], columns: Int, rows: Int) -> [[Int]] {
+        var seen = [Bool](repeating: false, count: mask.count)
+        var result: [[Int]] = []
+        for start in mask.indices where mask[start] && !seen[start] {
+            var stack = [start]
+            seen[start] = true
+            var members: [Int] = []
+            while let index = stack.popLast() {
+                members.append(index)
+                let c = index % columns, r = index / columns
+                for (dc, dr) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                    let nc = c + dc, nr = r + dr
+                    guard nc >= 0, nc < columns, nr >= 0, nr < rows else { continue }
+                    let next = nr * columns + nc
+                    if mask[next] && !seen[next] { seen[next] = true; stack.append(next) }
+                }
+            }
+            result.append(members)
+        }
+        return result
+    }
+
+    /// Median of a small buffer (sorts in place).
+    @inline(__always)
+    static func median(_ values: inout [Float], count: Int) -> Float {
+        guard count > 0 else { return 0 }
+        values[0..<count].sort()
+        return values[count / 2]
+    }
+
+    // MARK: dense regions inside the load
+
+    /// Blocks denser than the stack they stand in. Goods are loaded in stacks (pallets, bag
+    /// piles, drums) whose density varies little from the floor to the top, so the background of
+    /// a block is the median of its stack: the occupied blocks of the columns within ±2 blocks
+    /// (±0.1 m), leaving out each column's top two and bottom three blocks (edges, pallet
+    /// bases). A hidden patch up to about half the stack's height does not move that median.
+    /// The spread is the stack's median absolute deviation, floored at 5 % (carton-to-carton
+    /// variation) and at the block noise. Residuals through the SIMD comparison kernel, then
+    /// connected regions.
+    static func denseRegion(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let columns = cargo.columns, rows = cargo.rows
+        let occupied = cargo.density.map { $0 > cargo.occupiedThreshold }
+        // Each column's body: occupied rows from the load top + 2 to the floor − 3.
+        var medians = [Float](repeating: .nan, count: columns)
+        var spreads = [Float](repeating: .nan, count: columns)
+        var pool: [Float] = []
+        pool.reserveCapacity(5 * rows)
+        for c in 0..<columns {
+            pool.removeAll(keepingCapacity: true)
+            for cc in max(0, c - 2)...min(columns - 1, c + 2) {
+                let top = profile.top[cc]
+                guard top < rows - 5 else { continue }
+                for r in (top + 2)..<(rows - 3) where occupied[r * columns + cc] { pool.append(cargo.density[r * columns + cc]) }
+            }
+            guard pool.count >= 12 else { continue }
+            pool.sort()
+            let median = pool[pool.count / 2]
+            for index in pool.indices { pool[index] = abs(pool[index] - median) }
+            pool.sort()
+            medians[c] = median
+            spreads[c] = max(pool[pool.count / 2] * 1.4826, 0.05 * median, Float(cargo.noise) * 1.5)
+        }
+        var background = [Float](repeating: 0, count: columns * rows)
+        var spread = [Float](repeating: 1e9, count: columns * rows)
+        var valid = [Bool](repeating: false, count: columns * rows)
+        for r in 0..<rows {
+            for c in 0..<columns where occupied[r * columns + c] && !medians[c].isNaN {
+                background[r * columns + c] = medians[c]
+                spread[r * columns + c] = spreads[c]
+                valid[r * columns + c] = true
+            }
+        }
+        var z = [Float](repeating: 0, count: columns * rows)
+        let measured = cargo.density
+        _ = measured.withUnsafeBufferPointer { m in
+            background.withUnsafeBufferPointer { e in
+                spread.withUnsafeBufferPointer { s in
+                    z.withUnsafeMutableBufferPointer { out in
+                        CompareKernel.residualsSIMD(measured: m, expected: e, spread: s, minimumSpread: 1e-3, threshold: 3, z: out)
+                    }
+                }
+            }
+        }
+        // Keep away from the floor, the ceiling and the end walls (three blocks), and from the
+        // load's own edges, where partial volume makes any boundary look dense.
+        var mask = [Bool](repeating: false, count: columns * rows)
+        for r in 3..<max(3, rows - 3) {
+            for c in 3..<max(3, columns - 3) where valid[r * columns + c] && z[r * columns + c] > 3 {
+                let interior = occupied[r * columns + c - 1] && occupied[r * columns + c + 1]
+                    && occupied[(r - 1) * columns + c] && occupied[(r + 1) * columns + c]
+                if interior { mask[r * columns + c] = true }
+            }
+        }
+        var best = Candidate(kind: .denseRegion, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        for members in components(mask, columns: columns, rows: rows) where members.count >= 4 {
+            var zSum = 0.0, excess = 0.0
+            for index in members {
+                zSum += Double(z[index])
+                excess += Double(cargo.density[index] - background[index])
+            }
+            let excessKg = excess * cargo.blockAreaCm2 / 1000
+            guard excessKg >= 2 else { continue }
+            let significance = zSum / sqrt(Double(members.count))
+            if significance > best.statistic {
+                let cs = members.map { $0 % columns }
+                let doors = fromDoors((cs.min()! + cs.max()!) / 2, cargo: cargo, geometry: geometry)
+                best = Candidate(kind: .denseRegion, statistic: significance, bbox: bbox(of: members, in: cargo),
+                                 massKg: excessKg, place: String(format: "%.1f m from the doors", doors))
+            }
+        }
+        return best
+    }
+
+    // MARK: above the load
+
+    /// Occupied blocks standing above the load's usual height (a bump narrower than a pallet
+    /// row, or anything unsupported in the free space under the roof).
+    static func aboveLoad(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let columns = cargo.columns, rows = cargo.rows
+        var best = Candidate(kind: .aboveLoad, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        guard profile.typicalHeight > 300 else { return best }
+        let levelRow = rows - Int((profile.typicalHeight + 100) / cargo.blockHeightMM)
+        guard levelRow > 1 else { return best }
+        // Occupied blocks above the usual top of the load, away from the end walls.
+        var mask = [Bool](repeating: false, count: columns * rows)
+        for c in 2..<max(2, columns - 2) {
+            for r in 1..<levelRow where cargo.occupied(c, r) { mask[r * columns + c] = true }
+        }
+        for members in components(mask, columns: columns, rows: rows) where members.count >= 2 {
+            let massKg = cargo.massKg(of: members)
+            let cs = members.map { $0 % columns }
+            let widthMM = Double(cs.max()! - cs.min()! + 1) * cargo.blockWidthMM
+            guard massKg >= 2, widthMM <= 3000 else { continue }
+            if massKg > best.statistic {
+                let doors = fromDoors((cs.min()! + cs.max()!) / 2, cargo: cargo, geometry: geometry)
+                best = Candidate(kind: .aboveLoad, statistic: massKg, bbox: bbox(of: members, in: cargo), massKg: massKg,
+                                 place: String(format: "on top of the load, %.1f m from the doors", doors))
+            }
+        }
+        return best
+    }
+
+    // MARK: door zone
+
+    /// What stands within 1.2 m of the doors and is not part of the main load: an isolated
+    /// object, or a short step at the load's door end narrower than a pallet.
+    static func doorZone(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let columns = cargo.columns
+        var best = Candidate(kind: .doorZone, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        let zoneColumns = min(columns, Int(1200 / cargo.blockWidthMM))
+        let doorColumns: [Int] = geometry.doorOnRight ? Array((columns - zoneColumns)..<columns) : Array(0..<zoneColumns)
+        // The main load: the longest run of columns standing over 300 mm (gaps up to 100 mm).
+        let loaded = profile.height.map { $0 > 300 }
+        let gapAllowed = max(1, Int(100 / cargo.blockWidthMM))
+        var runs: [(Int, Int)] = []
+        var start = -1, last = -100
+        for c in 0..<columns where loaded[c] {
+            if start < 0 || c - last > gapAllowed + 1 { if start >= 0 { runs.append((start, last)) }; start = c }
+            last = c
+        }
+        if start >= 0 { runs.append((start, last)) }
+        let main = runs.max { $0.1 - $0.0 < $1.1 - $1.0 }
+        var suspect = Set<Int>()
+        for c in doorColumns {
+            let inMain = main.map { c >= $0.0 && c <= $0.1 } ?? false
+            let anything = (0..<cargo.rows).contains { cargo.occupied(c, $0) }
+            if anything && !inMain && profile.height[c] > 0 { suspect.insert(c) }
+        }
+        // A short step at the main load's door end.
+        if let main, profile.typicalHeight > 300 {
+            let end = geometry.doorOnRight ? main.1 : main.0
+            let step = geometry.doorOnRight ? -1 : 1
+            var c = end, widthBlocks = 0
+            var stepColumns: [Int] = []
+            while c >= 0 && c < columns && doorColumns.contains(c) && profile.height[c] < 0.6 * profile.typicalHeight {
+                stepColumns.append(c)
+                widthBlocks += 1
+                c += step
+            }
+            if Double(widthBlocks) * cargo.blockWidthMM <= 800 { suspect.formUnion(stepColumns) }
+        }
+        guard !suspect.isEmpty else { return best }
+        var blocks: [Int] = []
+        for c in suspect {
+            let rowsHere = (0..<cargo.rows).filter { cargo.occupied(c, $0) }
+            guard let first = rowsHere.first, let last = rowsHere.last else { continue }
+            // A ragged load end (alternate layers reaching further) spans the load's height in
+            // stripes; an object is compact.
+            let extentMM = Double(last - first + 1) * cargo.blockHeightMM
+            let fill = Double(rowsHere.count) / Double(last - first + 1)
+            if profile.typicalHeight > 300 && extentMM > 0.8 * profile.typicalHeight && fill < 0.7 { continue }
+            blocks += rowsHere.map { $0 * columns + c }
+        }
+        let massKg = cargo.massKg(of: blocks)
+        if massKg >= 2 {
+            let nearest = suspect.map { fromDoors($0, cargo: cargo, geometry: geometry) }.min() ?? 0
+            best = Candidate(kind: .doorZone, statistic: massKg, bbox: bbox(of: blocks, in: cargo), massKg: massKg,
+                             place: String(format: "%.1f m inside the doors", nearest))
+        }
+        return best
+    }
+
+    // MARK: reefer machinery
+
+    /// Mean D per coarse cell of the machinery recess: `machineryColumns` from the front wall,
+    /// `machineryRows` from the roof to the bottom.
+    static func machineryCells(_ map: AttenuationMap, geometry: ContainerGeometry, pitchX: Double, pitchY: Double,
+                               effectiveMeV: Double, wall: Double) -> [Double] {
+        let columns = machineryColumns, rows = machineryRows
+        let x0 = geometry.machineryX0, x1 = geometry.machineryX1
+        let y0 = geometry.ceiling, y1 = geometry.floor
+        guard x1 > x0 + columns, y1 > y0 + rows else { return [] }
+        let mu = Material.aluminium.massAttenuation(atMeV: effectiveMeV)
+        var cells = [Double](repeating: 0, count: columns * rows)
+        for cr in 0..<rows {
+            for cc in 0..<columns {
+                // Cells count from the front wall, whichever side the doors are.
+                let fx0 = x0 + (x1 - x0) * cc / columns, fx1 = x0 + (x1 - x0) * (cc + 1) / columns
+                let cx0 = geometry.doorOnRight ? fx0 : x1 - (fx1 - x0)
+                let cx1 = geometry.doorOnRight ? fx1 : x1 - (fx0 - x0)
+                let cy0 = y0 + (y1 - y0) * cr / rows, cy1 = y0 + (y1 - y0) * (cr + 1) / rows
+                var sum = 0.0
+                for y in cy0..<cy1 { for x in cx0..<cx1 { sum += Double(map.values[y * map.width + x]) } }
+                let n = Double(max(1, (cy1 - cy0) * (cx1 - cx0)))
+                cells[cr * columns + cc] = (sum / n - wall) / mu
+            }
+        }
+        return cells
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import TriageCore
+
+/// What calibration learned from containers inspected clean: how each scanner weighs, how each
+/// detector's statistic is distributed when nothing is there, what reefer machinery and each HS
+/// heading look like. Versioned: a profile file names its format version and is refused when it
+/// is newer than this build understands.
+public struct ComparatorProfiles: Sendable, Codable {
+    public static let formatVersion = 1
+
+    public var version: Int
+    /// Identifies this calibration (hash of its inputs), stored beside each score.
+    public var profileID: String
+    public var createdAt: String
+    /// Containers inspected clean (and hit) that it learned from.
+    public var cleanContainers: Int
+    public var hitContainers: Int
+
+    /// Declared mass ÷ image mass, on a log scale, per scanner ("*" for all).
+    public var massCalibration: [String: MassCalibration]
+    /// Detector statistics of clean containers, per detector kind ("door_zone"), and per kind
+    /// and HS heading where calibration saw enough of that heading ("door_zone@0901").
+    public var nulls: [String: NullDistribution]
+    /// Clean reefer machinery, per coarse cell: all scanners ("*") and per scanner.
+    public var machinery: [String: MachineryReference]
+    /// Cargo density per HS heading (4 digits).
+    public var headings: [String: HeadingProfile]
+
+    public struct MassCalibration: Sendable, Codable {
+        /// Median of ln(declared / image) and its robust spread.
+        public var logRatio: Double
+        public var logSpread: Double
+        public var count: Int
+    }
+
+    public struct NullDistribution: Sendable, Codable {
+        /// Sorted statistics of clean containers (capped in number).
+        public var values: [Double]
+
+        /// P(statistic ≥ s) under "clean": empirical, with an exponential tail fitted to the
+        /// upper fifth so that values beyond every clean one still get ordered p-values.
+        public func pValue(_ s: Double) -> Double {
+            let n = values.count
+            guard n >= 5 else { return 1 }
+            var above = 0
+            var low = 0, high = n
+            while low < high {
+                let mid = (low + high) / 2
+                if values[mid] < s { low = mid + 1 } else { high = mid }
+            }
+            above = n - low
+            let empirical = (Double(above) + 1) / (Double(n) + 1)
+            let q80 = values[Int(Double(n) * 0.8)]
+            guard s > q80 else { return empirical }
+            let top = values[Int(Double(n) * 0.8)...]
+            let meanExcess = max(1e-6, top.reduce(0) { $0 + ($1 - q80) } / Double(top.count))
+            let tail = 0.2 * exp(-(s - q80) / meanExcess)
+            return min(empirical, max(tail, 1e-300))
+        }
+    }
+
+    public struct MachineryReference: Sendable, Codable {
+        /// Cells across (from the front wall) and down (from the ceiling).
+        public var columns: Int
+        public var rows: Int
+        public var mean: [Double]
+        public var spread: [Double]
+        public var count: Int
+    }
+
+    public struct HeadingProfile: Sendable, Codable {
+        public var medianDensity: Double
+        public var spread: Double
+        public var count: Int
+    }
+
+    /// The physics prior: no calibration. Mass ratio 1 ± 10 %, parametric nulls.
+    public static let prior = ComparatorProfiles(
+        version: formatVersion, profileID: "physics-prior", createdAt: "", cleanContainers: 0, hitContainers: 0,
+        massCalibration: ["*": MassCalibration(logRatio: 0, logSpread: 0.1, count: 0)],
+        nulls: [:], machinery: [:], headings: [:])
+
+    /// Clean containers of one heading needed before its own null distribution is used.
+    public static let headingMinimum = 15
+
+    /// The null distribution for a kind of evidence, the heading's own when there is one.
+    public func null(_ kind: String, heading: String?) -> NullDistribution? {
+        if let heading, let own = nulls["\(kind)@\(heading)"], own.values.count >= Self.headingMinimum { return own }
+        if let all = nulls[kind], all.values.count >= 20 { return all }
+        return nil
+    }
+
+    public func machineryReference(forScanner id: String) -> MachineryReference? {
+        if let own = machinery[id], own.count >= 5 { return own }
+        if let all = machinery["*"], all.count >= 3 { return all }
+        return nil
+    }
+
+    public func mass(forScanner id: String) -> MassCalibration {
+        if let own = massCalibration[id], own.count >= 3 { return own }
+        return massCalibration["*"] ?? MassCalibration(logRatio: 0, logSpread: 0.1, count: 0)
+    }
+
+    public static func load(_ path: String) throws -> ComparatorProfiles {
+        let data = try BoundedFile.read(path, maxBytes: 64 << 20)
+        let profiles: ComparatorProfiles
+        do {
+            profiles = try JSONDecoder().decode(ComparatorProfiles.self, from: data)
+        } catch {
+            throw ScanTriageError(.invalidInput, "not a profile file written by `scantriage calibrate`: \(error)",
+                                  at: SourceLocation(file: path))
+        }
+        guard profiles.version <= formatVersion else {
+            throw ScanTriageError(.invalidInput,
+                                  "profile format version \(profiles.version) is newer than this build reads (\(formatVersion)); update scantriage",
+                                  at: SourceLocation(file: path, path: "$.version"))
+        }
+        return profiles
+    }
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

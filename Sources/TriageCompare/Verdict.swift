@@ -1,0 +1,166 @@
+import Foundation
+import TriageManifest
+
+/// One piece of evidence, in an analyst's words, with where it is.
+public struct Finding: Sendable, Codable, Equatable {
+    public var kind: String
+    /// 0 to 1: how unusual this is among containers inspected clean (1 − p).
+    public var score: Double
+    public var reason: String
+    /// [x, y, width, height] in the scan's pixels.
+    public var bbox: [Int]?
+    public var massKg: Double?
+}
+
+/// The comparator's answer for one container.
+public struct Verdict: Sendable, Codable {
+    public var containerID: String
+    public var scanID: String?
+    /// Calibrated: the share of clean containers that look less suspicious, corrected for the
+    /// number of kinds of evidence looked at. In [0, 1], higher means inspect first.
+    public var score: Double
+    /// −log10 of the combined p-value: orders containers the score cannot tell apart.
+    public var strength: Double
+    public var findings: [Finding]
+    public var measurements: Measurements?
+    public var profileID: String
+}
+
+/// Turns measurements into calibrated evidence and one score.
+public enum Scorer {
+    /// The evidence kinds that count toward the score.
+    static let scored: [EvidenceKind] = [.mass, .declaredEmpty, .denseRegion, .aboveLoad, .doorZone, .machinery, .profile]
+
+    /// Parametric p-values when calibration has not seen a kind of evidence.
+    static func priorP(_ kind: EvidenceKind, _ s: Double) -> Double {
+        switch kind {
+        case .mass: return 0.5 * erfc(s / sqrt(2))
+        case .declaredEmpty: return exp(-s / 20)
+        case .denseRegion: return min(1, exp(-(s - 4) / 2))
+        case .aboveLoad, .doorZone, .machinery: return exp(-s / 4)
+        case .profile: return 0.5 * erfc(s / sqrt(2))
+        case .cannotClear, .degraded: return 1
+        }
+    }
+
+    public static func score(_ m: Measurements, profiles: ComparatorProfiles) -> Verdict {
+        var findings: [Finding] = []
+        var pValues: [Double] = []
+        let heading = m.hsCode.map { String($0.prefix(4)) }
+        func p(_ kind: EvidenceKind, _ s: Double) -> Double {
+            if let null = profiles.null(kind.rawValue, heading: heading) { return null.pValue(s) }
+            return priorP(kind, s)
+        }
+        for kind in scored {
+            guard let (statistic, candidate) = statistic(kind, m, profiles: profiles) else { continue }
+            let pv = statistic > 0 ? p(kind, statistic) : 1
+            pValues.append(pv)
+            if statistic > 0, pv < 0.2 {
+                findings.append(Finding(kind: kind.rawValue, score: 1 - pv, reason: reason(kind, m, candidate, profiles: profiles),
+                                        bbox: candidate?.bbox ?? (kind == .mass || kind == .profile ? m.geometry.innerBBox : nil),
+                                        massKg: candidate?.massKg))
+            }
+        }
+        let tests = Double(max(1, pValues.count))
+        let bonferroni = tests * (pValues.min() ?? 1)
+        var score = 1 - min(1, bonferroni)
+        let strength = -log10(max(bonferroni, 1e-300))
+        // Cannot clear: never shown as clean; ranked at least in the middle.
+        if let opaque = m.candidate(.cannotClear), opaque.statistic > 0.005 {
+            let floor = 0.5 * min(1, opaque.statistic / 0.05)
+            score = max(score, floor)
+            findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
+                                    reason: String(format: "cannot clear: %.1f%% of the cargo space is opaque to the beam; nothing can be said there", opaque.statistic * 100),
+                                    bbox: opaque.bbox, massKg: nil))
+        }
+        if let degraded = m.candidate(.degraded) {
+            findings.append(Finding(kind: EvidenceKind.degraded.rawValue, score: 0,
+                                    reason: "degraded input (\(degraded.place ?? "")): thresholds widened, weaker evidence goes unseen",
+                                    bbox: nil, massKg: nil))
+        }
+        if abs(m.geometry.lengthMismatch) > 0.06 {
+            findings.append(Finding(kind: "geometry", score: 0,
+                                    reason: String(format: "container measures %.1f m long; a %@ is %.1f m", m.geometry.measuredLengthMM / 1000,
+                                                   m.geometry.type, (m.geometry.measuredLengthMM / (1 + m.geometry.lengthMismatch)) / 1000),
+                                    bbox: m.geometry.bbox, massKg: nil))
+        }
+        findings.sort { $0.score > $1.score }
+        return Verdict(containerID: m.containerID, scanID: m.scanID, score: score, strength: strength,
+                       findings: findings, measurements: m, profileID: profiles.profileID)
+    }
+
+    /// The statistic of one kind of evidence (0 when nothing is there; nil when it does not apply).
+    public static func statistic(_ kind: EvidenceKind, _ m: Measurements, profiles: ComparatorProfiles) -> (Double, Candidate?)? {
+        switch kind {
+        case .mass:
+            guard !m.declaredEmpty, let declared = m.declaredMassKg else { return nil }
+            let calibration = profiles.mass(forScanner: m.scannerID)
+            let widen = m.degraded.isEmpty ? 0.0 : 0.04
+            let spread = sqrt(calibration.logSpread * calibration.logSpread + widen * widen)
+            let z = (log(m.imageMassKg + 500) + calibration.logRatio - log(declared + 500)) / spread
+            return (max(0, z), nil)
+        case .declaredEmpty:
+            guard m.declaredEmpty else { return nil }
+            let candidate = m.candidate(.declaredEmpty)
+            return (max(0, candidate?.statistic ?? 0), candidate)
+        case .denseRegion, .aboveLoad, .doorZone:
+            let candidate = m.candidate(kind)
+            return (candidate?.statistic ?? 0, candidate)
+        case .machinery:
+            guard let cells = m.machineryCells, !cells.isEmpty, let reference = profiles.machineryReference(forScanner: m.scannerID),
+                  reference.mean.count == cells.count else { return nil }
+            var excess = 0.0
+            var worst = -1, worstZ = 0.0
+            for index in cells.indices {
+                // Floors: a pixel's shift of a sharp part (compressor, fan motor) moves a cell's
+                // mean by ~10 %; below 2 g/cm² is noise.
+                let spread = max(1.5 * reference.spread[index], 0.1 * abs(reference.mean[index]), 2.0)
+                let z = (cells[index] - reference.mean[index]) / spread
+                if z > 3 { excess += cells[index] - reference.mean[index] }
+                if z > worstZ { worstZ = z; worst = index }
+            }
+            let geometry = m.geometry
+            let cellHeight = (geometry.floor - geometry.ceiling) / Measurer.machineryRows
+            let cellAreaCm2 = Double(geometry.machineryX1 - geometry.machineryX0) * m.pitchX / Double(Measurer.machineryColumns)
+                * Double(cellHeight) * m.pitchY / 100
+            let bbox = worst >= 0 ? [geometry.machineryX0, geometry.ceiling + (worst / Measurer.machineryColumns) * cellHeight,
+                                     geometry.machineryX1 - geometry.machineryX0, cellHeight] : nil
+            return (excess, Candidate(kind: .machinery, statistic: excess, bbox: bbox, massKg: excess * cellAreaCm2 / 1000,
+                                      place: "in the refrigeration unit's recess"))
+        case .profile:
+            guard let code = m.hsCode, let heading = profiles.headings[String(code.prefix(4))], heading.count >= 8,
+                  let density = m.loadDensity else { return nil }
+            let z = abs(density - heading.medianDensity) / max(1.5 * heading.spread, 0.2 * heading.medianDensity)
+            return (z, nil)
+        case .cannotClear, .degraded:
+            return nil
+        }
+    }
+
+    static func reason(_ kind: EvidenceKind, _ m: Measurements, _ c: Candidate?, profiles: ComparatorProfiles) -> String {
+        switch kind {
+        case .mass:
+            let calibration = profiles.mass(forScanner: m.scannerID)
+            let image = m.imageMassKg * exp(calibration.logRatio)
+            let declared = m.declaredMassKg ?? 0
+            let opaqueNote = m.opaqueFraction > 0.005 ? " (at least: parts are opaque)" : ""
+            return String(format: "the cargo weighs about %.1f t in the image%@, the declaration says %.1f t (%+.0f%%)",
+                          image / 1000, opaqueNote, declared / 1000, (image / max(1, declared) - 1) * 100)
+        case .declaredEmpty:
+            return String(format: "declared empty, but the image shows about %.0f kg inside", c?.massKg ?? 0)
+        case .denseRegion:
+            return String(format: "a region denser than the cargo around it, about %.0f kg more than the goods it replaces would weigh, %@",
+                          c?.massKg ?? 0, c?.place ?? "")
+        case .aboveLoad:
+            return String(format: "an object of about %.0f kg above the load, %@", c?.massKg ?? 0, c?.place ?? "")
+        case .doorZone:
+            return String(format: "about %.0f kg standing apart from the load in the door zone, %@ (rip-on/rip-off)", c?.massKg ?? 0, c?.place ?? "")
+        case .machinery:
+            return String(format: "the refrigeration unit is heavier than clean units by about %.0f kg, %@", c?.massKg ?? 0, c?.place ?? "")
+        case .profile:
+            return String(format: "the cargo's density (%.0f g/cm² median) does not look like clean %@ loads", m.loadDensity ?? 0, String((m.hsCode ?? "").prefix(4)))
+        case .cannotClear, .degraded:
+            return ""
+        }
+    }
+}

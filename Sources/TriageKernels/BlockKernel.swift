@@ -1,0 +1,227 @@
+/// Statistics of fixed-size blocks of a row-major Float image, and row and column profiles.
+///
+/// The work is one vertical pass per block row that adds `blockHeight` image rows into a row of
+/// sums and sums of squares (contiguous, 8 lanes at a time), then a short horizontal pass that
+/// folds `blockWidth` columns per block. Blocks at the right and bottom edges may be smaller.
+public struct BlockGrid: Sendable, Equatable {
+    public let columns: Int
+    public let rows: Int
+    public let blockWidth: Int
+    public let blockHeight: Int
+    /// Per block: mean, variance (population), and the pixel count.
+    public var mean: [Float]
+    public var variance: [Float]
+    public var count: [Int32]
+
+    public init(columns: Int, rows: Int, blockWidth: Int, blockHeight: Int) {
+        self.columns = columns
+        self.rows = rows
+        self.blockWidth = blockWidth
+        self.blockHeight = blockHeight
+        mean = [Float](repeating: 0, count: columns * rows)
+        variance = mean
+        count = [Int32](repeating: 0, count: columns * rows)
+    }
+
+    public subscript(column: Int, row: Int) -> Float { mean[row * columns + column] }
+}
+
+public enum BlockKernel {
+    static func grid(width: Int, height: Int, blockWidth: Int, blockHeight: Int) -> BlockGrid {
+        BlockGrid(columns: (width + blockWidth - 1) / blockWidth, rows: (height + blockHeight - 1) / blockHeight,
+                  blockWidth: blockWidth, blockHeight: blockHeight)
+    }
+
+    /// Scalar reference: every pixel visited once, sums in Double.
+    public static func statisticsScalar(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                                        blockWidth: Int, blockHeight: Int) -> BlockGrid {
+        var result = grid(width: width, height: height, blockWidth: blockWidth, blockHeight: blockHeight)
+        for by in 0..<result.rows {
+            for bx in 0..<result.columns {
+                var sum = 0.0, squares = 0.0, n = 0
+                for y in (by * blockHeight)..<min(height, (by + 1) * blockHeight) {
+                    for x in (bx * blockWidth)..<min(width, (bx + 1) * blockWidth) {
+                        let v = Double(image[y * width + x])
+                        sum += v
+                        squares += v * v
+                        n += 1
+                    }
+                }
+                let mean = sum / Double(n)
+                result.mean[by * result.columns + bx] = Float(mean)
+                result.variance[by * result.columns + bx] = Float(max(0, squares / Double(n) - mean * mean))
+                result.count[by * result.columns + bx] = Int32(n)
+            }
+        }
+        return result
+    }
+
+    /// SIMD version: the vertical accumulation runs 8 columns at a time in Float (each block
+    /// row adds at most `blockHeight` values per column, so Float sums stay exact to ~1e-6
+    /// relative); the horizontal fold is done in Double. Agrees with the reference within 1e-5
+    /// relative on the mean and 1e-4 absolute on the variance for A ≤ 20.
+    public static func statisticsSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                                      blockWidth: Int, blockHeight: Int) -> BlockGrid {
+        var result = grid(width: width, height: height, blockWidth: blockWidth, blockHeight: blockHeight)
+        guard let base = image.baseAddress, width > 0, height > 0 else { return result }
+        let raw = UnsafeRawPointer(base)
+        var sums = [Float](repeating: 0, count: width + 8)
+        var squares = [Float](repeating: 0, count: width + 8)
+        let body = width & ~7
+        sums.withUnsafeMutableBufferPointer { sumBuffer in
+            squares.withUnsafeMutableBufferPointer { squareBuffer in
+                let sumRaw = UnsafeMutableRawPointer(sumBuffer.baseAddress!)
+                let squareRaw = UnsafeMutableRawPointer(squareBuffer.baseAddress!)
+                for by in 0..<result.rows {
+                    let y0 = by * blockHeight, y1 = min(height, y0 + blockHeight)
+                    // Vertical pass.
+                    for x in stride(from: 0, to: width, by: 1) { sumBuffer[x] = 0; squareBuffer[x] = 0 }
+                    for y in y0..<y1 {
+                        let rowOffset = y &* width &* 4
+                        var x = 0
+                        while x < body {
+                            let v = raw.loadUnaligned(fromByteOffset: rowOffset &+ x &* 4, as: SIMD8<Float>.self)
+                            let s = sumRaw.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<Float>.self)
+                            let q = squareRaw.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<Float>.self)
+                            sumRaw.storeBytes(of: s + v, toByteOffset: x &* 4, as: SIMD8<Float>.self)
+                            squareRaw.storeBytes(of: q + v * v, toByteOffset: x &* 4, as: SIMD8<Float>.self)
+                            x &+= 8
+                        }
+                        while x < width {
+                            let v = base[y &* width &+ x]
+                            sumBuffer[x] += v
+                            squareBuffer[x] += v * v
+                            x &+= 1
+                        }
+                    }
+                    // Horizontal fold.
+                    for bx in 0..<result.columns {
+                        let x0 = bx * blockWidth, x1 = min(width, x0 + blockWidth)
+                        var sum = 0.0, square = 0.0
+                        for x in x0..<x1 {
+                            sum += Double(sumBuffer[x])
+                            square += Double(squareBuffer[x])
+                        }
+                        let n = Double((x1 - x0) * (y1 - y0))
+                        let mean = sum / n
+                        let index = by * result.columns + bx
+                        result.mean[index] = Float(mean)
+                        result.variance[index] = Float(max(0, square / n - mean * mean))
+                        result.count[index] = Int32(n)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Column profile: the mean of each column over rows y0..<y1. Scalar reference.
+    public static func columnMeansScalar(_ image: UnsafeBufferPointer<Float>, width: Int, rows: Range<Int>) -> [Float] {
+        var result = [Float](repeating: 0, count: width)
+        for x in 0..<width {
+            var sum = 0.0
+            for y in rows { sum += Double(image[y * width + x]) }
+            result[x] = Float(sum / Double(max(1, rows.count)))
+        }
+        return result
+    }
+
+    /// Column profile, SIMD: rows added 8 columns at a time.
+    public static func columnMeansSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, rows: Range<Int>) -> [Float] {
+        var sums = [Float](repeating: 0, count: width)
+        guard let base = image.baseAddress, !rows.isEmpty else { return sums }
+        let raw = UnsafeRawPointer(base)
+        let body = width & ~7
+        sums.withUnsafeMutableBufferPointer { out in
+            let outRaw = UnsafeMutableRawPointer(out.baseAddress!)
+            for y in rows {
+                let rowOffset = y &* width &* 4
+                var x = 0
+                while x < body {
+                    let v = raw.loadUnaligned(fromByteOffset: rowOffset &+ x &* 4, as: SIMD8<Float>.self)
+                    let s = outRaw.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<Float>.self)
+                    outRaw.storeBytes(of: s + v, toByteOffset: x &* 4, as: SIMD8<Float>.self)
+                    x &+= 8
+                }
+                while x < width {
+                    out[x] += base[y &* width &+ x]
+                    x &+= 1
+                }
+            }
+            let scale = 1 / Float(rows.count)
+            for x in 0..<width { out[x] *= scale }
+        }
+        return sums
+    }
+
+    /// Row profile: the mean of each row over columns x0..<x1. Scalar reference.
+    public static func rowMeansScalar(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, columns: Range<Int>) -> [Float] {
+        (0..<height).map { y in
+            var sum = 0.0
+            for x in columns { sum += Double(image[y * width + x]) }
+            return Float(sum / Double(max(1, columns.count)))
+        }
+    }
+
+    /// Row profile, SIMD: each row reduced 8 lanes at a time.
+    public static func rowMeansSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, columns: Range<Int>) -> [Float] {
+        guard let base = image.baseAddress, !columns.isEmpty else { return [Float](repeating: 0, count: height) }
+        let raw = UnsafeRawPointer(base)
+        let length = columns.count
+        let body = length & ~7
+        var result = [Float](repeating: 0, count: height)
+        for y in 0..<height {
+            let start = y &* width &+ columns.lowerBound
+            var lanes = SIMD8<Float>()
+            var x = 0
+            while x < body {
+                lanes += raw.loadUnaligned(fromByteOffset: (start &+ x) &* 4, as: SIMD8<Float>.self)
+                x &+= 8
+            }
+            var sum = lanes.sum()
+            while x < length {
+                sum += base[start &+ x]
+                x &+= 1
+            }
+            result[y] = sum / Float(length)
+        }
+        return result
+    }
+}
+
+public enum RangeKernel {
+    /// Smallest and largest value below `ceiling` (values at or above it are opaque and left
+    /// out); (0, 0) when there are none. Scalar reference.
+    public static func minMaxScalar(_ values: UnsafeBufferPointer<Float>, below ceiling: Float) -> (Float, Float) {
+        var low = Float.infinity, high = -Float.infinity
+        for v in values where v < ceiling {
+            low = min(low, v)
+            high = max(high, v)
+        }
+        return low > high ? (0, 0) : (low, high)
+    }
+
+    /// SIMD version: exact (min and max are order-independent).
+    public static func minMaxSIMD(_ values: UnsafeBufferPointer<Float>, below ceiling: Float) -> (Float, Float) {
+        let count = values.count, body = count & ~7
+        guard let base = values.baseAddress else { return (0, 0) }
+        let raw = UnsafeRawPointer(base)
+        var low = SIMD8<Float>(repeating: .infinity), high = SIMD8<Float>(repeating: -.infinity)
+        let limit = SIMD8<Float>(repeating: ceiling)
+        var index = 0
+        while index < body {
+            let v = raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)
+            let keep = v .< limit
+            low = pointwiseMin(low, v.replacing(with: .infinity, where: .!keep))
+            high = pointwiseMax(high, v.replacing(with: -.infinity, where: .!keep))
+            index &+= 8
+        }
+        var l = low.min(), h = high.max()
+        while index < count {
+            let v = base[index]
+            if v < ceiling { l = min(l, v); h = max(h, v) }
+            index &+= 1
+        }
+        return l > h ? (0, 0) : (l, h)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import TriageCompare
+import TriageCore
+
+/// One line of the ranking: a container, its score, why, and whether it is within capacity.
+public struct RankedContainer: Sendable, Codable {
+    public var rank: Int
+    public var containerID: String
+    public var score: Double
+    public var strength: Double
+    public var inspect: Bool
+    public var scanID: String?
+    /// scanned, unscanned (declaration only), unmatched (scan without declaration), failed.
+    public var status: String
+    public var findings: [Finding]
+    public var isoType: String?
+    public var hsCode: String?
+    public var declaredKg: Double?
+    public var imageKg: Double?
+    public var manifestID: String?
+    public var portOfLoading: String?
+
+    public init(containerID: String, score: Double, strength: Double, status: String, findings: [Finding], scanID: String? = nil,
+                isoType: String? = nil, hsCode: String? = nil, declaredKg: Double? = nil, imageKg: Double? = nil,
+                manifestID: String? = nil, portOfLoading: String? = nil) {
+        self.rank = 0
+        self.containerID = containerID
+        self.score = score
+        self.strength = strength
+        self.inspect = false
+        self.scanID = scanID
+        self.status = status
+        self.findings = findings
+        self.isoType = isoType
+        self.hsCode = hsCode
+        self.declaredKg = declaredKg
+        self.imageKg = imageKg
+        self.manifestID = manifestID
+        self.portOfLoading = portOfLoading
+    }
+}
+
+public enum Ranker {
+    /// Sorts by score, then strength, then container number (so equal inputs rank identically),
+    /// numbers the ranks and marks the first `capacity` for inspection.
+    public static func rank(_ entries: [RankedContainer], capacity: Capacity) -> [RankedContainer] {
+        var sorted = entries.sorted {
+            if $0.score != $1.score { return $0.score > $1.score }
+            if $0.strength != $1.strength { return $0.strength > $1.strength }
+            if $0.containerID != $1.containerID { return $0.containerID < $1.containerID }
+            return ($0.scanID ?? "") < ($1.scanID ?? "")
+        }
+        let k = capacity.containers(of: sorted.count)
+        for index in sorted.indices {
+            sorted[index].rank = index + 1
+            sorted[index].inspect = index < k
+        }
+        return sorted
+    }
+
+    /// `ranking.csv`: rank,container_id,score first (spec §6), then what helps an analyst.
+    public static func csv(_ ranking: [RankedContainer]) -> String {
+        var lines = ["rank,container_id,score,inspect,status,scan_id,top_finding,reasons,iso_type,hs_code,declared_kg,image_kg,manifest_id"]
+        for entry in ranking {
+            let reasons = entry.findings.filter { $0.score > 0 }.map(\.reason).joined(separator: "; ")
+            let fields: [String] = [
+                String(entry.rank), entry.containerID, String(format: "%.6f", entry.score), entry.inspect ? "yes" : "no",
+                entry.status, entry.scanID ?? "", entry.findings.first?.kind ?? "", reasons, entry.isoType ?? "",
+                entry.hsCode ?? "", entry.declaredKg.map { String(format: "%.0f", $0) } ?? "",
+                entry.imageKg.map { String(format: "%.0f", $0) } ?? "", entry.manifestID ?? "",
+            ]
+            lines.append(fields.map(quote).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `ranking.json`: a list of objects with rank, container_id, score and findings (spec §6).
+    public static func json(_ ranking: [RankedContainer]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(ranking)
+    }
+
+    static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
