@@ -74,6 +74,8 @@ let package = Package(
         .testTarget(name: "ScanSynthTests", dependencies: ["ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageRankTests", dependencies: ["TriageRank", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageManifestTests", dependencies: ["TriageManifest", "TriageCore", "TestSupport"]),
+        .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriagePhysics", "TriageDecode"]),
+        .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: ["ScanTriageCLI", "TriageDecode", "TestSupport"]),
     ]
 )

@@ -28,8 +28,8 @@ public enum Calibrator {
         var units: [String: [[Double]]] = [:]
         for m in clean {
             guard let cells = m.machineryCells, cells.count == Measurer.machineryColumns * Measurer.machineryRows else { continue }
-            units["*", default: []].append(cells)
-            units[m.scannerID, default: []].append(cells)
+            units[m.geometry.type, default: []].append(cells)
+            units["\(m.scannerID)/\(m.geometry.type)", default: []].append(cells)
         }
         for (scanner, list) in units where list.count >= 3 {
             let cells = list[0].count
@@ -57,7 +57,7 @@ public enum Calibrator {
             let step = max(1, sorted.count / 2000)
             profiles.nulls[key] = .init(values: stride(from: 0, to: sorted.count, by: step).map { sorted[$0] })
         }
-        for kind in Scorer.scored {
+        for kind in Scorer.scored + Scorer.reported {
             var all: [Double] = []
             var byHeading: [String: [Double]] = [:]
             for m in clean {

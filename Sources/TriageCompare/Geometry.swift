@@ -65,6 +65,12 @@ public enum ContainerLocator {
             for dy in 0...window where y + dy < height { count += histogram[y + dy] }
             if count > bestCount { bestCount = count; bestRow = y }
         }
+        // The window's most common row, not its start.
+        if bestRow >= 0 {
+            var mode = bestRow
+            for y in bestRow...min(height - 1, bestRow + window) where histogram[y] > histogram[mode] { mode = y }
+            bestRow = mode
+        }
         guard bestRow >= 0, Double(bestCount) * pitchX > 2000 else {
             throw Failure(description: "no container roof found (no straight dense edge over 2 m in the upper part of the image)")
         }
@@ -86,16 +92,23 @@ public enum ContainerLocator {
             throw Failure(description: "no container outline found")
         }
         let measuredLength = Double(run.1 - run.0) * pitchX
+        // The first clearly dense row is the roof sheet; the top rails above it are fainter.
+        // Walk up while the row, over the container's columns, is still above air.
+        let rowProfile = map.values.withUnsafeBufferPointer {
+            BlockKernel.rowMeansSIMD($0, width: width, height: height, columns: run.0..<run.1)
+        }
+        var refinedTop = bestRow
+        while refinedTop > 0 && rowProfile[refinedTop - 1] > 0.08 && bestRow - refinedTop < Int(80 / pitchY) + 1 { refinedTop -= 1 }
         // 4. The type: as declared, or the nearest known length, and the height whose bottom
         //    edge (floor, bottom rails) the row profile supports best.
         let type: ContainerType
         if let declaredType {
             type = declaredType
         } else {
-            type = inferType(map, run: run, roofRow: roofRow, pitchY: pitchY, measuredLength: measuredLength)
+            type = inferType(rows: rowProfile, roofRow: refinedTop, pitchY: pitchY, measuredLength: measuredLength)
         }
         let x0 = run.0, x1 = run.1
-        let top = roofRow
+        let top = refinedTop
         let bottom = min(height, top + Int((type.height / pitchY).rounded()))
         let innerOffsetTop = type.height - type.innerHeight - 150
         let ceiling = top + Int((innerOffsetTop / pitchY).rounded())
@@ -107,9 +120,12 @@ public enum ContainerLocator {
         let frontCols = Int((frontWall / pitchX).rounded()), doorCols = Int((doorWall / pitchX).rounded())
         let innerX0 = doorOnRight ? x0 + frontCols : x0 + doorCols
         let innerX1 = doorOnRight ? x1 - doorCols : x1 - frontCols
+        // The machinery recess, from 90 mm (clear of the front wall, whose position is known to
+        // a few centimetres) to the bulkhead.
         let machineryCols = Int(((40 + type.machineryDepth) / pitchX).rounded())
-        let machineryX0 = type.isReefer ? (doorOnRight ? x0 + Int(40 / pitchX) : x1 - machineryCols) : 0
-        let machineryX1 = type.isReefer ? (doorOnRight ? x0 + machineryCols : x1 - Int(40 / pitchX)) : 0
+        let wallCols = Int((90 / pitchX).rounded())
+        let machineryX0 = type.isReefer ? (doorOnRight ? x0 + wallCols : x1 - machineryCols) : 0
+        let machineryX1 = type.isReefer ? (doorOnRight ? x0 + machineryCols : x1 - wallCols) : 0
         return ContainerGeometry(x0: x0, x1: x1, top: top, bottom: bottom, innerX0: innerX0, innerX1: max(innerX0 + 1, innerX1),
                                  ceiling: ceiling, floor: max(ceiling + 1, floor), doorOnRight: doorOnRight, type: type.code,
                                  isReefer: type.isReefer, machineryX0: machineryX0, machineryX1: machineryX1,
@@ -117,27 +133,25 @@ public enum ContainerLocator {
                                  lengthMismatch: (measuredLength - type.length) / type.length)
     }
 
-    static func inferType(_ map: AttenuationMap, run: (Int, Int), roofRow: Int, pitchY: Double, measuredLength: Double) -> ContainerType {
+    /// The nearest known length, and the height whose bottom the row profile supports: at a
+    /// container's bottom the bottom rails sit on the chassis' top flange (a thin, very dense
+    /// band) with the floor 120-150 mm above it; 305 mm lower (a high cube's bottom, or the
+    /// chassis' own bottom flange under a standard box) the band above is only chassis web.
+    static func inferType(rows: [Float], roofRow: Int, pitchY: Double, measuredLength: Double) -> ContainerType {
         let forty = abs(measuredLength - 12192) < abs(measuredLength - 6058)
-        // Row profile over the middle of the container: the floor and bottom rails are a band of
-        // high attenuation; see which nominal bottom has more of it just above.
-        let span = run.1 - run.0
-        let columns = (run.0 + span / 5)..<(run.1 - span / 5)
-        let rows = map.values.withUnsafeBufferPointer {
-            BlockKernel.rowMeansSIMD($0, width: map.width, height: map.height, columns: columns)
+        // How far a row stands out above the rows 2-4 away on both sides (a thin dense line).
+        func contrast(_ r: Int) -> Float {
+            let near = max(2, Int(15 / pitchY)), far = near + 2
+            guard r - far >= 0, r + far < rows.count else { return 0 }
+            let above = rows[(r - far)...(r - near)].min()!, below = rows[(r + near)...(r + far)].min()!
+            return rows[r] - max(above, below)
         }
-        // The container's bottom (bottom rails on the chassis' top flange) is a thin, very dense
-        // row band: measure how sharply the profile rises at each candidate bottom.
-        func sharpness(_ heightMM: Double) -> Float {
-            let centre = roofRow + Int(heightMM / pitchY)
-            let reach = max(1, Int(30 / pitchY)), back = max(2, Int(90 / pitchY))
-            var best: Float = 0
-            for r in (centre - reach)...(centre + reach) where r - back >= 0 && r < rows.count {
-                best = max(best, rows[r] - rows[r - back])
-            }
-            return best
+        func line(_ centreMM: Double) -> Float {
+            let centre = roofRow + Int(centreMM / pitchY), reach = max(1, Int(45 / pitchY))
+            return ((centre - reach)...(centre + reach)).map(contrast).max() ?? 0
         }
-        let high = sharpness(2591) < 0.5 * sharpness(2896)
+        func support(_ heightMM: Double) -> Float { line(heightMM) + line(heightMM - 140) }
+        let high = support(2896) > support(2591)
         let code = forty ? (high ? "45G1" : "42G1") : (high ? "25G1" : "22G1")
         return ContainerType.named(code)!
     }

@@ -133,21 +133,27 @@ public enum Measurer {
         init(_ cargo: CargoMap) {
             var top = [Int](repeating: cargo.rows, count: cargo.columns)
             var height = [Double](repeating: 0, count: cargo.columns)
+            let maxGap = max(2, Int(150 / cargo.blockHeightMM))
             for c in 0..<cargo.columns {
-                var occupied = 0
+                // Up from the floor while the column stays mostly occupied and no gap is taller
+                // than 150 mm: an object floating above the load is not part of its height.
+                var occupied = 0, gap = 0
                 var best = cargo.rows
                 for r in stride(from: cargo.rows - 1, through: 0, by: -1) {
                     if cargo.occupied(c, r) {
                         occupied += 1
-                        // Supported: most blocks from here to the floor are occupied.
+                        gap = 0
                         if Double(occupied) >= 0.7 * Double(cargo.rows - r) { best = r }
+                    } else {
+                        gap += 1
+                        if gap > maxGap { break }
                     }
                 }
                 top[c] = best
                 height[c] = Double(cargo.rows - best) * cargo.blockHeightMM
             }
             let loaded = height.filter { $0 > 200 }.sorted()
-            typicalHeight = loaded.isEmpty ? 0 : loaded[min(loaded.count - 1, Int(Double(loaded.count) * 0.9))]
+            typicalHeight = loaded.isEmpty ? 0 : loaded[min(loaded.count - 1, Int(Double(loaded.count) * 0.8))]
             self.top = top
             self.height = height
         }
@@ -255,14 +261,14 @@ public enum Measurer {
         // load's own edges, where partial volume makes any boundary look dense.
         var mask = [Bool](repeating: false, count: columns * rows)
         for r in 3..<max(3, rows - 3) {
-            for c in 3..<max(3, columns - 3) where valid[r * columns + c] && z[r * columns + c] > 3 {
+            for c in 3..<max(3, columns - 3) where valid[r * columns + c] && z[r * columns + c] > 2.5 {
                 let interior = occupied[r * columns + c - 1] && occupied[r * columns + c + 1]
                     && occupied[(r - 1) * columns + c] && occupied[(r + 1) * columns + c]
                 if interior { mask[r * columns + c] = true }
             }
         }
         var best = Candidate(kind: .denseRegion, statistic: 0, bbox: nil, massKg: nil, place: nil)
-        for members in components(mask, columns: columns, rows: rows) where members.count >= 4 {
+        for members in components(mask, columns: columns, rows: rows) where members.count >= 6 {
             var zSum = 0.0, excess = 0.0
             for index in members {
                 zSum += Double(z[index])

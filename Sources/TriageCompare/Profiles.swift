@@ -21,7 +21,8 @@ public struct ComparatorProfiles: Sendable, Codable {
     /// Detector statistics of clean containers, per detector kind ("door_zone"), and per kind
     /// and HS heading where calibration saw enough of that heading ("door_zone@0901").
     public var nulls: [String: NullDistribution]
-    /// Clean reefer machinery, per coarse cell: all scanners ("*") and per scanner.
+    /// Clean reefer machinery, per coarse cell, per size/type code ("45R1") and per scanner and
+    /// type ("SSZ-LINAC-2/45R1").
     public var machinery: [String: MachineryReference]
     /// Cargo density per HS heading (4 digits).
     public var headings: [String: HeadingProfile]
@@ -90,9 +91,9 @@ public struct ComparatorProfiles: Sendable, Codable {
         return nil
     }
 
-    public func machineryReference(forScanner id: String) -> MachineryReference? {
-        if let own = machinery[id], own.count >= 5 { return own }
-        if let all = machinery["*"], all.count >= 3 { return all }
+    public func machineryReference(forScanner id: String, type: String) -> MachineryReference? {
+        if let own = machinery["\(id)/\(type)"], own.count >= 5 { return own }
+        if let all = machinery[type], all.count >= 3 { return all }
         return nil
     }
 

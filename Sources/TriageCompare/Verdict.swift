@@ -28,8 +28,11 @@ public struct Verdict: Sendable, Codable {
 
 /// Turns measurements into calibrated evidence and one score.
 public enum Scorer {
-    /// The evidence kinds that count toward the score.
-    static let scored: [EvidenceKind] = [.mass, .declaredEmpty, .denseRegion, .aboveLoad, .doorZone, .machinery, .profile]
+    /// The evidence kinds that count toward the score. The cargo profile is reported, not
+    /// scored: a density unlike clean loads of the heading is a reason to look at the findings,
+    /// but on its own it flags odd-but-honest loads more often than contraband.
+    static let scored: [EvidenceKind] = [.mass, .declaredEmpty, .denseRegion, .aboveLoad, .doorZone, .machinery]
+    static let reported: [EvidenceKind] = [.profile]
 
     /// Parametric p-values when calibration has not seen a kind of evidence.
     static func priorP(_ kind: EvidenceKind, _ s: Double) -> Double {
@@ -59,6 +62,14 @@ public enum Scorer {
                 findings.append(Finding(kind: kind.rawValue, score: 1 - pv, reason: reason(kind, m, candidate, profiles: profiles),
                                         bbox: candidate?.bbox ?? (kind == .mass || kind == .profile ? m.geometry.innerBBox : nil),
                                         massKg: candidate?.massKg))
+            }
+        }
+        for kind in reported {
+            guard let (statistic, _) = statistic(kind, m, profiles: profiles), statistic > 0 else { continue }
+            let pv = p(kind, statistic)
+            if pv < 0.01 {
+                findings.append(Finding(kind: kind.rawValue, score: 0, reason: reason(kind, m, nil, profiles: profiles) + " (not scored)",
+                                        bbox: nil, massKg: nil))
             }
         }
         let tests = Double(max(1, pValues.count))
@@ -107,7 +118,7 @@ public enum Scorer {
             let candidate = m.candidate(kind)
             return (candidate?.statistic ?? 0, candidate)
         case .machinery:
-            guard let cells = m.machineryCells, !cells.isEmpty, let reference = profiles.machineryReference(forScanner: m.scannerID),
+            guard let cells = m.machineryCells, !cells.isEmpty, let reference = profiles.machineryReference(forScanner: m.scannerID, type: m.geometry.type),
                   reference.mean.count == cells.count else { return nil }
             var excess = 0.0
             var worst = -1, worstZ = 0.0

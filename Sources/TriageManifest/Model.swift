@@ -114,6 +114,21 @@ public struct DeclaredContainer: Sendable, Codable {
     public var portOfLoading: String?
     public var location: SourceLocation
 
+    public init(containerID: String, isoType: String?, seals: [String], tareKg: Double?, empty: Bool, goods: [GoodsLine],
+                shipper: String?, consignee: String?, manifestID: String?, portOfLoading: String?, location: SourceLocation) {
+        self.containerID = containerID
+        self.isoType = isoType
+        self.seals = seals
+        self.tareKg = tareKg
+        self.empty = empty
+        self.goods = goods
+        self.shipper = shipper
+        self.consignee = consignee
+        self.manifestID = manifestID
+        self.portOfLoading = portOfLoading
+        self.location = location
+    }
+
     /// Total declared gross mass of the goods (kg).
     public var declaredGoodsKg: Double { goods.reduce(0) { $0 + $1.grossKg } }
 

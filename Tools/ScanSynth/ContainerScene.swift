@@ -428,7 +428,11 @@ public struct SceneBuilder {
             } else {
                 let base = rng.uniform(innerStart + 500, innerEnd - 1500)
                 d0 = base + Double(index) * bagLength * 0.95
-                yBottom = plan.cargo == nil ? floorY : max(cargoTop - 5, ceilingY + bagHeight + 20)
+                // Lying on whatever is below: the top of the goods under the bag.
+                let (gx0, gx1) = span(d0 + bagLength * 0.3, d0 + bagLength * 0.7)
+                let surface = plan.cargo == nil ? floorY : goodsTop(x0: gx0, x1: gx1) ?? floorY
+                yBottom = max(surface, ceilingY + bagHeight + 20)
+                _ = cargoTop
             }
             let (x0, x1) = span(d0, min(innerEnd - 5, d0 + bagLength * (atDoor ? 0.55 : 1)))
             let cx = (x0 + x1) / 2, cy = yBottom - bagHeight / 2
@@ -441,6 +445,19 @@ public struct SceneBuilder {
         let x0 = boxes.map { $0[0] }.min()!, x1 = boxes.map { $0[1] }.max()!
         let y0 = boxes.map { $0[2] }.min()!, y1 = boxes.map { $0[3] }.max()!
         return (grid.bbox(x0: x0, x1: x1, y0: y0, y1: y1), contraband.massKg)
+    }
+
+    /// The highest y (smallest) where goods or packaging stand between x0 and x1, if any.
+    func goodsTop(x0: Double, x1: Double) -> Double? {
+        let c0 = max(0, grid.column(x0)), c1 = min(grid.width - 1, grid.column(x1))
+        guard c0 <= c1 else { return nil }
+        for r in 0..<grid.height {
+            for c in c0...c1 {
+                let i = r * grid.width + c
+                if goods.density[i] + packaging.density[i] > 2 { return Double(r) * grid.pitchY }
+            }
+        }
+        return nil
     }
 
     /// Cartons (or bags) inside the load partly replaced by pressed bricks. The bricks take a

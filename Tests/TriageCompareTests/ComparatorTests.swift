@@ -1,0 +1,141 @@
+import Foundation
+import ScanSynth
+import Testing
+import TestSupport
+import TriageCompare
+import TriageCore
+import TriageDecode
+import TriageManifest
+import TriagePhysics
+
+/// Scenes from the generator, through the comparator.
+enum Fixture {
+    /// Renders one container and returns its scan, declaration and truth.
+    static func scan(type: String, cargo: String?, mass: Double, anomaly: AnomalyKind = .none, strength: Double = 1,
+                     doorOnRight: Bool = true, scanner: String = "SSZ-LINAC-2", pitchScale: Double = 2, seed: UInt64 = 1,
+                     declaredEmpty: Bool? = nil) throws -> (Scan, DeclaredContainer, RenderedScene) {
+        var rng = SeededRandom(seed: seed)
+        let containerType = ContainerType.named(type)!
+        let profile = ScannerProfile.named(scanner)!.withPitch(scaledBy: pitchScale)
+        let (grid, left, top) = SceneBuilder.gridFor(type: containerType, pitchX: profile.pitchX, pitchY: profile.pitchY, rng: &rng)
+        let kind = cargo.flatMap(CargoKind.named)
+        let plan = ScenePlan(type: containerType, doorOnRight: doorOnRight, cargo: kind, goodsMassKg: mass, anomaly: anomaly, strength: strength)
+        var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
+        let scene = builder.build()
+        let (data, _) = try profile.measure(attenuation: scene.attenuation(effectiveMeV: profile.effectiveMeV),
+                                            width: grid.width, height: grid.height, rng: &rng)
+        let image = try ImageDecoder().decode(data)
+        let sidecar = Sidecar(scanID: "T", containerID: "MSKU1234565", portOfScan: profile.port, scannerID: profile.id,
+                              energyMeV: profile.energyMeV, pitchX: profile.pitchX, pitchY: profile.pitchY,
+                              encoding: profile.encoding, doorSide: doorOnRight ? .right : .left, scannedAt: nil)
+        let empty = declaredEmpty ?? (kind == nil)
+        let declaration = DeclaredContainer(containerID: "MSKU1234565", isoType: type, seals: [], tareKg: containerType.tareKg,
+                                            empty: empty,
+                                            goods: empty ? [] : [GoodsLine(hsCode: kind!.hsCode, description: nil, packages: nil, packageKind: nil, grossKg: mass)],
+                                            shipper: nil, consignee: nil, manifestID: nil, portOfLoading: nil,
+                                            location: SourceLocation(file: "test"))
+        return (try Scan(imagePath: "synthetic.png", image: image, sidecar: sidecar), declaration, scene)
+    }
+}
+
+@Suite struct LocatorTests {
+    @Test(arguments: [("22G1", true, 1.0), ("45R1", false, 2.0), ("42G1", true, 3.0), ("25G1", false, 2.5)])
+    func theContainerIsFoundForAnyTypeDoorSideAndPitch(case: (String, Bool, Double)) throws {
+        let (type, doorRight, pitch) = `case`
+        let (scan, _, scene) = try Fixture.scan(type: type, cargo: "bananas", mass: 9000, doorOnRight: doorRight, pitchScale: pitch)
+        let map = try scan.attenuation()
+        // Without the declared type: length class and height inferred from the image.
+        let geometry = try ContainerLocator.locate(map, pitchX: scan.sidecar.pitchX, pitchY: scan.sidecar.pitchY,
+                                                   doorOnRight: doorRight, declaredType: nil)
+        let truth = scene.containerBBox
+        #expect(abs(geometry.x0 - truth[0]) <= 2 && abs(geometry.x1 - (truth[0] + truth[2])) <= 2, "\(geometry) vs \(truth)")
+        #expect(abs(geometry.top - truth[1]) <= 2)
+        #expect(geometry.type.prefix(2) == type.prefix(2), "inferred \(geometry.type) for \(type)")
+        #expect(abs(geometry.lengthMismatch) < 0.02)
+    }
+}
+
+@Suite struct EvidenceTests {
+    @Test func theImageWeighsTheDeclaredCargo() throws {
+        for (cargo, mass) in [("sugar", 20000.0), ("bananas", 19000), ("plastics", 5000)] {
+            let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: cargo, mass: mass)
+            let m = try Measurer.measure(scan: scan, declaration: declaration)
+            let ratio = m.imageMassKg / scene.goodsMassKg
+            #expect(ratio > 0.85 && ratio < 1.1, "\(cargo): image \(m.imageMassKg) kg for \(scene.goodsMassKg) kg")
+        }
+    }
+
+    @Test func bagsBehindTheDoorsAreFoundWhereTheyAre() throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 20000, anomaly: .doorZone, strength: 0.9)
+        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        let door = try #require(m.candidate(.doorZone))
+        #expect(door.statistic > 20, "door-zone mass \(door.statistic) kg for \(scene.contrabandKg) kg of bricks")
+        let box = try #require(door.bbox), truth = try #require(scene.anomalyBBox)
+        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3])
+        let verdict = Scorer.score(m, profiles: .prior)
+        #expect(verdict.score > 0.99 && verdict.findings.first?.kind == "door_zone")
+    }
+
+    @Test func aCleanLoadHasNothingInTheDoorZoneOrAboveIt() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 20000, seed: 4)
+        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect((m.candidate(.doorZone)?.statistic ?? 0) < 5)
+        #expect((m.candidate(.aboveLoad)?.statistic ?? 0) < 5)
+    }
+
+    @Test func declaredEmptyButLoadedIsSaid() throws {
+        let (loaded, loadedDecl, _) = try Fixture.scan(type: "22G1", cargo: "coffee", mass: 3000, declaredEmpty: true)
+        let (empty, emptyDecl, _) = try Fixture.scan(type: "22G1", cargo: nil, mass: 0)
+        let a = try Measurer.measure(scan: loaded, declaration: loadedDecl)
+        let b = try Measurer.measure(scan: empty, declaration: emptyDecl)
+        #expect((a.candidate(.declaredEmpty)?.statistic ?? 0) > 1500)
+        #expect((b.candidate(.declaredEmpty)?.statistic ?? 0) < 50)
+        #expect(Scorer.score(a, profiles: .prior).findings.contains { $0.kind == "declared_empty" && $0.reason.contains("declared empty") })
+    }
+
+    @Test func underDeclaredMassIsSaidWithTheFigures() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "sugar", mass: 24000)
+        var light = declaration
+        light.goods[0].grossKg = 16000
+        let verdict = Scorer.score(try Measurer.measure(scan: scan, declaration: light), profiles: .prior)
+        let mass = try #require(verdict.findings.first { $0.kind == "mass" })
+        #expect(mass.score > 0.99 && mass.reason.contains("declaration says 16.0 t"))
+    }
+
+    @Test func scrapIsCannotClearNotClean() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "scrap", mass: 22000)
+        let verdict = Scorer.score(try Measurer.measure(scan: scan, declaration: declaration), profiles: .prior)
+        #expect(verdict.findings.contains { $0.kind == "cannot_clear" })
+        #expect(verdict.score >= 0.25)
+    }
+}
+
+@Suite struct CalibrationTests {
+    @Test func calibrationLearnsTheMassScaleAndNullsAndTheFileRoundTrips() throws {
+        var samples: [(Measurements, Calibrator.Outcome)] = []
+        for seed in 1...24 {
+            let cargo = ["bananas", "sugar", "plastics"][seed % 3]
+            let (scan, declaration, _) = try Fixture.scan(type: seed % 2 == 0 ? "22G1" : "22R1", cargo: cargo, mass: 8000 + Double(seed) * 150,
+                                                          pitchScale: 3, seed: UInt64(seed))
+            samples.append((try Measurer.measure(scan: scan, declaration: declaration), .clean))
+        }
+        let profiles = Calibrator.learn(samples, createdAt: "test")
+        #expect(profiles.cleanContainers == 24)
+        let mass = profiles.mass(forScanner: "SSZ-LINAC-2")
+        #expect(mass.count >= 12 && abs(mass.logRatio) < 0.15 && mass.logSpread < 0.1, "\(mass)")
+        #expect(profiles.nulls["door_zone"]?.values.count == 24)
+        #expect(profiles.machineryReference(forScanner: "SSZ-LINAC-2", type: "22R1") != nil)
+        // Calibrated scores of clean containers spread over [0, 1]; p-values are ordered.
+        let null = try #require(profiles.nulls["mass"])
+        #expect(null.pValue(100) < null.pValue(1) && null.pValue(-1) == 1)
+        let folder = try TemporaryFolder()
+        try profiles.write(to: folder.path("p.json"))
+        let read = try ComparatorProfiles.load(folder.path("p.json"))
+        #expect(read.profileID == profiles.profileID && read.version == ComparatorProfiles.formatVersion)
+        // A newer format is refused, saying so.
+        var future = try String(contentsOfFile: folder.path("p.json"), encoding: .utf8)
+        future = future.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 99")
+        try future.write(toFile: folder.path("f.json"), atomically: true, encoding: .utf8)
+        #expect(throws: ScanTriageError(.invalidInput, "")) { try ComparatorProfiles.load(folder.path("f.json")) }
+    }
+}

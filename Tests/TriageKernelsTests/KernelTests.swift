@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TriageDecode
+import TriageKernels
+import TriagePhysics
+
+/// Every SIMD kernel against its scalar reference, on odd sizes so the scalar tails run too.
+@Suite struct KernelTests {
+    static func randomFloats(_ count: Int, seed: UInt64, range: ClosedRange<Float>) -> [Float] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return range.lowerBound + (range.upperBound - range.lowerBound) * Float(state >> 40) / Float(1 << 24)
+        }
+    }
+
+    @Test func simdLogMatchesTheLibraryLog() {
+        var worst: Float = 0
+        for exponent in -30...30 {
+            let values = Self.randomFloats(64, seed: UInt64(exponent + 100), range: 1...2).map { $0 * Float(pow(2.0, Double(exponent))) }
+            for chunk in stride(from: 0, to: values.count, by: 8) {
+                let v = SIMD8<Float>(values[chunk..<chunk + 8])
+                let result = simdLog(v)
+                for lane in 0..<8 {
+                    let expected = Float(log(Double(v[lane])))
+                    let error = abs(result[lane] - expected) / max(1, abs(expected))
+                    worst = max(worst, error)
+                }
+            }
+        }
+        #expect(worst < 1e-6, "worst relative error \(worst)")
+    }
+
+    @Test(arguments: [0, 1, 7, 8, 9, 1003])
+    func transmissionKernelMatchesTheReference(count: Int) {
+        let pixels = Self.randomFloats(count, seed: 7, range: 0...65535).map { UInt16($0) } + [0, 100, 250, 251, 60000, 65535]
+        var reference = [Float](repeating: 0, count: pixels.count), simd = reference
+        let opaqueReference = pixels.withUnsafeBufferPointer { input in
+            reference.withUnsafeMutableBufferPointer { AttenuationKernel.transmissionScalar(input, $0, air: 60000, dark: 250) }
+        }
+        let opaqueSIMD = pixels.withUnsafeBufferPointer { input in
+            simd.withUnsafeMutableBufferPointer { AttenuationKernel.transmissionSIMD(input, $0, air: 60000, dark: 250) }
+        }
+        #expect(opaqueReference == opaqueSIMD)
+        let worst = zip(reference, simd).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 2e-5, "worst difference \(worst)")
+        // And against the exact lookup table of the physics module.
+        let table = try! AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 16)
+        let exact = table.applyTable(.uint16(PixelImage(width: pixels.count, height: 1, samples: pixels)))
+        #expect((zip(exact.values, simd).map { abs($0 - $1) }.max() ?? 0) < 2e-5)
+    }
+
+    @Test func logKernelIsExact() {
+        let pixels = (0..<1000).map { UInt8($0 % 256) }
+        var reference = [Float](repeating: 0, count: pixels.count), simd = reference
+        let a = pixels.withUnsafeBufferPointer { i in reference.withUnsafeMutableBufferPointer { AttenuationKernel.logScalar(i, $0, zero: 250, scale: 22, floor: 3) } }
+        let b = pixels.withUnsafeBufferPointer { i in simd.withUnsafeMutableBufferPointer { AttenuationKernel.logSIMD(i, $0, zero: 250, scale: 22, floor: 3) } }
+        #expect(a == b && reference == simd)
+    }
+
+    @Test(arguments: [(37, 23, 5, 4), (64, 64, 8, 8), (100, 7, 3, 11), (9, 9, 10, 10)])
+    func blockStatisticsMatchTheReference(shape: (Int, Int, Int, Int)) {
+        let (width, height, bw, bh) = shape
+        let image = Self.randomFloats(width * height, seed: 3, range: -0.1...12)
+        let reference = image.withUnsafeBufferPointer { BlockKernel.statisticsScalar($0, width: width, height: height, blockWidth: bw, blockHeight: bh) }
+        let simd = image.withUnsafeBufferPointer { BlockKernel.statisticsSIMD($0, width: width, height: height, blockWidth: bw, blockHeight: bh) }
+        #expect(reference.count == simd.count)
+        for index in reference.mean.indices {
+            #expect(abs(reference.mean[index] - simd.mean[index]) <= 1e-5 * max(1, abs(reference.mean[index])))
+            #expect(abs(reference.variance[index] - simd.variance[index]) <= 1e-3)
+        }
+    }
+
+    @Test func profilesMatchTheReference() {
+        let width = 203, height = 57
+        let image = Self.randomFloats(width * height, seed: 11, range: 0...10)
+        image.withUnsafeBufferPointer { buffer in
+            let columnsRef = BlockKernel.columnMeansScalar(buffer, width: width, rows: 5..<50)
+            let columnsSIMD = BlockKernel.columnMeansSIMD(buffer, width: width, rows: 5..<50)
+            #expect(zip(columnsRef, columnsSIMD).allSatisfy { abs($0 - $1) < 1e-4 })
+            let rowsRef = BlockKernel.rowMeansScalar(buffer, width: width, height: height, columns: 3..<190)
+            let rowsSIMD = BlockKernel.rowMeansSIMD(buffer, width: width, height: height, columns: 3..<190)
+            #expect(zip(rowsRef, rowsSIMD).allSatisfy { abs($0 - $1) < 1e-4 })
+            #expect(RangeKernel.minMaxScalar(buffer, below: 9.5) == RangeKernel.minMaxSIMD(buffer, below: 9.5))
+        }
+    }
+
+    @Test func residualsAreBitForBit() {
+        let n = 1001
+        let measured = Self.randomFloats(n, seed: 1, range: 0...200), expected = Self.randomFloats(n, seed: 2, range: 0...200)
+        let spread = Self.randomFloats(n, seed: 3, range: 0...10)
+        var zRef = [Float](repeating: 0, count: n), zSIMD = zRef
+        let overRef = measured.withUnsafeBufferPointer { m in expected.withUnsafeBufferPointer { e in spread.withUnsafeBufferPointer { s in
+            zRef.withUnsafeMutableBufferPointer { CompareKernel.residualsScalar(measured: m, expected: e, spread: s, minimumSpread: 0.5, threshold: 3, z: $0) } } } }
+        let overSIMD = measured.withUnsafeBufferPointer { m in expected.withUnsafeBufferPointer { e in spread.withUnsafeBufferPointer { s in
+            zSIMD.withUnsafeMutableBufferPointer { CompareKernel.residualsSIMD(measured: m, expected: e, spread: s, minimumSpread: 0.5, threshold: 3, z: $0) } } } }
+        #expect(overRef == overSIMD && zRef == zSIMD)
+        #expect(overRef > 0)
+    }
+}
