@@ -20,6 +20,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries, by module map. `apt-get install libpng-dev libjpeg-dev zlib1g-dev`.
@@ -44,11 +46,22 @@ let package = Package(
         .target(name: "TriageCompare", dependencies: ["TriageCore", "TriagePhysics", "TriageKernels", "TriageManifest"]),
         // rank: capacity, ranking and how good a ranking is (evaluation).
         .target(name: "TriageRank", dependencies: ["TriageCore", "TriageCompare"]),
+        // store: SQLite (GRDB) with migrations and WAL: inputs, verdicts, runs, outcomes, quarantine.
+        .target(name: "TriageStore", dependencies: [
+            "TriageCore", "TriageCompare", "TriageManifest",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // pipeline: the nightly batch, from intake to ranking.
-        .target(name: "TriagePipeline", dependencies: ["TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank"]),
+        .target(name: "TriagePipeline", dependencies: [
+            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriageStore",
+            "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // report: the self-contained HTML report.
+        .target(name: "TriageReport", dependencies: ["TriageCore", "TriageDecode", "TriagePhysics", "TriageCompare", "TriageRank"]),
         // The commands, as a library so tests can drive them; the executable only calls main().
         .target(name: "ScanTriageCLI", dependencies: [
-            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriagePipeline",
+            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriagePipeline", "TriageStore", "TriageReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "scantriage", dependencies: [

@@ -6,6 +6,8 @@ import TriageDecode
 import TriageManifest
 import TriagePipeline
 import TriageRank
+import TriageReport
+import TriageStore
 
 /// `scantriage batch`: the nightly run.
 struct BatchCommand: AsyncParsableCommand {
@@ -13,52 +15,99 @@ struct BatchCommand: AsyncParsableCommand {
         commandName: "batch",
         abstract: "Rank every container of one or more transmission batches for inspection, with reasons.",
         discussion: """
-        Writes ranking.csv and ranking.json to --out. Exit codes: 0 the run finished and every \
-        input was read; 1 the run finished but some inputs had errors (they are quarantined and \
-        listed); 2 misuse; 3 the run could not finish.
+        Inputs are batch folders or .tar / .tar.gz bundles of one. Writes ranking.csv, ranking.json \
+        and report.html to --out. Verdicts are kept in a SQLite store (default OUT/scantriage.sqlite): \
+        a run that is interrupted and started again reuses them and ends with the same ranking. \
+        Exit codes: 0 finished, every input read; 1 finished, some inputs had errors (quarantined, \
+        listed in the report); 2 misuse; 3 could not finish.
         """)
 
-    @Argument(help: "Batch folders.")
+    @Argument(help: "Batch folders or .tar/.tar.gz bundles.")
     var inputs: [String]
     @Option(help: "Output folder.")
     var out: String
-    @Option(help: "Profiles from `scantriage calibrate` (default: physics priors).")
+    @Option(help: "Profiles from `scantriage calibrate` (default: the newest in the store, else physics priors).")
     var profiles: String?
     @Option(help: "Inspection capacity: a count (25) or a share (10%).")
     var capacity: String = "10%"
+    @Option(help: "The SQLite store (default: OUT/scantriage.sqlite).")
+    var store: String?
     @OptionGroup var run: RunOptions
 
     func run() async throws {
         let capacity: Capacity
         do { capacity = try Capacity(parsing: self.capacity) } catch { throw ValidationError("\(error)") }
+        for input in inputs where !FileManager.default.fileExists(atPath: input) {
+            throw ValidationError("\(input): no such batch folder or archive")
+        }
         let profiles = try loadProfiles(self.profiles)
         let bag = DiagnosticBag()
-        let reader = try run.manifestReader(diagnostics: bag)
-        var jobs: [ScanJob] = []
-        var unscanned: [DeclaredContainer] = []
-        for input in inputs {
-            do {
-                let intake = try BatchRunner.intake(input, reader: reader, diagnostics: bag)
-                jobs += intake.jobs
-                unscanned += intake.unscanned
-            } catch {
-                printError("\(input): \(error)")
-                throw ExitCode(3)
-            }
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let database = try TriageDatabase(path: store ?? (out as NSString).appendingPathComponent("scantriage.sqlite"))
+            let nightly = NightlyRun(profiles: profiles, capacity: capacity, jobs: run.jobCount,
+                                     decoder: ImageDecoder(limits: run.decode.limits),
+                                     reader: try run.manifestReader(diagnostics: bag), store: database)
+            let runID = try database.startRun(inputs: inputs, profileID: profiles.profileID, capacity: capacity.description)
+            let outcome = try await nightly.run(inputs: inputs, workFolder: out, diagnostics: bag, progress: TerminalProgress())
+            try write(outcome, profiles: profiles, capacity: capacity)
+            try database.finishRun(runID, status: bag.hasErrors ? "finished with input errors" : "finished",
+                                   containers: outcome.ranking.count, reused: outcome.reused, analysed: outcome.analysed)
+            printDiagnostics(bag, errorsOnly: true)
+            let inspect = outcome.ranking.filter(\.inspect).count
+            print("ranked \(outcome.ranking.count) container(s) (\(outcome.analysed) analysed, \(outcome.reused) reused, "
+                  + "\(outcome.failed) could not be analysed, \(outcome.quarantined.count) input(s) quarantined); "
+                  + "inspect the first \(inspect) (capacity \(capacity)); report: \((out as NSString).appendingPathComponent("report.html"))")
+        } catch let error as ScanTriageError {
+            printDiagnostics(bag, errorsOnly: true)
+            printError("\(error)")
+            throw ExitCode(3)
         }
-        let decoder = ImageDecoder(limits: run.decode.limits)
-        var entries: [RankedContainer] = []
-        await BatchRunner.forEach(jobs, jobs: run.jobCount, work: { BatchRunner.analyze($0, profiles: profiles, decoder: decoder) }) { index, verdict in
-            entries.append(BatchRunner.entry(for: verdict, job: jobs[index]))
-        }
-        for container in unscanned { entries.append(BatchRunner.entry(unscanned: container, profiles: profiles)) }
-        let ranking = Ranker.rank(entries, capacity: capacity)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try Data(Ranker.csv(ranking).utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent("ranking.csv"), options: .atomic)
-        try Ranker.json(ranking).write(to: URL(fileURLWithPath: out).appendingPathComponent("ranking.json"), options: .atomic)
-        printDiagnostics(bag, errorsOnly: true)
-        let inspect = ranking.filter(\.inspect).count
-        print("ranked \(ranking.count) container(s); inspect the first \(inspect) (capacity \(capacity)); \(out)/ranking.csv")
         if bag.hasErrors { throw ExitCode(1) }
+    }
+
+    func write(_ outcome: NightlyRun.Outcome, profiles: ComparatorProfiles, capacity: Capacity) throws {
+        let folder = URL(fileURLWithPath: out)
+        try Data(Ranker.csv(outcome.ranking).utf8).write(to: folder.appendingPathComponent("ranking.csv"), options: .atomic)
+        try Ranker.json(outcome.ranking).write(to: folder.appendingPathComponent("ranking.json"), options: .atomic)
+        let input = ReportBuilder.Input(title: "ScanTriage: \(inputs.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))",
+                                        ranking: outcome.ranking, verdicts: outcome.verdicts, images: outcome.images,
+                                        quarantined: outcome.quarantined, unmatchedScans: outcome.unmatchedScans,
+                                        profileID: profiles.profileID, capacity: capacity.description,
+                                        analysed: outcome.analysed, reused: outcome.reused, seconds: outcome.seconds)
+        let html = ReportBuilder().html(input, generatedAt: Date().formatted(.iso8601))
+        try Data(html.utf8).write(to: folder.appendingPathComponent("report.html"), options: .atomic)
+    }
+}
+
+/// A progress bar with rate and ETA on a terminal; plain log lines (every 10 %) otherwise.
+struct TerminalProgress: ProgressReporter {
+    let tty = isatty(STDERR_FILENO) != 0
+    let start = Date()
+
+    func started(total: Int) {
+        if !tty { printError("batch: \(total) scan(s) to analyse") }
+    }
+
+    func advanced(done: Int, total: Int, reused: Int) {
+        let elapsed = max(1e-3, Date().timeIntervalSince(start))
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        if tty {
+            let width = 30, filled = total == 0 ? width : width * done / total
+            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+            FileHandle.standardError.write(Data(String(format: "\r[%@] %d/%d  %.1f scans/s  ETA %@  (%d reused)",
+                                                       bar, done, total, rate, Self.clock(eta), reused).utf8))
+            if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else if total > 0, done == total || (done * 10 / total) != ((done - 1) * 10 / total) {
+            printError(String(format: "batch: %d/%d scans (%.1f scans/s, %d reused)", done, total, rate, reused))
+        }
+    }
+
+    func finished(done: Int, reused: Int, seconds: Double) {}
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -5,25 +5,61 @@ import TriageCore
 import TriageDecode
 import TriageManifest
 import TriagePipeline
+import TriageStore
 
 /// `scantriage calibrate`: learn what clean containers look like.
 struct CalibrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Learn profiles (mass scale per scanner, detector statistics of clean containers, reefer machinery, cargo densities) from inspected containers.")
+        abstract: "Learn profiles (mass scale per scanner, detector statistics of clean containers, reefer machinery, cargo densities) from inspected containers.",
+        discussion: "From batch folders with --outcomes, from the store (--store: every stored verdict whose container has an imported outcome), or both.")
 
     @Argument(help: "Batch folders whose containers were inspected.")
-    var batches: [String]
+    var batches: [String] = []
     @Option(help: "Inspection outcomes: container_id,outcome[,note] with clean or hit.")
-    var outcomes: String
+    var outcomes: String?
+    @Option(help: "Also learn from the store: stored verdicts of containers with imported outcomes.")
+    var store: String?
     @Option(help: "Where to write the profiles (JSON).")
     var out: String
     @OptionGroup var run: RunOptions
 
+    func validate() throws {
+        if store == nil && (batches.isEmpty || outcomes == nil) {
+            throw ValidationError("give batch folders and --outcomes, or --store")
+        }
+        if !batches.isEmpty && outcomes == nil { throw ValidationError("batch folders need --outcomes") }
+    }
+
+    struct Measured {
+        var samples: [(Measurements, Calibrator.Outcome)] = []
+        var unlabelled = 0
+        var failures = 0
+    }
+
     func run() async throws {
         let bag = DiagnosticBag()
+        var measured = Measured()
+        if let outcomes, !batches.isEmpty { measured = try await measure(outcomesFile: outcomes, bag: bag) }
+        var database: TriageDatabase?
+        if let store {
+            database = try TriageDatabase(path: store)
+            measured.samples += try database!.labelledMeasurements()
+        }
+        let profiles = Calibrator.learn(measured.samples, createdAt: Date().formatted(.iso8601))
+        try profiles.write(to: out)
+        try database?.storeProfiles(profiles)
+        print("learned from \(profiles.cleanContainers) clean and \(profiles.hitContainers) hit containers "
+              + "(\(measured.unlabelled) scan(s) without an outcome, \(measured.failures) could not be measured); profile \(profiles.profileID) written to \(out)")
+        for (scanner, mass) in profiles.massCalibration.sorted(by: { $0.key < $1.key }) where mass.count > 0 {
+            print(String(format: "  mass scale %@: declared/image = %.3f ± %.1f%% (%d containers)", scanner, exp(mass.logRatio), mass.logSpread * 100, mass.count))
+        }
+        printDiagnostics(bag, errorsOnly: true)
+    }
+
+    func measure(outcomesFile: String, bag: DiagnosticBag) async throws -> Measured {
         let outcomes: [String: Calibrator.Outcome]
-        do { outcomes = try BatchRunner.readOutcomes(self.outcomes, diagnostics: bag) } catch {
+        do { outcomes = try BatchRunner.readOutcomes(outcomesFile, diagnostics: bag) } catch {
             printDiagnostics(bag)
             printError("\(error)")
             throw ExitCode(1)
@@ -39,25 +75,16 @@ struct CalibrateCommand: AsyncParsableCommand {
         }
         let labelled = jobs.filter { job in job.declaration.map { outcomes[$0.containerID] != nil } ?? false }
         let decoder = ImageDecoder(limits: run.decode.limits)
-        var samples: [(Measurements, Calibrator.Outcome)] = []
-        var failures = 0
+        var measured = Measured(unlabelled: jobs.count - labelled.count)
         await BatchRunner.forEach(labelled, jobs: run.jobCount, work: { BatchRunner.measure($0, decoder: decoder) }) { index, result in
             switch result {
-            case .success(let m): samples.append((m, outcomes[labelled[index].declaration!.containerID]!))
+            case .success(let m): measured.samples.append((m, outcomes[labelled[index].declaration!.containerID]!))
             case .failure(let error):
-                failures += 1
+                measured.failures += 1
                 printError("\(labelled[index].scan.imagePath): \(error)")
             }
         }
-        let profiles = Calibrator.learn(samples, createdAt: ISO8601DateFormatter().string(from: Date()))
-        try profiles.write(to: out)
-        let unlabelled = jobs.count - labelled.count
-        print("learned from \(profiles.cleanContainers) clean and \(profiles.hitContainers) hit containers "
-              + "(\(unlabelled) scan(s) without an outcome, \(failures) could not be measured); profile \(profiles.profileID) written to \(out)")
-        for (scanner, mass) in profiles.massCalibration.sorted(by: { $0.key < $1.key }) where mass.count > 0 {
-            print(String(format: "  mass scale %@: declared/image = %.3f ± %.1f%% (%d containers)", scanner, exp(mass.logRatio), mass.logSpread * 100, mass.count))
-        }
-        printDiagnostics(bag, errorsOnly: true)
+        return measured
     }
 }
 

@@ -36,7 +36,7 @@ public struct MatchResult: Sendable {
 public enum BatchIntake {
     /// Lists `manifests/` and `scans/` of a batch folder, reporting images without sidecars,
     /// sidecars without images and files that belong to neither.
-    public static func list(_ root: String, diagnostics: any DiagnosticCollector) throws -> BatchListing {
+    public static func list(_ root: String, excluding excluded: Set<String> = [], diagnostics: any DiagnosticCollector) throws -> BatchListing {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -46,7 +46,7 @@ public enum BatchIntake {
         let scansDir = (root as NSString).appendingPathComponent("scans")
         var manifests: [String] = []
         if let names = try? manager.contentsOfDirectory(atPath: manifestsDir) {
-            for name in names.sorted() where !name.hasPrefix(".") {
+            for name in names.sorted() where !name.hasPrefix(".") && !excluded.contains("manifests/" + name) {
                 let path = (manifestsDir as NSString).appendingPathComponent(name)
                 if ManifestReader.extensions.contains((name as NSString).pathExtension.lowercased()) {
                     manifests.append(path)
@@ -59,7 +59,7 @@ public enum BatchIntake {
         }
         var scans: [ScanEntry] = []
         if let names = try? manager.contentsOfDirectory(atPath: scansDir) {
-            let visible = Set(names.filter { !$0.hasPrefix(".") })
+            let visible = Set(names.filter { !$0.hasPrefix(".") && !excluded.contains("scans/" + $0) })
             var sidecarsUsed = Set<String>()
             for name in visible.sorted() {
                 let ext = (name as NSString).pathExtension.lowercased()

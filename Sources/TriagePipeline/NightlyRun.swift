@@ -1,0 +1,209 @@
+import Foundation
+import TriageCompare
+import TriageCore
+import TriageDecode
+import TriageManifest
+import TriagePhysics
+import TriageRank
+import TriageStore
+
+/// Told how the run goes, to draw a progress bar or write log lines.
+public protocol ProgressReporter: Sendable {
+    func started(total: Int)
+    func advanced(done: Int, total: Int, reused: Int)
+    func finished(done: Int, reused: Int, seconds: Double)
+}
+
+public struct SilentProgress: ProgressReporter {
+    public init() {}
+    public func started(total: Int) {}
+    public func advanced(done: Int, total: Int, reused: Int) {}
+    public func finished(done: Int, reused: Int, seconds: Double) {}
+}
+
+/// The nightly batch: inputs → intake → analysis (resumable, in parallel) → ranking → outputs.
+public struct NightlyRun: Sendable {
+    public var profiles: ComparatorProfiles
+    public var capacity: Capacity
+    public var jobs: Int
+    public var decoder: ImageDecoder
+    public var reader: ManifestReader
+    public var store: TriageDatabase?
+    public var archive = ArchiveExtractor()
+
+    public init(profiles: ComparatorProfiles, capacity: Capacity, jobs: Int, decoder: ImageDecoder, reader: ManifestReader,
+                store: TriageDatabase?) {
+        self.profiles = profiles
+        self.capacity = capacity
+        self.jobs = jobs
+        self.decoder = decoder
+        self.reader = reader
+        self.store = store
+    }
+
+    /// What a run produced.
+    public struct Outcome: Sendable {
+        public var ranking: [RankedContainer]
+        public var verdicts: [String: Verdict]
+        /// Image path of each scanned entry's scan, by scan id, for thumbnails.
+        public var images: [String: String]
+        public var quarantined: [(file: String, reason: String)]
+        public var unmatchedScans: [String]
+        public var manifests: [Manifest]
+        public var analysed: Int
+        public var reused: Int
+        public var failed: Int
+        public var seconds: Double
+    }
+
+    struct Work: Sendable {
+        var job: ScanJob
+        var declarationSHA256: String
+    }
+
+    struct Done: Sendable {
+        var verdict: Verdict
+        var scanKey: String?
+        var imageSHA256: String?
+        var sidecarSHA256: String?
+        var reused: Bool
+    }
+
+    /// Runs over batch folders and archives; archives are unpacked under `workFolder`.
+    public func run(inputs: [String], workFolder: String, diagnostics: any DiagnosticCollector,
+                    progress: any ProgressReporter = SilentProgress()) async throws -> Outcome {
+        let start = Date()
+        var folders: [String] = []
+        for input in inputs {
+            if ArchiveExtractor.isArchive(input) {
+                let name = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
+                    .replacingOccurrences(of: ".tar", with: "")
+                let destination = (workFolder as NSString).appendingPathComponent(".inputs/\(name)")
+                try? FileManager.default.removeItem(atPath: destination)
+                folders.append(try archive.extract(input, into: destination, diagnostics: diagnostics))
+            } else {
+                folders.append(input)
+            }
+        }
+        var quarantined: [(file: String, reason: String)] = []
+        var allJobs: [Work] = []
+        var unscanned: [DeclaredContainer] = []
+        var unmatched: [String] = []
+        var manifests: [Manifest] = []
+        for folder in folders {
+            let sums = Checksums.verify(batch: folder, diagnostics: diagnostics)
+            for (path, reason) in sums.mismatched.sorted(by: { $0.key < $1.key }) {
+                let full = (folder as NSString).appendingPathComponent(path)
+                quarantined.append((full, reason))
+                try store?.quarantine(file: full, containerID: nil, reason: reason)
+            }
+            let listing = try BatchIntake.list(folder, excluding: Set(sums.mismatched.keys), diagnostics: diagnostics)
+            let read = BatchIntake.readManifests(listing.manifestFiles, reader: reader, diagnostics: diagnostics)
+            for manifest in read {
+                if let store, let data = try? BoundedFile.read(manifest.file, maxBytes: reader.maxBytes) {
+                    try store.recordManifest(sha256: Hashing.sha256(data), manifest: manifest)
+                }
+                for entry in manifest.quarantined {
+                    quarantined.append((manifest.file, entry.reasons.map(\.description).joined(separator: "; ")))
+                }
+            }
+            manifests += read
+            let match = BatchIntake.match(read, scans: listing.scans, diagnostics: diagnostics)
+            for pair in match.containers {
+                let hash = Self.declarationHash(pair.container)
+                for scan in pair.scans {
+                    allJobs.append(Work(job: ScanJob(scan: scan, declaration: pair.container, manifestID: pair.container.manifestID),
+                                        declarationSHA256: hash))
+                }
+            }
+            for scan in match.unmatchedScans {
+                unmatched.append(scan.imagePath)
+                if scan.sidecar != nil { allJobs.append(Work(job: ScanJob(scan: scan, declaration: nil, manifestID: nil), declarationSHA256: "none")) }
+                else { quarantined.append((scan.imagePath, "no valid sidecar: not analysed")) }
+            }
+            unscanned += match.unscanned
+        }
+        // Analyse, reusing what the store already has.
+        let total = allJobs.count
+        progress.started(total: total)
+        var entries: [RankedContainer] = []
+        var verdicts: [String: Verdict] = [:]
+        var images: [String: String] = [:]
+        var analysed = 0, reused = 0, failed = 0, done = 0
+        let profiles = self.profiles, decoder = self.decoder, store = self.store
+        await BatchRunner.forEach(allJobs, jobs: jobs, work: { work in
+            Self.process(work, profiles: profiles, decoder: decoder, store: store)
+        }) { index, result in
+            let work = allJobs[index]
+            if !result.reused, let key = result.scanKey, let store {
+                do {
+                    try store.recordScan(key: key, scanID: result.verdict.scanID ?? "", containerID: result.verdict.containerID,
+                                         imagePath: work.job.scan.imagePath, imageSHA256: result.imageSHA256 ?? "",
+                                         sidecarSHA256: result.sidecarSHA256 ?? "", source: "batch")
+                    try store.storeVerdict(result.verdict, scanKey: key, declarationSHA256: work.declarationSHA256)
+                } catch {
+                    diagnostics.error("could not store the verdict: \(error)", at: SourceLocation(file: store.path))
+                }
+            }
+            if result.reused { reused += 1 } else { analysed += 1 }
+            if result.verdict.measurements == nil { failed += 1 }
+            entries.append(BatchRunner.entry(for: result.verdict, job: work.job))
+            if let scanID = result.verdict.scanID {
+                verdicts[scanID] = result.verdict
+                images[scanID] = work.job.scan.imagePath
+            }
+            done += 1
+            progress.advanced(done: done, total: total, reused: reused)
+        }
+        for container in unscanned { entries.append(BatchRunner.entry(unscanned: container, profiles: profiles)) }
+        let seconds = Date().timeIntervalSince(start)
+        progress.finished(done: done, reused: reused, seconds: seconds)
+        return Outcome(ranking: Ranker.rank(entries, capacity: capacity), verdicts: verdicts, images: images,
+                       quarantined: quarantined, unmatchedScans: unmatched, manifests: manifests,
+                       analysed: analysed, reused: reused, failed: failed, seconds: seconds)
+    }
+
+    /// One scan: read once, hash, reuse a stored verdict or decode and analyse.
+    static func process(_ work: Work, profiles: ComparatorProfiles, decoder: ImageDecoder, store: TriageDatabase?) -> Done {
+        let job = work.job
+        let containerID = job.declaration?.containerID ?? job.scan.containerID ?? job.scan.sidecar?.containerID ?? "unknown"
+        guard let sidecar = job.scan.sidecar else {
+            return Done(verdict: Comparator.failed(containerID: containerID, scanID: nil, reason: "no valid sidecar", profiles: profiles),
+                        scanKey: nil, imageSHA256: nil, sidecarSHA256: nil, reused: false)
+        }
+        do {
+            let imageData = try BoundedFile.read(job.scan.imagePath, maxBytes: max(64 << 20, decoder.limits.maxPixels * 8))
+            let sidecarData = try BoundedFile.read(job.scan.sidecarPath, maxBytes: 1 << 20)
+            let imageHash = Hashing.sha256(imageData), sidecarHash = Hashing.sha256(sidecarData)
+            let key = Hashing.sha256(imageHash + sidecarHash)
+            if let store, let stored = try? store.verdict(scanKey: key, declarationSHA256: work.declarationSHA256, profileID: profiles.profileID) {
+                return Done(verdict: stored, scanKey: key, imageSHA256: imageHash, sidecarSHA256: sidecarHash, reused: true)
+            }
+            let verdict: Verdict
+            do {
+                let image = try decoder.decode(imageData)
+                let scan = try Scan(imagePath: job.scan.imagePath, image: image, sidecar: sidecar)
+                var analysed = try Comparator.analyze(scan: scan, declaration: job.declaration, profiles: profiles)
+                analysed.containerID = containerID
+                verdict = analysed
+            } catch var error as ScanTriageError {
+                if error.location == nil { error.location = SourceLocation(file: job.scan.imagePath) }
+                verdict = Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: error.description, profiles: profiles)
+            } catch {
+                verdict = Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles)
+            }
+            return Done(verdict: verdict, scanKey: key, imageSHA256: imageHash, sidecarSHA256: sidecarHash, reused: false)
+        } catch {
+            return Done(verdict: Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles),
+                        scanKey: nil, imageSHA256: nil, sidecarSHA256: nil, reused: false)
+        }
+    }
+
+    static func declarationHash(_ container: DeclaredContainer) -> String {
+        var canonical = container
+        canonical.location = SourceLocation(file: "")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Hashing.sha256((try? encoder.encode(canonical)) ?? Data())
+    }
+}

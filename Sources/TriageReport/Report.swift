@@ -1,0 +1,180 @@
+import Foundation
+import TriageCompare
+import TriageCore
+import TriageDecode
+import TriagePhysics
+import TriageRank
+
+/// `report.html`: one self-contained file (styles, script and pictures inside) that an analyst
+/// opens offline: a summary, the sortable ranking, and for the containers to inspect the scan
+/// with the findings drawn on it, the reasons and the declaration beside them; then what could
+/// not be used (quarantined inputs, scans without a declaration).
+public struct ReportBuilder {
+    public struct Input {
+        public var title: String
+        public var ranking: [RankedContainer]
+        public var verdicts: [String: Verdict]
+        public var images: [String: String]
+        public var quarantined: [(file: String, reason: String)]
+        public var unmatchedScans: [String]
+        public var profileID: String
+        public var capacity: String
+        public var analysed: Int
+        public var reused: Int
+        public var seconds: Double
+
+        public init(title: String, ranking: [RankedContainer], verdicts: [String: Verdict], images: [String: String],
+                    quarantined: [(file: String, reason: String)], unmatchedScans: [String], profileID: String, capacity: String,
+                    analysed: Int, reused: Int, seconds: Double) {
+            self.title = title
+            self.ranking = ranking
+            self.verdicts = verdicts
+            self.images = images
+            self.quarantined = quarantined
+            self.unmatchedScans = unmatchedScans
+            self.profileID = profileID
+            self.capacity = capacity
+            self.analysed = analysed
+            self.reused = reused
+            self.seconds = seconds
+        }
+    }
+
+    /// Containers beyond the capacity that still get a picture.
+    public var extraPictures = 10
+    public var decoder = ImageDecoder()
+
+    public init() {}
+
+    public func html(_ input: Input, generatedAt: String) -> String {
+        let inspect = input.ranking.filter(\.inspect)
+        let pictured = Set(input.ranking.prefix(inspect.count + extraPictures).compactMap(\.scanID))
+        var html = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(input.title))</title>
+        <style>\(Self.style)</style></head><body>
+        <header><h1>\(escape(input.title))</h1>
+        <p class="meta">Generated \(escape(generatedAt)) · profile <code>\(escape(input.profileID))</code> · capacity \(escape(input.capacity))</p></header>
+        <section class="summary">
+          <div><b>\(input.ranking.count)</b> containers ranked</div>
+          <div class="hot"><b>\(inspect.count)</b> to inspect</div>
+          <div><b>\(input.ranking.filter { $0.status == "unscanned" }.count)</b> without a scan</div>
+          <div><b>\(input.unmatchedScans.count)</b> scans without a declaration</div>
+          <div class="\(input.quarantined.isEmpty ? "" : "warn")"><b>\(input.quarantined.count)</b> quarantined inputs</div>
+          <div><b>\(input.ranking.filter { $0.findings.contains { $0.kind == "cannot_clear" } }.count)</b> cannot be cleared</div>
+        </section>
+        <p class="meta">\(input.analysed) scans analysed, \(input.reused) reused from the store, in \(String(format: "%.1f", input.seconds)) s.
+        Score: the share of containers inspected clean that look less suspicious (calibrated, 0 to 1). Click a column to sort.</p>
+        <h2>Ranking</h2>
+        <table id="ranking"><thead><tr>
+          <th data-type="n">Rank</th><th>Container</th><th data-type="n">Score</th><th>Inspect</th><th>Status</th>
+          <th>Main reason</th><th>Type</th><th>HS</th><th data-type="n">Declared kg</th><th data-type="n">Image kg</th><th>Manifest</th>
+        </tr></thead><tbody>
+
+        """
+        for entry in input.ranking {
+            let top = entry.findings.first { $0.score > 0 }
+            let anchor = entry.scanID.flatMap { pictured.contains($0) ? "#c-\($0)" : nil }
+            let id = anchor.map { "<a href=\"\($0)\">\(escape(entry.containerID))</a>" } ?? escape(entry.containerID)
+            html += """
+            <tr class="\(entry.inspect ? "inspect" : "")"><td>\(entry.rank)</td><td>\(id)</td>
+            <td>\(String(format: "%.3f", entry.score))</td><td>\(entry.inspect ? "yes" : "")</td><td>\(escape(entry.status))</td>
+            <td>\(escape(top?.reason ?? entry.findings.first?.reason ?? ""))</td><td>\(escape(entry.isoType ?? ""))</td>
+            <td>\(escape(entry.hsCode ?? ""))</td><td>\(entry.declaredKg.map { String(format: "%.0f", $0) } ?? "")</td>
+            <td>\(entry.imageKg.map { String(format: "%.0f", $0) } ?? "")</td><td>\(escape(entry.manifestID ?? ""))</td></tr>
+
+            """
+        }
+        html += "</tbody></table>\n<h2>Containers to inspect</h2>\n"
+        for entry in input.ranking where entry.scanID.map(pictured.contains) ?? false {
+            html += card(entry, input: input)
+        }
+        html += "<h2>Quarantined inputs</h2>\n"
+        if input.quarantined.isEmpty {
+            html += "<p>None.</p>\n"
+        } else {
+            html += "<table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>\n"
+            for item in input.quarantined { html += "<tr><td><code>\(escape(item.file))</code></td><td>\(escape(item.reason))</td></tr>\n" }
+            html += "</tbody></table>\n"
+        }
+        html += "<h2>Scans without a declaration</h2>\n"
+        html += input.unmatchedScans.isEmpty ? "<p>None.</p>\n"
+            : "<ul>" + input.unmatchedScans.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>\n"
+        html += "<script>\(Self.script)</script></body></html>\n"
+        return html
+    }
+
+    func card(_ entry: RankedContainer, input: Input) -> String {
+        guard let scanID = entry.scanID else { return "" }
+        var picture = "<p class=\"meta\">(no picture)</p>"
+        if let verdict = input.verdicts[scanID], let path = input.images[scanID] {
+            if let png = try? thumbnail(path: path, verdict: verdict) {
+                picture = "<img alt=\"scan \(escape(scanID)) with findings outlined\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
+            }
+        }
+        let findings = entry.findings.map { finding -> String in
+            let place = finding.bbox.map { " <span class=\"meta\">at x \($0[0]), y \($0[1]), \($0[2])×\($0[3]) px</span>" } ?? ""
+            return "<li><b>\(escape(finding.kind.replacingOccurrences(of: "_", with: " ")))</b> (\(String(format: "%.2f", finding.score))): \(escape(finding.reason))\(place)</li>"
+        }.joined()
+        return """
+        <article id="c-\(escape(scanID))" class="\(entry.inspect ? "inspect" : "")">
+          <h3>#\(entry.rank) \(escape(entry.containerID)) <span class="score">\(String(format: "%.3f", entry.score))</span></h3>
+          <div class="card">\(picture)
+            <dl>
+              <dt>Scan</dt><dd>\(escape(scanID))</dd>
+              <dt>Type</dt><dd>\(escape(entry.isoType ?? "?"))</dd>
+              <dt>Goods (HS)</dt><dd>\(escape(entry.hsCode ?? "none declared"))</dd>
+              <dt>Declared</dt><dd>\(entry.declaredKg.map { String(format: "%.0f kg", $0) } ?? "—")</dd>
+              <dt>In the image</dt><dd>\(entry.imageKg.map { String(format: "%.0f kg", $0) } ?? "—")</dd>
+              <dt>Manifest</dt><dd>\(escape(entry.manifestID ?? "—"))</dd>
+              <dt>Port of loading</dt><dd>\(escape(entry.portOfLoading ?? "—"))</dd>
+            </dl>
+          </div>
+          <ul class="findings">\(findings.isEmpty ? "<li>nothing unusual found</li>" : findings)</ul>
+        </article>
+
+        """
+    }
+
+    func thumbnail(path: String, verdict: Verdict) throws -> Data {
+        let image = try decoder.decode(file: path)
+        let sidecar = Sidecar.load(Sidecar.path(forImage: path), diagnostics: DiagnosticBag())
+        guard let sidecar else { throw ScanTriageError(.invalidSidecar, "no sidecar") }
+        let scan = try Scan(imagePath: path, image: image, sidecar: sidecar)
+        return try Heatmap.render(scan: scan, verdict: verdict, maxWidth: 900)
+    }
+
+    func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static let style = """
+    body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1c2430;background:#fafbfc}
+    h1{margin:0 0 4px;font-size:22px}h2{margin-top:32px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+    .meta{color:#57606a;font-size:12px}code{font-size:12px}
+    .summary{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
+    .summary div{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 14px}
+    .summary b{font-size:20px;display:block}.summary .hot{border-color:#cf222e}.summary .warn{border-color:#bf8700}
+    table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
+    th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
+    th{background:#f0f3f6;cursor:pointer;user-select:none;position:sticky;top:0}
+    tr.inspect td{background:#fff1f0}tr.inspect td:first-child{border-left:3px solid #cf222e}
+    article{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:16px 0;padding:12px}
+    article.inspect{border-left:4px solid #cf222e}article h3{margin:0 0 8px}
+    .score{float:right;font-weight:normal;color:#57606a}
+    .card{display:flex;gap:16px;flex-wrap:wrap}.card img{max-width:900px;width:100%;border:1px solid #d0d7de}
+    dl{display:grid;grid-template-columns:auto auto;gap:2px 10px;margin:0;font-size:13px}dt{color:#57606a}
+    .findings{margin:8px 0 0 0}
+    """
+
+    static let script = """
+    document.querySelectorAll('#ranking th').forEach(function(th,i){th.addEventListener('click',function(){
+      var tb=th.closest('table').tBodies[0],rows=Array.from(tb.rows),num=th.dataset.type==='n',asc=th.dataset.asc!=='1';
+      rows.sort(function(a,b){var x=a.cells[i].textContent,y=b.cells[i].textContent;
+        if(num){x=parseFloat(x)||0;y=parseFloat(y)||0;return asc?x-y:y-x}return asc?x.localeCompare(y):y.localeCompare(x)});
+      th.dataset.asc=asc?'1':'0';rows.forEach(function(r){tb.appendChild(r)});});});
+    """
+}

@@ -1,0 +1,297 @@
+import Foundation
+import GRDB
+import TriageCompare
+import TriageCore
+import TriageManifest
+
+/// The embedded SQLite store: what arrived, what was concluded, what analysts found.
+///
+/// Every verdict is written in its own transaction, keyed by the content of its inputs (image,
+/// sidecar, declaration) and the profile that scored it. A run killed at any moment and started
+/// again finds the verdicts it already has and computes only the rest, so its ranking is the
+/// ranking of an uninterrupted run: nothing lost, nothing counted twice.
+public final class TriageDatabase: @unchecked Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String
+
+    /// Opens (creating and migrating as needed) the store at `path`, in WAL mode.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw ScanTriageError(.io, "cannot open the store: \(error)", at: SourceLocation(file: path))
+        }
+        self.path = path
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory store, for tests.
+    public init() throws {
+        writer = try DatabaseQueue()
+        path = ":memory:"
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    startedAt TEXT NOT NULL,
+                    finishedAt TEXT,
+                    inputs TEXT NOT NULL,
+                    profileID TEXT NOT NULL,
+                    capacity TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    containers INTEGER,
+                    reused INTEGER,
+                    analysed INTEGER
+                );
+                CREATE TABLE manifests (
+                    sha256 TEXT PRIMARY KEY,
+                    file TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    manifestID TEXT,
+                    portOfLoading TEXT,
+                    accepted INTEGER NOT NULL,
+                    quarantined INTEGER NOT NULL,
+                    receivedAt TEXT NOT NULL
+                );
+                CREATE TABLE containers (
+                    containerID TEXT NOT NULL,
+                    declarationSHA256 TEXT NOT NULL,
+                    manifestSHA256 TEXT NOT NULL,
+                    manifestID TEXT,
+                    declaration TEXT NOT NULL,
+                    PRIMARY KEY (containerID, declarationSHA256)
+                );
+                CREATE TABLE scans (
+                    scanKey TEXT PRIMARY KEY,
+                    scanID TEXT NOT NULL,
+                    containerID TEXT,
+                    imagePath TEXT NOT NULL,
+                    imageSHA256 TEXT NOT NULL,
+                    sidecarSHA256 TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    receivedAt TEXT NOT NULL
+                );
+                CREATE INDEX scansByContainer ON scans(containerID);
+                CREATE TABLE verdicts (
+                    scanKey TEXT NOT NULL,
+                    declarationSHA256 TEXT NOT NULL,
+                    profileID TEXT NOT NULL,
+                    containerID TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    strength REAL NOT NULL,
+                    verdict TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    PRIMARY KEY (scanKey, declarationSHA256, profileID)
+                );
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    file TEXT NOT NULL,
+                    containerID TEXT,
+                    reason TEXT NOT NULL,
+                    firstSeen TEXT NOT NULL,
+                    UNIQUE (file, reason)
+                );
+                CREATE TABLE outcomes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    containerID TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('clean', 'hit')),
+                    note TEXT NOT NULL DEFAULT '',
+                    importedAt TEXT NOT NULL,
+                    UNIQUE (containerID, outcome, note)
+                );
+                CREATE TABLE profiles (
+                    profileID TEXT PRIMARY KEY,
+                    profile TEXT NOT NULL,
+                    createdAt TEXT NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v2-intake") { db in
+            try db.execute(sql: """
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY,
+                    office TEXT NOT NULL,
+                    ports TEXT NOT NULL,
+                    secretSHA256 TEXT NOT NULL UNIQUE,
+                    createdAt TEXT NOT NULL,
+                    revokedAt TEXT
+                );
+                CREATE TABLE submissions (
+                    id TEXT PRIMARY KEY,
+                    office TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    contentSHA256 TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    diagnostics TEXT NOT NULL,
+                    path TEXT,
+                    receivedAt TEXT NOT NULL,
+                    UNIQUE (office, kind, contentSHA256)
+                );
+                """)
+        }
+        return migrator
+    }
+
+    public static func now() -> String { Date().formatted(.iso8601) }
+
+    // MARK: runs
+
+    public func startRun(inputs: [String], profileID: String, capacity: String) throws -> Int64 {
+        try writer.write { db in
+            try db.execute(sql: "INSERT INTO runs (startedAt, inputs, profileID, capacity, status) VALUES (?, ?, ?, ?, 'running')",
+                           arguments: [Self.now(), inputs.joined(separator: "\n"), profileID, capacity])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(_ id: Int64, status: String, containers: Int, reused: Int, analysed: Int) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE runs SET finishedAt = ?, status = ?, containers = ?, reused = ?, analysed = ? WHERE id = ?",
+                           arguments: [Self.now(), status, containers, reused, analysed, id])
+        }
+    }
+
+    public struct RunRecord: Sendable {
+        public var id: Int64
+        public var startedAt: String
+        public var finishedAt: String?
+        public var status: String
+        public var containers: Int?
+        public var reused: Int?
+        public var analysed: Int?
+    }
+
+    public func runs() throws -> [RunRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map {
+                RunRecord(id: $0["id"], startedAt: $0["startedAt"], finishedAt: $0["finishedAt"], status: $0["status"],
+                          containers: $0["containers"], reused: $0["reused"], analysed: $0["analysed"])
+            }
+        }
+    }
+
+    // MARK: inputs
+
+    public func recordManifest(sha256: String, manifest: Manifest) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO manifests (sha256, file, format, manifestID, portOfLoading, accepted, quarantined, receivedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [sha256, manifest.file, manifest.format.rawValue, manifest.manifestID, manifest.portOfLoading,
+                                 manifest.containers.count, manifest.quarantined.count, Self.now()])
+            for container in manifest.containers {
+                let json = String(decoding: try encoder.encode(container), as: UTF8.self)
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO containers (containerID, declarationSHA256, manifestSHA256, manifestID, declaration)
+                    VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [container.containerID, Hashing.sha256(json), sha256, manifest.manifestID, json])
+            }
+            for entry in manifest.quarantined {
+                for reason in entry.reasons {
+                    try db.execute(sql: "INSERT OR IGNORE INTO quarantine (file, containerID, reason, firstSeen) VALUES (?, ?, ?, ?)",
+                                   arguments: [manifest.file, entry.containerID, reason.description, Self.now()])
+                }
+            }
+        }
+    }
+
+    public func recordScan(key: String, scanID: String, containerID: String?, imagePath: String, imageSHA256: String,
+                           sidecarSHA256: String, source: String) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO scans (scanKey, scanID, containerID, imagePath, imageSHA256, sidecarSHA256, source, receivedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key, scanID, containerID, imagePath, imageSHA256, sidecarSHA256, source, Self.now()])
+        }
+    }
+
+    public func quarantine(file: String, containerID: String?, reason: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO quarantine (file, containerID, reason, firstSeen) VALUES (?, ?, ?, ?)",
+                           arguments: [file, containerID, reason, Self.now()])
+        }
+    }
+
+    public func quarantined() throws -> [(file: String, containerID: String?, reason: String)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT file, containerID, reason FROM quarantine ORDER BY id").map { ($0["file"], $0["containerID"], $0["reason"]) }
+        }
+    }
+
+    // MARK: verdicts
+
+    public func verdict(scanKey: String, declarationSHA256: String, profileID: String) throws -> Verdict? {
+        let json: String? = try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT verdict FROM verdicts WHERE scanKey = ? AND declarationSHA256 = ? AND profileID = ?",
+                                arguments: [scanKey, declarationSHA256, profileID])
+        }
+        guard let json else { return nil }
+        return try JSONDecoder().decode(Verdict.self, from: Data(json.utf8))
+    }
+
+    public func storeVerdict(_ verdict: Verdict, scanKey: String, declarationSHA256: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(verdict), as: UTF8.self)
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO verdicts (scanKey, declarationSHA256, profileID, containerID, score, strength, verdict, createdAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [scanKey, declarationSHA256, verdict.profileID, verdict.containerID, verdict.score, verdict.strength, json, Self.now()])
+        }
+    }
+
+    /// Measurements of every stored verdict whose container has an outcome, for calibration.
+    public func labelledMeasurements() throws -> [(Measurements, Calibrator.Outcome)] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT v.verdict AS verdict, o.outcome AS outcome FROM verdicts v
+                JOIN (SELECT containerID, outcome FROM outcomes WHERE id IN (SELECT MAX(id) FROM outcomes GROUP BY containerID)) o
+                  ON o.containerID = v.containerID
+                GROUP BY v.scanKey, v.declarationSHA256
+                """)
+            return rows.compactMap { row -> (Measurements, Calibrator.Outcome)? in
+                let json: String = row["verdict"]
+                guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)), let m = verdict.measurements,
+                      let outcome = Calibrator.Outcome(rawValue: row["outcome"]) else { return nil }
+                return (m, outcome)
+            }
+        }
+    }
+
+    // MARK: outcomes and profiles
+
+    /// Adds outcomes; returns how many were new (importing the same file twice adds nothing).
+    public func importOutcomes(_ outcomes: [(containerID: String, outcome: String, note: String)]) throws -> Int {
+        try writer.write { db in
+            var added = 0
+            for item in outcomes {
+                try db.execute(sql: "INSERT OR IGNORE INTO outcomes (containerID, outcome, note, importedAt) VALUES (?, ?, ?, ?)",
+                               arguments: [item.containerID, item.outcome, item.note, Self.now()])
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+
+    public func outcomeCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcomes") ?? 0 }
+    }
+
+    public func storeProfiles(_ profiles: ComparatorProfiles) throws {
+        let json = String(decoding: try JSONEncoder().encode(profiles), as: UTF8.self)
+        try writer.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO profiles (profileID, profile, createdAt) VALUES (?, ?, ?)",
+                           arguments: [profiles.profileID, json, Self.now()])
+        }
+    }
+}
