@@ -89,6 +89,9 @@ let package = Package(
         .testTarget(name: "TriageManifestTests", dependencies: ["TriageManifest", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriagePhysics", "TriageDecode"]),
         .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),
-        .testTarget(name: "ScanTriageCLITests", dependencies: ["ScanTriageCLI", "TriageDecode", "TestSupport"]),
+        .testTarget(name: "ScanTriageCLITests", dependencies: [
+            "ScanTriageCLI", "TriageDecode", "TriageStore", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

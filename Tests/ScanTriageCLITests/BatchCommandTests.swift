@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import TestSupport
+import TriageStore
+
+/// A copy of the nightly sample batch in a scratch folder, with calibrated profiles beside it.
+func sampleBatch(_ folder: TemporaryFolder) throws -> String {
+    let target = folder.path("nightly")
+    try FileManager.default.copyItem(atPath: TestData.projectRoot.appendingPathComponent("Samples/nightly").path, toPath: target)
+    return target
+}
+
+let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profiles.json").path
+
+@Suite(.serialized) struct BatchCommandTests {
+    @Test func theNightlyBatchWritesTheRankingAndTheReportAndARerunReusesEverything() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let out = folder.path("out")
+        let first = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--capacity", "3"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("ranked 10 container(s) (10 analysed, 0 reused"))
+        let csv = try String(contentsOfFile: out + "/ranking.csv", encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("rank,container_id,score,") == true)
+        #expect(lines.count == 11 && lines.filter { $0.contains(",yes,") }.count == 3)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/ranking.json"))) as? [[String: Any]])
+        #expect(json.count == 10 && json.allSatisfy { $0["rank"] != nil && $0["container_id"] != nil && $0["score"] != nil && $0["findings"] != nil })
+        let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(report.contains("<table id=\"ranking\">") && report.contains("data:image/png;base64,"))
+        #expect(!report.contains("src=\"http") && !report.contains("<link "), "the report is self-contained")
+
+        let second = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--capacity", "3"])
+        #expect(second.stdout.contains("(0 analysed, 10 reused"))
+        #expect(try String(contentsOfFile: out + "/ranking.csv", encoding: .utf8) == csv, "same inputs, same ranking")
+    }
+
+    /// Killed with SIGKILL in the middle, started again: the ranking of an uninterrupted run.
+    @Test func aRunKilledMidwayFinishesWithTheSameRanking() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let reference = try CommandRun.run(["batch", batch, "--out", folder.path("reference"), "--profiles", sampleProfiles, "--jobs", "1"])
+        #expect(reference.status == 0)
+        let out = folder.path("interrupted")
+        let process = Process()
+        process.executableURL = CommandRun.binary
+        process.arguments = ["batch", batch, "--out", out, "--profiles", sampleProfiles, "--jobs", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until some verdicts are stored, then kill -9.
+        let deadline = Date().addingTimeInterval(60)
+        var stored = 0
+        while Date() < deadline && process.isRunning {
+            if let database = try? TriageDatabase(path: out + "/scantriage.sqlite"),
+               let count = try? database.writer.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM verdicts") ?? 0 }) {
+                stored = count
+                if stored >= 3 { break }
+            }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(stored >= 3 && stored < 10, "killed after \(stored) of 10 verdicts")
+        let resumed = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--jobs", "1"])
+        #expect(resumed.status == 0)
+        #expect(resumed.stdout.contains("reused"))
+        #expect(try String(contentsOfFile: out + "/ranking.csv", encoding: .utf8)
+                == String(contentsOfFile: folder.path("reference") + "/ranking.csv", encoding: .utf8))
+        let database = try TriageDatabase(path: out + "/scantriage.sqlite")
+        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM verdicts") } == 10, "nothing counted twice")
+    }
+
+    @Test func aTamperedFileIsQuarantinedAndTheRestRanked() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let scans = try FileManager.default.contentsOfDirectory(atPath: batch + "/scans").sorted()
+        var sums = ""
+        for name in scans {
+            let data = try Data(contentsOf: URL(fileURLWithPath: batch + "/scans/" + name))
+            sums += Hashing.sha256(data) + "  scans/" + name + "\n"
+        }
+        try Data(sums.utf8).write(to: URL(fileURLWithPath: batch + "/SHA256SUMS"))
+        let victim = scans.first { $0.hasSuffix(".json") }!
+        var sidecar = try String(contentsOfFile: batch + "/scans/" + victim, encoding: .utf8)
+        sidecar = sidecar.replacingOccurrences(of: "\"right\"", with: "\"left\"").replacingOccurrences(of: "\"left\"", with: "\"right\"")
+        sidecar += " "
+        try sidecar.write(toFile: batch + "/scans/" + victim, atomically: true, encoding: .utf8)
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(run.status == 1, "finished, with an input error")
+        #expect(run.stderr.contains("does not match SHA256SUMS"))
+        #expect(run.stdout.contains("2 input(s) quarantined"), "the sidecar, and its image that cannot be read without it")
+        let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
+        #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
+    }
+
+    @Test func tarAndTarGzipBundlesAreRankedLikeTheFolder() throws {
+        let folder = try TemporaryFolder()
+        _ = try sampleBatch(folder)
+        for (name, flags) in [("nightly.tar", "cf"), ("nightly.tar.gz", "czf")] {
+            let tar = Process()
+            tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+            tar.arguments = [flags, folder.path(name), "-C", folder.url.path, "nightly"]
+            try tar.run()
+            tar.waitUntilExit()
+            #expect(tar.terminationStatus == 0)
+            let run = try CommandRun.run(["batch", folder.path(name), "--out", folder.path("out-" + name), "--profiles", sampleProfiles])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("ranked 10 container(s)"))
+        }
+        #expect(try String(contentsOfFile: folder.path("out-nightly.tar") + "/ranking.csv", encoding: .utf8)
+                == String(contentsOfFile: folder.path("out-nightly.tar.gz") + "/ranking.csv", encoding: .utf8))
+    }
+
+    @Test func outcomesImportIsIdempotentAndFeedsCalibration() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let store = folder.path("store.sqlite")
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--store", store, "--profiles", sampleProfiles])
+        #expect(run.status == 0)
+        let truth = try String(contentsOfFile: TestData.projectRoot.appendingPathComponent("Samples/nightly.truth.csv").path, encoding: .utf8)
+        var outcomes = "container_id,outcome,note\n"
+        for line in truth.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            outcomes += "\(fields[1]),\(fields[2] == "none" ? "clean" : "hit"),night 1\n"
+        }
+        outcomes += "NOTACONTAINER,clean,\n"
+        try Data(outcomes.utf8).write(to: URL(fileURLWithPath: folder.path("outcomes.csv")))
+        let first = try CommandRun.run(["outcomes", "import", folder.path("outcomes.csv"), "--store", store])
+        #expect(first.status == 1, "one bad row")
+        #expect(first.stdout.contains("10 new outcome(s) recorded"))
+        #expect(first.stderr.contains("outcomes.csv:12:1: error"))
+        let second = try CommandRun.run(["outcomes", "import", folder.path("outcomes.csv"), "--store", store])
+        #expect(second.stdout.contains("0 new outcome(s) recorded (10 already known"))
+        let calibrate = try CommandRun.run(["calibrate", "--store", store, "--out", folder.path("p.json")])
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        #expect(calibrate.stdout.contains("learned from 5 clean and 5 hit containers"))
+    }
+
+    @Test func hostileArchiveMembersAreRefused() throws {
+        let folder = try TemporaryFolder()
+        func header(_ name: String, size: Int, type: Character, link: String = "") -> [UInt8] {
+            var h = [UInt8](repeating: 0, count: 512)
+            func put(_ text: String, _ at: Int) { for (i, b) in text.utf8.enumerated() { h[at + i] = b } }
+            put(name, 0); put("0000644", 100); put("0000000", 108); put("0000000", 116)
+            put(String(size, radix: 8).leftPadded(11), 124); put("00000000000", 136)
+            h[156] = UInt8(ascii: type.unicodeScalars.first!); put(link, 157); put("ustar", 257); put("00", 263)
+            for i in 148..<156 { h[i] = 32 }
+            let sum = h.reduce(0) { $0 + Int($1) }
+            put(String(sum, radix: 8).leftPadded(6), 148); h[154] = 0
+            return h
+        }
+        func member(_ name: String, _ body: String, type: Character = "0", link: String = "") -> [UInt8] {
+            var bytes = header(name, size: body.utf8.count, type: type, link: link) + Array(body.utf8)
+            while bytes.count % 512 != 0 { bytes.append(0) }
+            return bytes
+        }
+        let archive = member("batch/manifests/readme.txt", "hello") + member("../../evil.txt", "escape")
+            + member("/etc/evil", "absolute") + member("batch/scans/link.png", "", type: "2", link: "/etc/passwd")
+            + [UInt8](repeating: 0, count: 1024)
+        try Data(archive).write(to: URL(fileURLWithPath: folder.path("hostile.tar")))
+        let run = try CommandRun.run(["batch", folder.path("hostile.tar"), "--out", folder.path("out")])
+        #expect(run.stderr.contains("../../evil.txt: member path escapes the batch folder"))
+        #expect(run.stderr.contains("/etc/evil: member path escapes the batch folder"))
+        #expect(run.stderr.contains("link.png: member is a symbolic link"))
+        #expect(!FileManager.default.fileExists(atPath: folder.url.deletingLastPathComponent().appendingPathComponent("evil.txt").path))
+        #expect(FileManager.default.fileExists(atPath: folder.path("out/.inputs/hostile/batch/manifests/readme.txt")))
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
