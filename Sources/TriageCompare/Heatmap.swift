@@ -6,7 +6,13 @@ import TriagePhysics
 /// findings drawn over it.
 public enum Heatmap {
     /// 8-bit grey view of the attenuation: 0 white, `maxAttenuation` and more black, log-scaled.
-    public static func radiograph(_ map: AttenuationMap, maxAttenuation: Double = 7) -> PixelImage<UInt8> {
+    public static func radiograph(_ map: AttenuationMap, maxAttenuation requested: Double? = nil) -> PixelImage<UInt8> {
+        // By default black is the 99.5th percentile (at least 3), so dense loads keep their texture.
+        let maxAttenuation = requested ?? {
+            let step = max(1, map.values.count / 20000)
+            let sample = stride(from: 0, to: map.values.count, by: step).map { map.values[$0] }.sorted()
+            return max(3, Double(sample[min(sample.count - 1, Int(Double(sample.count) * 0.995))]))
+        }()
         let scale = 255 / log1p(maxAttenuation)
         var table = [UInt8](repeating: 0, count: 1024)
         for index in 0..<1024 {
@@ -21,29 +27,25 @@ public enum Heatmap {
     }
 
     /// RGB: the radiograph in grey, findings' boxes outlined (red for scored evidence, amber for
-    /// cannot-clear), and the container's cargo space in thin blue.
-    public static func overlay(_ map: AttenuationMap, verdict: Verdict, maxWidth: Int? = nil) -> PixelImage<UInt8> {
+    /// cannot-clear), and the container's cargo space in thin blue. Resampled to square pixels
+    /// (scanners' pitch often differs along and across), at most `maxWidth` wide.
+    public static func overlay(_ map: AttenuationMap, verdict: Verdict, pitchX: Double = 1, pitchY: Double = 1,
+                               maxWidth: Int? = nil) -> PixelImage<UInt8> {
         let grey = radiograph(map)
-        let step = maxWidth.map { max(1, (map.width + $0 - 1) / $0) } ?? 1
-        let width = (map.width + step - 1) / step, height = (map.height + step - 1) / step
+        let physicalWidth = Double(map.width) * pitchX, physicalHeight = Double(map.height) * pitchY
+        var size = min(pitchX, pitchY)
+        if let maxWidth { size = max(size, physicalWidth / Double(maxWidth)) }
+        let width = max(1, Int(physicalWidth / size)), height = max(1, Int(physicalHeight / size))
+        func sourceX(_ x: Int) -> Int { min(map.width - 1, Int(Double(x) * size / pitchX)) }
+        func sourceY(_ y: Int) -> Int { min(map.height - 1, Int(Double(y) * size / pitchY)) }
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
         for y in 0..<height {
+            let row = sourceY(y) * map.width
             for x in 0..<width {
-                let v = grey.samples[min(map.height - 1, y * step) * map.width + min(map.width - 1, x * step)]
+                let v = grey.samples[row + sourceX(x)]
                 rgb[(y * width + x) * 3] = v
                 rgb[(y * width + x) * 3 + 1] = v
                 rgb[(y * width + x) * 3 + 2] = v
-            }
-        }
-        func box(_ b: [Int], _ color: (UInt8, UInt8, UInt8), thickness: Int) {
-            let x0 = b[0] / step, y0 = b[1] / step, x1 = (b[0] + b[2]) / step, y1 = (b[1] + b[3]) / step
-            for t in 0..<thickness {
-                for x in max(0, x0 - t)...min(width - 1, x1 + t) {
-                    for y in [y0 - t, y1 + t] where y >= 0 && y < height { paint(x, y, color) }
-                }
-                for y in max(0, y0 - t)...min(height - 1, y1 + t) {
-                    for x in [x0 - t, x1 + t] where x >= 0 && x < width { paint(x, y, color) }
-                }
             }
         }
         func paint(_ x: Int, _ y: Int, _ c: (UInt8, UInt8, UInt8)) {
@@ -52,18 +54,31 @@ public enum Heatmap {
             rgb[i + 1] = c.1
             rgb[i + 2] = c.2
         }
+        func box(_ b: [Int], _ color: (UInt8, UInt8, UInt8), thickness: Int) {
+            let x0 = Int(Double(b[0]) * pitchX / size), y0 = Int(Double(b[1]) * pitchY / size)
+            let x1 = Int(Double(b[0] + b[2]) * pitchX / size), y1 = Int(Double(b[1] + b[3]) * pitchY / size)
+            for t in 0..<thickness {
+                for x in max(0, x0 - t)...max(0, min(width - 1, x1 + t)) {
+                    for y in [y0 - t, y1 + t] where y >= 0 && y < height { paint(x, y, color) }
+                }
+                for y in max(0, y0 - t)...max(0, min(height - 1, y1 + t)) {
+                    for x in [x0 - t, x1 + t] where x >= 0 && x < width { paint(x, y, color) }
+                }
+            }
+        }
         if let m = verdict.measurements { box(m.geometry.innerBBox, (60, 110, 220), thickness: 1) }
         for finding in verdict.findings.reversed() {
             guard let b = finding.bbox, b.count == 4 else { continue }
+            if finding.kind == "mass" || finding.kind == "cargo_profile" || finding.kind == "geometry" { continue }
             let color: (UInt8, UInt8, UInt8) = finding.kind == "cannot_clear" ? (240, 160, 0) : (230, 30, 30)
-            if finding.kind == "mass" || finding.kind == "cargo_profile" { continue }
-            box(b, color, thickness: max(2, 3 / step + 1))
+            box(b, color, thickness: 2)
         }
         return PixelImage(width: width, height: height, channels: 3, samples: rgb)
     }
 
     /// The overlay as PNG.
     public static func render(scan: Scan, verdict: Verdict, maxWidth: Int? = nil) throws -> Data {
-        try ImageEncoder.png(overlay(try scan.attenuation(), verdict: verdict, maxWidth: maxWidth))
+        try ImageEncoder.png(overlay(try scan.attenuation(), verdict: verdict, pitchX: scan.sidecar.pitchX,
+                                     pitchY: scan.sidecar.pitchY, maxWidth: maxWidth))
     }
 }
