@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries, by module map. `apt-get install libpng-dev libjpeg-dev zlib1g-dev`.
@@ -57,12 +58,20 @@ let package = Package(
             "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriageStore",
             "CZlib", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // serve: the liaison intake service (Hummingbird) and the submit client.
+        .target(name: "TriageServe", dependencies: [
+            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // report: the self-contained HTML report.
         .target(name: "TriageReport", dependencies: ["TriageCore", "TriageDecode", "TriagePhysics", "TriageCompare", "TriageRank"]),
         // The commands, as a library so tests can drive them; the executable only calls main().
         .target(name: "ScanTriageCLI", dependencies: [
-            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriagePipeline", "TriageStore", "TriageReport",
+            "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriagePipeline", "TriageStore", "TriageReport", "TriageServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "scantriage", dependencies: [
             "ScanTriageCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -7,6 +7,7 @@ import TriageManifest
 import TriagePipeline
 import TriageRank
 import TriageReport
+import TriageServe
 import TriageStore
 
 /// `scantriage batch`: the nightly run.
@@ -23,7 +24,11 @@ struct BatchCommand: AsyncParsableCommand {
         """)
 
     @Argument(help: "Batch folders or .tar/.tar.gz bundles.")
-    var inputs: [String]
+    var inputs: [String] = []
+    @Flag(help: "Rank what arrived through the intake service (`scantriage serve`) into --store.")
+    var fromStore = false
+    @Option(help: "With --from-store: only submissions received at or after this ISO 8601 time.")
+    var since: String?
     @Option(help: "Output folder.")
     var out: String
     @Option(help: "Profiles from `scantriage calibrate` (default: the newest in the store, else physics priors).")
@@ -34,11 +39,24 @@ struct BatchCommand: AsyncParsableCommand {
     var store: String?
     @OptionGroup var run: RunOptions
 
+    func validate() throws {
+        if fromStore && store == nil { throw ValidationError("--from-store needs --store (the store `scantriage serve` writes)") }
+        if !fromStore && inputs.isEmpty { throw ValidationError("give batch folders or archives, or --from-store") }
+        if since != nil && !fromStore { throw ValidationError("--since goes with --from-store") }
+        if let since, (try? Date(since, strategy: .iso8601)) == nil {
+            throw ValidationError("--since \(since) is not an ISO 8601 time like 2026-11-28T00:00:00Z")
+        }
+    }
+
     func run() async throws {
         let capacity: Capacity
         do { capacity = try Capacity(parsing: self.capacity) } catch { throw ValidationError("\(error)") }
         for input in inputs where !FileManager.default.fileExists(atPath: input) {
             throw ValidationError("\(input): no such batch folder or archive")
+        }
+        var inputs = self.inputs
+        if fromStore, let store {
+            inputs.append(try assembleFromStore(store))
         }
         let profiles = try loadProfiles(self.profiles)
         let bag = DiagnosticBag()
@@ -50,7 +68,7 @@ struct BatchCommand: AsyncParsableCommand {
                                      reader: try run.manifestReader(diagnostics: bag), store: database)
             let runID = try database.startRun(inputs: inputs, profileID: profiles.profileID, capacity: capacity.description)
             let outcome = try await nightly.run(inputs: inputs, workFolder: out, diagnostics: bag, progress: TerminalProgress())
-            try write(outcome, profiles: profiles, capacity: capacity)
+            try write(outcome, inputs: inputs, profiles: profiles, capacity: capacity)
             try database.finishRun(runID, status: bag.hasErrors ? "finished with input errors" : "finished",
                                    containers: outcome.ranking.count, reused: outcome.reused, analysed: outcome.analysed)
             printDiagnostics(bag, errorsOnly: true)
@@ -66,7 +84,28 @@ struct BatchCommand: AsyncParsableCommand {
         if bag.hasErrors { throw ExitCode(1) }
     }
 
-    func write(_ outcome: NightlyRun.Outcome, profiles: ComparatorProfiles, capacity: Capacity) throws {
+    /// A batch folder of what the intake service received (since `--since`), linked from its
+    /// intake folder under OUT/.from-store.
+    func assembleFromStore(_ store: String) throws -> String {
+        let database = try TriageDatabase(path: store)
+        let service = try IntakeService(database: database, root: IntakeService.intakeRoot(forStore: store))
+        let files = try service.receivedFiles(since: since)
+        let folder = (out as NSString).appendingPathComponent(".from-store")
+        try? FileManager.default.removeItem(atPath: folder)
+        for sub in ["manifests", "scans"] {
+            try FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        for relative in files {
+            let source = (service.root as NSString).appendingPathComponent(relative)
+            let target = (folder as NSString).appendingPathComponent(relative)
+            guard FileManager.default.fileExists(atPath: source) else { continue }
+            if link(source, target) != 0 { try FileManager.default.copyItem(atPath: source, toPath: target) }
+        }
+        printError("batch: \(files.count) file(s) received through the intake service\(since.map { " since \($0)" } ?? "")")
+        return folder
+    }
+
+    func write(_ outcome: NightlyRun.Outcome, inputs: [String], profiles: ComparatorProfiles, capacity: Capacity) throws {
         let folder = URL(fileURLWithPath: out)
         try Data(Ranker.csv(outcome.ranking).utf8).write(to: folder.appendingPathComponent("ranking.csv"), options: .atomic)
         try Ranker.json(outcome.ranking).write(to: folder.appendingPathComponent("ranking.json"), options: .atomic)

@@ -12,7 +12,8 @@ public struct ScanTriageCommand: AsyncParsableCommand {
         2 misuse (bad arguments).
         """,
         version: "scantriage 0.1.0 (libpng \(CodecVersions.libpng), libjpeg-turbo \(CodecVersions.libjpegTurbo))",
-        subcommands: [BatchCommand.self, ScoreCommand.self, CalibrateCommand.self, OutcomesCommand.self, ValidateCommand.self, InspectCommand.self, EvaluateCommand.self])
+        subcommands: [BatchCommand.self, ScoreCommand.self, CalibrateCommand.self, OutcomesCommand.self, ValidateCommand.self, InspectCommand.self,
+                      EvaluateCommand.self, ServeCommand.self, SubmitCommand.self, TokenCommand.self])
 
     public init() {}
 }
