@@ -87,7 +87,8 @@ let package = Package(
         // Benchmarks, each beside a reference measured in the same run.
         .target(name: "CBenchReference", dependencies: ["CLibPNG", "CLibJPEG"], path: "Tools/CBenchReference"),
         .executableTarget(name: "scantriage-bench", dependencies: [
-            "CBenchReference", "TriageDecode", "TriagePhysics", "TriageCore",
+            "CBenchReference", "TriageDecode", "TriagePhysics", "TriageCore", "TriageKernels", "TriageCompare",
+            "TriageManifest", "TriagePipeline", "TriageRank", "TriageStore", "ScanSynth",
         ], path: "Tools/bench"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -46,12 +46,14 @@ public enum ContainerLocator {
         let threshold: Float = 0.45
         var firstDense = [Int](repeating: -1, count: width)
         map.values.withUnsafeBufferPointer { a in
-            for x in 0..<width {
-                var y = 0
-                while y < height {
+            // Row by row (memory order), until every column has its first dense row.
+            var remaining = width
+            for y in 0..<height where remaining > 0 {
+                let row = y * width
+                for x in 0..<width where firstDense[x] < 0 && a[row + x] > threshold {
                     // A roof sheet may be a single row thick; noise never reaches this in air.
-                    if a[y * width + x] > threshold { firstDense[x] = y; break }
-                    y += 1
+                    firstDense[x] = y
+                    remaining -= 1
                 }
             }
         }

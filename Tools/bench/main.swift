@@ -55,6 +55,15 @@ func median(_ values: [Double]) -> Double {
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if let mode = arguments.first, ["kernels", "analysis", "batch"].contains(mode) {
+    arguments.removeFirst()
+    switch mode {
+    case "kernels": try kernelBenchmark(arguments)
+    case "analysis": try analysisBenchmark(arguments)
+    default: try await batchBenchmark(arguments)
+    }
+    exit(0)
+}
 var rounds = 7
 if let index = arguments.firstIndex(of: "--rounds"), index + 1 < arguments.count, let n = Int(arguments[index + 1]) {
     rounds = max(1, n)

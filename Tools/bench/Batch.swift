@@ -1,0 +1,58 @@
+import CBenchReference
+import Foundation
+import TriageCompare
+import TriageCore
+import TriageDecode
+import TriageManifest
+import TriagePipeline
+import TriageRank
+import TriageStore
+
+/// End-to-end nightly-batch throughput with 1 and 2 jobs beside the bare libpng/libjpeg decode of
+/// the same files, and peak memory. Usage: scantriage-bench batch BATCH_FOLDER [--jobs 1,2]
+func batchBenchmark(_ arguments: [String]) async throws {
+    guard let folder = arguments.first else {
+        print("usage: scantriage-bench batch BATCH_FOLDER [--jobs 1,2]")
+        return
+    }
+    var jobsList = [1, 2]
+    if let index = arguments.firstIndex(of: "--jobs"), index + 1 < arguments.count {
+        jobsList = arguments[index + 1].split(separator: ",").compactMap { Int($0) }
+    }
+    let scansFolder = (folder as NSString).appendingPathComponent("scans")
+    let images = try FileManager.default.contentsOfDirectory(atPath: scansFolder).filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
+    // Bare decode: read and decode every file with plain C, one core.
+    var buffer = [UInt8](repeating: 0, count: 64 << 20)
+    var start = now()
+    for name in images {
+        let data = try Data(contentsOf: URL(fileURLWithPath: (scansFolder as NSString).appendingPathComponent(name)))
+        let status = data.withUnsafeBytes { raw in
+            buffer.withUnsafeMutableBytes { out in
+                name.hasSuffix(".png")
+                    ? cbenchref_png_decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, out.baseAddress!, out.count)
+                    : cbenchref_jpeg_decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count)
+            }
+        }
+        precondition(status == 0)
+    }
+    let bare = Double(images.count) / (Double(now() - start) / 1e9)
+    print("scantriage-bench batch: \(images.count) scans in \(folder)")
+    print(String(format: "bare C decode, 1 core:          %7.1f scans/s", bare))
+    var perJob: [Int: Double] = [:]
+    for jobs in jobsList {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("scantriage-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let store = try TriageDatabase(path: (work as NSString).appendingPathComponent("s.sqlite"))
+        let run = NightlyRun(profiles: .prior, capacity: .percent(10), jobs: jobs, decoder: ImageDecoder(),
+                             reader: ManifestReader(), store: store)
+        start = now()
+        let outcome = try await run.run(inputs: [folder], workFolder: work, diagnostics: DiagnosticBag())
+        let rate = Double(outcome.analysed) / (Double(now() - start) / 1e9)
+        perJob[jobs] = rate
+        print(String(format: "scantriage batch, %d job(s):      %7.1f scans/s  (%.0f%% of bare decode per core)",
+                     jobs, rate, rate / Double(jobs) / bare * 100))
+    }
+    if let one = perJob[1], let two = perJob[2] { print(String(format: "speed-up 1 -> 2 jobs:           %7.2fx", two / one)) }
+    print(String(format: "peak memory (RSS):              %7.1f MB", peakMemoryMB()))
+}

@@ -1,0 +1,107 @@
+import CBenchReference
+import Foundation
+import ScanSynth
+import TriageCompare
+import TriageCore
+import TriageDecode
+import TriageKernels
+import TriageManifest
+import TriagePhysics
+
+/// Best-of-rounds throughput of `body` over `pixels` pixels, in Gpx/s.
+func gigapixels(_ pixels: Int, rounds: Int = 9, _ body: () -> Void) -> Double {
+    var best = 0.0
+    for _ in 0..<rounds {
+        let start = now()
+        body()
+        best = max(best, Double(pixels) / (Double(now() - start) / 1e9) / 1e9)
+    }
+    return best
+}
+
+/// Each kernel beside its scalar reference, on a scan-sized image.
+func kernelBenchmark(_ arguments: [String]) throws {
+    let width = 3000, height = 1100, count = width * height
+    let scan = syntheticScan(width: width, height: height)
+    let eight = scan.samples.map { UInt8($0 >> 8) }
+    var out = [Float](repeating: 0, count: count)
+    var floats = [Float](repeating: 0, count: count)
+    _ = scan.samples.withUnsafeBufferPointer { i in floats.withUnsafeMutableBufferPointer { AttenuationKernel.transmissionScalar(i, $0, air: 60000, dark: 250) } }
+    print("scantriage-bench kernels: \(width)x\(height) scan, best of 9 rounds (Gpx/s)")
+    print("kernel                          | scalar | SIMD   | SIMD/scalar")
+    func row(_ name: String, _ scalar: Double, _ simd: Double) {
+        print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "| %6.3f | %6.3f | %6.1fx", scalar, simd, simd / scalar))
+    }
+    scan.samples.withUnsafeBufferPointer { input in
+        out.withUnsafeMutableBufferPointer { output in
+            row("attenuation, 16-bit transmission",
+                gigapixels(count) { _ = AttenuationKernel.transmissionScalar(input, output, air: 60000, dark: 250) },
+                gigapixels(count) { _ = AttenuationKernel.transmissionSIMD(input, output, air: 60000, dark: 250) })
+        }
+    }
+    eight.withUnsafeBufferPointer { input in
+        out.withUnsafeMutableBufferPointer { output in
+            row("attenuation, 8-bit log",
+                gigapixels(count) { _ = AttenuationKernel.logScalar(input, output, zero: 250, scale: 22, floor: 0) },
+                gigapixels(count) { _ = AttenuationKernel.logSIMD(input, output, zero: 250, scale: 22, floor: 0) })
+        }
+    }
+    let table = try AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 16)
+    let pixels = Pixels.uint16(scan)
+    row("attenuation, lookup table (ref)", gigapixels(count) { _ = table.applyTable(pixels) },
+        gigapixels(count) { _ = try! table.apply(pixels) })
+    floats.withUnsafeBufferPointer { image in
+        row("block statistics 10x10", gigapixels(count) { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
+            gigapixels(count) { _ = BlockKernel.statisticsSIMD(image, width: width, height: height, blockWidth: 10, blockHeight: 10) })
+        row("column profile", gigapixels(count) { _ = BlockKernel.columnMeansScalar(image, width: width, rows: 0..<height) },
+            gigapixels(count) { _ = BlockKernel.columnMeansSIMD(image, width: width, rows: 0..<height) })
+        row("row profile", gigapixels(count) { _ = BlockKernel.rowMeansScalar(image, width: width, height: height, columns: 0..<width) },
+            gigapixels(count) { _ = BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: 0..<width) })
+        row("min/max", gigapixels(count) { _ = RangeKernel.minMaxScalar(image, below: 10) },
+            gigapixels(count) { _ = RangeKernel.minMaxSIMD(image, below: 10) })
+    }
+    let blocks = 300 * 110
+    let measured = Array(floats.prefix(blocks)), expected = Array(floats.dropFirst(7).prefix(blocks)), spread = [Float](repeating: 0.2, count: blocks)
+    var z = [Float](repeating: 0, count: blocks)
+    measured.withUnsafeBufferPointer { m in expected.withUnsafeBufferPointer { e in spread.withUnsafeBufferPointer { s in z.withUnsafeMutableBufferPointer { zz in
+        row("residuals (per block)",
+            gigapixels(blocks, rounds: 51) { _ = CompareKernel.residualsScalar(measured: m, expected: e, spread: s, minimumSpread: 0.1, threshold: 3, z: zz) },
+            gigapixels(blocks, rounds: 51) { _ = CompareKernel.residualsSIMD(measured: m, expected: e, spread: s, minimumSpread: 0.1, threshold: 3, z: zz) })
+    } } } }
+}
+
+/// The whole analysis of one scan (attenuation, geometry, cargo map, evidence, score) as a share
+/// of that scan's decode, on generated 40 ft scans at the scanners' own pitch.
+func analysisBenchmark(_ arguments: [String]) throws {
+    print("scantriage-bench analysis: decode vs analysis per scan (median of 5), 40 ft reefer of bananas")
+    print("scanner        | pixels  | decode ms | analysis ms | analysis/decode")
+    for scannerID in ["SSZ-LINAC-2", "PNG-LINAC-3"] {
+        var rng = SeededRandom(seed: 42)
+        let type = ContainerType.named("45R1")!
+        let profile = ScannerProfile.named(scannerID)!
+        let (grid, left, top) = SceneBuilder.gridFor(type: type, pitchX: profile.pitchX, pitchY: profile.pitchY, rng: &rng)
+        let plan = ScenePlan(type: type, doorOnRight: true, cargo: CargoKind.named("bananas"), goodsMassKg: 20000, anomaly: .doorZone, strength: 0.6)
+        var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
+        let scene = builder.build()
+        let (data, _) = try profile.measure(attenuation: scene.attenuation(effectiveMeV: profile.effectiveMeV), width: grid.width, height: grid.height, rng: &rng)
+        let sidecar = Sidecar(scanID: "B", containerID: "MSKU1234565", portOfScan: profile.port, scannerID: profile.id, energyMeV: profile.energyMeV,
+                              pitchX: profile.pitchX, pitchY: profile.pitchY, encoding: profile.encoding, doorSide: .right, scannedAt: nil)
+        let declaration = DeclaredContainer(containerID: "MSKU1234565", isoType: "45R1", seals: [], tareKg: 4800, empty: false,
+                                            goods: [GoodsLine(hsCode: "080390", description: nil, packages: nil, packageKind: nil, grossKg: 20000)],
+                                            shipper: nil, consignee: nil, manifestID: nil, portOfLoading: nil, location: SourceLocation(file: "bench"))
+        var decodeTimes: [Double] = [], analysisTimes: [Double] = []
+        let decoder = ImageDecoder()
+        for _ in 0..<5 {
+            var start = now()
+            let image = try decoder.decode(data)
+            decodeTimes.append(Double(now() - start) / 1e6)
+            let scan = try Scan(imagePath: "bench", image: image, sidecar: sidecar)
+            start = now()
+            _ = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
+            analysisTimes.append(Double(now() - start) / 1e6)
+        }
+        let d = median(decodeTimes), a = median(analysisTimes)
+        print(scannerID.padding(toLength: 15, withPad: " ", startingAt: 0)
+              + String(format: "| %7d | %9.1f | %11.1f | %6.1f%%", grid.width * grid.height, d, a, a / d * 100))
+    }
+}
