@@ -365,6 +365,9 @@ public enum Measurer {
             let extentMM = Double(last - first + 1) * cargo.blockHeightMM
             let fill = Double(rowsHere.count) / Double(last - first + 1)
             if profile.typicalHeight > 300 && extentMM > 0.8 * profile.typicalHeight && fill < 0.7 { continue }
+            // Bags piled behind the doors stand less than about a metre; a column of the load
+            // (a stack of boxes, a drum tier) is taller.
+            if extentMM > 1100 { continue }
             blocks += rowsHere.map { $0 * columns + c }
         }
         let massKg = cargo.massKg(of: blocks)
