@@ -70,9 +70,17 @@ public enum Calibrator {
                 store("\(kind.rawValue)@\(heading)", values)
             }
         }
+        // The id is a hash of what was learned (not of when), so the same calibration gives the
+        // same id and any change gives a new one.
         var hasher = FNV1a()
         for (m, outcome) in samples.sorted(by: { $0.0.scanID < $1.0.scanID }) { hasher.add("\(m.scanID):\(outcome.rawValue);") }
+        profiles.profileID = ""
+        profiles.createdAt = ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        hasher.add(String(decoding: (try? encoder.encode(profiles)) ?? Data(), as: UTF8.self))
         profiles.profileID = "cal-" + String(hasher.value, radix: 16)
+        profiles.createdAt = createdAt
         return profiles
     }
 

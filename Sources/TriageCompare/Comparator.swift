@@ -6,6 +6,15 @@ import TriagePhysics
 
 /// One container's verdict from its scan and declaration: the entry point of the comparator.
 public enum Comparator {
+    /// Changes whenever what the comparator measures or how it scores changes, so that stored
+    /// verdicts of an older comparator are never reused for a newer one.
+    public static let algorithmVersion = "compare-5"
+
+    /// What a stored verdict is keyed by, besides its inputs: the profile and the algorithm.
+    public static func verdictKey(profiles: ComparatorProfiles) -> String {
+        "\(profiles.profileID)/\(algorithmVersion)"
+    }
+
     /// Decodes, measures and scores one scan against its declaration (nil when the scan matches
     /// no declared container).
     public static func analyze(scan: Scan, declaration: DeclaredContainer?, profiles: ComparatorProfiles) throws -> Verdict {

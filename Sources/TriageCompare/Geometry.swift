@@ -113,7 +113,9 @@ public enum ContainerLocator {
         let top = refinedTop
         let bottom = min(height, top + Int((type.height / pitchY).rounded()))
         let innerOffsetTop = type.height - type.innerHeight - 150
-        let ceiling = top + Int((innerOffsetTop / pitchY).rounded())
+        // 40 mm below the roof's inner edge: the roof sheet's corrugation and the detector's blur
+        // reach a little into the cargo space.
+        let ceiling = top + Int(((innerOffsetTop + 40) / pitchY).rounded())
         let floor = bottom - Int((150 / pitchY).rounded())
         // End walls: the front wall's corrugation (and a reefer's machinery and bulkhead); at the
         // doors, the door leaves, locking bars, header and sill reach about 180 mm in.

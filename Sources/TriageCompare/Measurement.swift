@@ -137,14 +137,21 @@ public enum Measurer {
             for c in 0..<cargo.columns {
                 // Up from the floor while the column stays mostly occupied and no gap is taller
                 // than 150 mm: an object floating above the load is not part of its height.
-                var occupied = 0, gap = 0
+                // Rounded things (bags, drums) leave the lowest blocks light: the column may start
+                // up to 200 mm above the floor line.
+                var occupied = 0, gap = 0, base = -1
                 var best = cargo.rows
+                let allowance = max(2, Int(200 / cargo.blockHeightMM))
                 for r in stride(from: cargo.rows - 1, through: 0, by: -1) {
                     if cargo.occupied(c, r) {
+                        if base < 0 {
+                            guard cargo.rows - 1 - r <= allowance else { break }
+                            base = r
+                        }
                         occupied += 1
                         gap = 0
-                        if Double(occupied) >= 0.7 * Double(cargo.rows - r) { best = r }
-                    } else {
+                        if Double(occupied) >= 0.7 * Double(base - r + 1) { best = r }
+                    } else if base >= 0 {
                         gap += 1
                         if gap > maxGap { break }
                     }
@@ -295,12 +302,22 @@ public enum Measurer {
         let columns = cargo.columns, rows = cargo.rows
         var best = Candidate(kind: .aboveLoad, statistic: 0, bbox: nil, massKg: nil, place: nil)
         guard profile.typicalHeight > 300 else { return best }
-        let levelRow = rows - Int((profile.typicalHeight + 100) / cargo.blockHeightMM)
-        guard levelRow > 1 else { return best }
-        // Occupied blocks above the usual top of the load, away from the end walls.
+        // Two levels for each column: the load's usual height over the whole container, and the
+        // local level (median height within ±0.6 m), so that a bag on a stack one layer lower
+        // than the rest still stands out. Blocks above the lower of the two (plus 60 mm) count.
+        let globalRow = rows - Int((profile.typicalHeight + 60) / cargo.blockHeightMM)
+        let reach = max(2, Int(600 / cargo.blockWidthMM))
         var mask = [Bool](repeating: false, count: columns * rows)
+        var window: [Double] = []
         for c in 2..<max(2, columns - 2) {
-            for r in 1..<levelRow where cargo.occupied(c, r) { mask[r * columns + c] = true }
+            window.removeAll(keepingCapacity: true)
+            for cc in max(0, c - reach)...min(columns - 1, c + reach) { window.append(profile.height[cc]) }
+            window.sort()
+            let local = window[window.count / 2]
+            let localRow = local > 300 ? rows - Int((local + 150) / cargo.blockHeightMM) : globalRow
+            let levelRow = max(globalRow, localRow)
+            guard levelRow > 1 else { continue }
+            for r in 1..<min(rows, levelRow) where cargo.occupied(c, r) { mask[r * columns + c] = true }
         }
         for members in components(mask, columns: columns, rows: rows) where members.count >= 2 {
             let massKg = cargo.massKg(of: members)
@@ -339,8 +356,15 @@ public enum Measurer {
         var suspect = Set<Int>()
         for c in doorColumns {
             let inMain = main.map { c >= $0.0 && c <= $0.1 } ?? false
-            let anything = (0..<cargo.rows).contains { cargo.occupied(c, $0) }
+            let anything = profile.height[c] > 0
             if anything && !inMain && profile.height[c] > 0 { suspect.insert(c) }
+        }
+        // Anything standing low in the door zone: goods are stacked to the load's height, bags
+        // piled behind the doors are not.
+        if profile.typicalHeight > 300 {
+            for c in doorColumns where profile.height[c] > 100 && profile.height[c] < 0.55 * profile.typicalHeight {
+                suspect.insert(c)
+            }
         }
         // A short step at the main load's door end.
         if let main, profile.typicalHeight > 300 {
@@ -358,7 +382,8 @@ public enum Measurer {
         guard !suspect.isEmpty else { return best }
         var blocks: [Int] = []
         for c in suspect {
-            let rowsHere = (0..<cargo.rows).filter { cargo.occupied(c, $0) }
+            // What stands from the floor up (anything floating above is the above-load check's).
+            let rowsHere = (min(profile.top[c], cargo.rows)..<cargo.rows).filter { cargo.occupied(c, $0) }
             guard let first = rowsHere.first, let last = rowsHere.last else { continue }
             // A ragged load end (alternate layers reaching further) spans the load's height in
             // stripes; an object is compact.

@@ -140,7 +140,8 @@ public struct NightlyRun: Sendable {
                     try store.recordScan(key: key, scanID: result.verdict.scanID ?? "", containerID: result.verdict.containerID,
                                          imagePath: work.job.scan.imagePath, imageSHA256: result.imageSHA256 ?? "",
                                          sidecarSHA256: result.sidecarSHA256 ?? "", source: "batch")
-                    try store.storeVerdict(result.verdict, scanKey: key, declarationSHA256: work.declarationSHA256)
+                    try store.storeVerdict(result.verdict, scanKey: key, declarationSHA256: work.declarationSHA256,
+                                           verdictKey: Comparator.verdictKey(profiles: profiles))
                 } catch {
                     diagnostics.error("could not store the verdict: \(error)", at: SourceLocation(file: store.path))
                 }
@@ -176,7 +177,8 @@ public struct NightlyRun: Sendable {
             let sidecarData = try BoundedFile.read(job.scan.sidecarPath, maxBytes: 1 << 20)
             let imageHash = Hashing.sha256(imageData), sidecarHash = Hashing.sha256(sidecarData)
             let key = Hashing.sha256(imageHash + sidecarHash)
-            if let store, let stored = try? store.verdict(scanKey: key, declarationSHA256: work.declarationSHA256, profileID: profiles.profileID) {
+            if let store, let stored = try? store.verdict(scanKey: key, declarationSHA256: work.declarationSHA256,
+                                                          profileID: Comparator.verdictKey(profiles: profiles)) {
                 return Done(verdict: stored, scanKey: key, imageSHA256: imageHash, sidecarSHA256: sidecarHash, reused: true)
             }
             let verdict: Verdict

@@ -241,7 +241,8 @@ public final class TriageDatabase: @unchecked Sendable {
         return try JSONDecoder().decode(Verdict.self, from: Data(json.utf8))
     }
 
-    public func storeVerdict(_ verdict: Verdict, scanKey: String, declarationSHA256: String) throws {
+    /// Stores a verdict under its inputs and `verdictKey` (profile and comparator version).
+    public func storeVerdict(_ verdict: Verdict, scanKey: String, declarationSHA256: String, verdictKey: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(verdict), as: UTF8.self)
@@ -249,7 +250,7 @@ public final class TriageDatabase: @unchecked Sendable {
             try db.execute(sql: """
                 INSERT OR REPLACE INTO verdicts (scanKey, declarationSHA256, profileID, containerID, score, strength, verdict, createdAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [scanKey, declarationSHA256, verdict.profileID, verdict.containerID, verdict.score, verdict.strength, json, Self.now()])
+                """, arguments: [scanKey, declarationSHA256, verdictKey, verdict.containerID, verdict.score, verdict.strength, json, Self.now()])
         }
     }
 
