@@ -24,24 +24,24 @@ public enum Calibrator {
             let mad = Self.median(values.map { abs($0 - median) }) * 1.4826
             profiles.massCalibration[scanner] = .init(logRatio: median, logSpread: max(0.03, mad), count: values.count)
         }
-        // Reefer machinery: median and spread per cell, for all scanners and per scanner.
-        var units: [String: [[Double]]] = [:]
+        // Reefer machinery: median and spread per cell, per type and per scanner and type.
+        var units: [String: [(scanID: String, cells: [Double])]] = [:]
         for m in clean {
             guard let cells = m.machineryCells, cells.count == Measurer.machineryColumns * Measurer.machineryRows else { continue }
-            units[m.geometry.type, default: []].append(cells)
-            units["\(m.scannerID)/\(m.geometry.type)", default: []].append(cells)
+            units[m.geometry.type, default: []].append((m.scanID, cells))
+            units["\(m.scannerID)/\(m.geometry.type)", default: []].append((m.scanID, cells))
         }
-        for (scanner, list) in units where list.count >= 3 {
-            let cells = list[0].count
-            var mean = [Double](repeating: 0, count: cells), spread = mean
-            for index in 0..<cells {
+        func reference(_ list: [[Double]]) -> ComparatorProfiles.MachineryReference {
+            let count = list[0].count
+            var mean = [Double](repeating: 0, count: count), spread = mean
+            for index in 0..<count {
                 let values = list.map { $0[index] }
                 mean[index] = Self.median(values)
                 spread[index] = Self.median(values.map { abs($0 - mean[index]) }) * 1.4826
             }
-            profiles.machinery[scanner] = .init(columns: Measurer.machineryColumns, rows: Measurer.machineryRows,
-                                                mean: mean, spread: spread, count: list.count)
+            return .init(columns: Measurer.machineryColumns, rows: Measurer.machineryRows, mean: mean, spread: spread, count: list.count)
         }
+        for (key, list) in units where list.count >= 3 { profiles.machinery[key] = reference(list.map(\.cells)) }
         // Cargo density per HS heading.
         var byHeading: [String: [Double]] = [:]
         for m in clean { if let code = m.hsCode, let d = m.loadDensity { byHeading[String(code.prefix(4)), default: []].append(d) } }
@@ -61,7 +61,16 @@ public enum Calibrator {
             var all: [Double] = []
             var byHeading: [String: [Double]] = [:]
             for m in clean {
-                guard let value = Scorer.statistic(kind, m, profiles: profiles)?.0 else { continue }
+                // The machinery is judged against a reference learned without this unit (leave one
+                // out): in-sample, every unit would look closer to the reference than a new one does.
+                var judge = profiles
+                if kind == .machinery {
+                    for key in [m.geometry.type, "\(m.scannerID)/\(m.geometry.type)"] {
+                        let others = (units[key] ?? []).filter { $0.scanID != m.scanID }.map(\.cells)
+                        judge.machinery[key] = others.count >= 3 ? reference(others) : nil
+                    }
+                }
+                guard let value = Scorer.statistic(kind, m, profiles: judge)?.0 else { continue }
                 all.append(value)
                 if let code = m.hsCode { byHeading[String(code.prefix(4)), default: []].append(value) }
             }

@@ -117,9 +117,10 @@ public enum ContainerLocator {
         // reach a little into the cargo space.
         let ceiling = top + Int(((innerOffsetTop + 40) / pitchY).rounded())
         let floor = bottom - Int((150 / pitchY).rounded())
-        // End walls: the front wall's corrugation (and a reefer's machinery and bulkhead); at the
-        // doors, the door leaves, locking bars, header and sill reach about 180 mm in.
-        let frontWall = 60 + (type.isReefer ? type.machineryDepth + 20 : 0)
+        // End walls: the front wall's corrugation and corner posts (and a reefer's machinery and
+        // bulkhead); at the doors, the door leaves, locking bars, header and sill reach about 180 mm in.
+        // The corner posts reach about 150 mm in from each end.
+        let frontWall = type.isReefer ? 60 + type.machineryDepth + 20 : 170.0
         let doorWall = 180.0
         let frontCols = Int((frontWall / pitchX).rounded()), doorCols = Int((doorWall / pitchX).rounded())
         let innerX0 = doorOnRight ? x0 + frontCols : x0 + doorCols
