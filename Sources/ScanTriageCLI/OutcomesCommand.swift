@@ -23,25 +23,7 @@ struct OutcomesCommand: ParsableCommand {
         func run() throws {
             let bag = DiagnosticBag()
             do {
-                let data = try BoundedFile.read(file, maxBytes: 64 << 20)
-                guard let table = CSVTable(data, file: file, required: ["container_id", "outcome"], diagnostics: bag) else {
-                    printDiagnostics(bag)
-                    throw ExitCode(1)
-                }
-                var rows: [(containerID: String, outcome: String, note: String)] = []
-                for row in table.rows {
-                    let raw = table.value(row, "container_id") ?? ""
-                    guard let id = try? ContainerNumber(raw) else {
-                        bag.error("\"\(raw)\" is not a valid container number", at: table.location(row, "container_id"))
-                        continue
-                    }
-                    let outcome = (table.value(row, "outcome") ?? "").lowercased()
-                    guard outcome == "clean" || outcome == "hit" else {
-                        bag.error("outcome \"\(outcome)\" must be clean or hit", at: table.location(row, "outcome"))
-                        continue
-                    }
-                    rows.append((id.value, outcome, table.value(row, "note") ?? ""))
-                }
+                let rows = try BatchRunner.readOutcomeRows(file, diagnostics: bag).map { ($0.containerID, $0.outcome.rawValue, $0.note) }
                 let database = try TriageDatabase(path: store)
                 let added = try database.importOutcomes(rows)
                 printDiagnostics(bag)

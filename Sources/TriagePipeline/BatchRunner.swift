@@ -61,25 +61,6 @@ public enum BatchRunner {
         }
     }
 
-    /// Analyses one job: decode, measure, score. Never throws: a failure becomes a verdict.
-    public static func analyze(_ job: ScanJob, profiles: ComparatorProfiles, decoder: ImageDecoder) -> Verdict {
-        let containerID = job.declaration?.containerID ?? job.scan.containerID ?? job.scan.sidecar?.containerID ?? "unknown"
-        guard let sidecar = job.scan.sidecar else {
-            return Comparator.failed(containerID: containerID, scanID: nil, reason: "no valid sidecar", profiles: profiles)
-        }
-        do {
-            let image = try decoder.decode(file: job.scan.imagePath)
-            let scan = try Scan(imagePath: job.scan.imagePath, image: image, sidecar: sidecar)
-            var verdict = try Comparator.analyze(scan: scan, declaration: job.declaration, profiles: profiles)
-            verdict.containerID = containerID
-            return verdict
-        } catch let error as ScanTriageError {
-            return Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: error.description, profiles: profiles)
-        } catch {
-            return Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles)
-        }
-    }
-
     /// Measures one job for calibration (nil when the scan cannot be measured).
     public static func measure(_ job: ScanJob, decoder: ImageDecoder) -> Result<Measurements, Error> {
         guard let sidecar = job.scan.sidecar else {
@@ -115,13 +96,21 @@ public enum BatchRunner {
         entry(for: Comparator.unscanned(container, profiles: profiles), declaration: container, status: "unscanned")
     }
 
-    /// Reads an outcomes file (spec §5): container_id,outcome[,note] with clean or hit.
-    public static func readOutcomes(_ path: String, diagnostics: any DiagnosticCollector) throws -> [String: Calibrator.Outcome] {
+    /// One row of an outcomes file.
+    public struct OutcomeRow: Sendable {
+        public var containerID: String
+        public var outcome: Calibrator.Outcome
+        public var note: String
+    }
+
+    /// Reads an outcomes file (spec §5): container_id,outcome[,note] with clean or hit; bad rows
+    /// are reported where they are and left out.
+    public static func readOutcomeRows(_ path: String, diagnostics: any DiagnosticCollector) throws -> [OutcomeRow] {
         let data = try BoundedFile.read(path, maxBytes: 64 << 20)
         guard let table = CSVTable(data, file: path, required: ["container_id", "outcome"], diagnostics: diagnostics) else {
             throw ScanTriageError(.invalidInput, "outcomes file unusable (expected container_id,outcome[,note])", at: SourceLocation(file: path))
         }
-        var outcomes: [String: Calibrator.Outcome] = [:]
+        var rows: [OutcomeRow] = []
         for row in table.rows {
             let raw = table.value(row, "container_id") ?? ""
             guard let id = try? ContainerNumber(raw) else {
@@ -132,8 +121,15 @@ public enum BatchRunner {
                 diagnostics.error("outcome \"\(table.value(row, "outcome") ?? "")\" must be clean or hit", at: table.location(row, "outcome"))
                 continue
             }
-            outcomes[id.value] = outcome
+            rows.append(OutcomeRow(containerID: id.value, outcome: outcome, note: table.value(row, "note") ?? ""))
         }
+        return rows
+    }
+
+    /// The latest outcome per container.
+    public static func readOutcomes(_ path: String, diagnostics: any DiagnosticCollector) throws -> [String: Calibrator.Outcome] {
+        var outcomes: [String: Calibrator.Outcome] = [:]
+        for row in try readOutcomeRows(path, diagnostics: diagnostics) { outcomes[row.containerID] = row.outcome }
         return outcomes
     }
 }
