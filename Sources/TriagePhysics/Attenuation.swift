@@ -15,9 +15,22 @@ public struct AttenuationMap: Sendable {
     public let opaqueCount: Int
     /// The largest attenuation this encoding can express; what opaque pixels are set to.
     public let saturation: Float
-    /// Smallest and largest attenuation among the pixels that were not opaque (0...0 if none).
-    public let minimum: Float
-    public let maximum: Float
+    /// Smallest and largest attenuation among the pixels that were not opaque (0...0 if none);
+    /// computed when asked (one SIMD pass), since the comparator does not need them.
+    public var minimum: Float { range.0 }
+    public var maximum: Float { range.1 }
+
+    public var range: (Float, Float) {
+        values.withUnsafeBufferPointer { RangeKernel.minMaxSIMD($0, below: saturation - 1e-4) }
+    }
+
+    public init(width: Int, height: Int, values: [Float], opaqueCount: Int, saturation: Float) {
+        self.width = width
+        self.height = height
+        self.values = values
+        self.opaqueCount = opaqueCount
+        self.saturation = saturation
+    }
 
     public var pixelCount: Int { width * height }
     public var opaqueFraction: Double { pixelCount == 0 ? 0 : Double(opaqueCount) / Double(pixelCount) }
@@ -101,9 +114,7 @@ public struct AttenuationTransform: Sendable {
             opaque = body(out)
             initialized = width * height
         }
-        let (low, high) = values.withUnsafeBufferPointer { RangeKernel.minMaxSIMD($0, below: saturation - 1e-4) }
-        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque,
-                              saturation: saturation, minimum: low, maximum: high)
+        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque, saturation: saturation)
     }
 
     /// The exact lookup-table path (also the reference the kernels are tested against).
@@ -117,8 +128,6 @@ public struct AttenuationTransform: Sendable {
     private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ samples: [Sample], width: Int, height: Int) -> AttenuationMap {
         let count = samples.count
         var opaque = 0
-        var low = Float.infinity
-        var high = -Float.infinity
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             table.withUnsafeBufferPointer { lut in
                 samples.withUnsafeBufferPointer { input in
@@ -127,19 +136,12 @@ public struct AttenuationTransform: Sendable {
                         let code = Int(input[index])
                         let a = lut[code]
                         out[index] = a
-                        if code <= opaqueCode {
-                            opaque &+= 1
-                        } else {
-                            low = Swift.min(low, a)
-                            high = Swift.max(high, a)
-                        }
+                        if code <= opaqueCode { opaque &+= 1 }
                     }
                 }
             }
             initialized = count
         }
-        if low > high { (low, high) = (0, 0) }
-        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque,
-                              saturation: saturation, minimum: low, maximum: high)
+        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque, saturation: saturation)
     }
 }

@@ -57,8 +57,9 @@ public struct Inspection: Sendable, Codable {
             case .transmission: encoding = "transmission"
             case .log: encoding = "log"
             }
+            let (low, high) = map.range
             result.scan = ScanSummary(scanID: sidecar.scanID, containerID: sidecar.containerID, encoding: encoding,
-                                      attenuationMin: Double(map.minimum), attenuationMax: Double(map.maximum),
+                                      attenuationMin: Double(low), attenuationMax: Double(high),
                                       saturation: Double(map.saturation), opaqueFraction: map.opaqueFraction,
                                       degraded: scan.isDegraded)
         } catch let error as ScanTriageError {
