@@ -305,6 +305,8 @@ public enum Measurer {
         // Two levels for each column: the load's usual height over the whole container, and the
         // local level (median height within ±0.6 m), so that a bag on a stack one layer lower
         // than the rest still stands out. Blocks above the lower of the two (plus 60 mm) count.
+        // The load's usual height (80th percentile of the loaded columns). Tried and measured
+        // worse on generated dev batches: the most common height, and the 60th percentile.
         let globalRow = rows - Int((profile.typicalHeight + 60) / cargo.blockHeightMM)
         let reach = max(2, Int(600 / cargo.blockWidthMM))
         var mask = [Bool](repeating: false, count: columns * rows)
@@ -399,7 +401,7 @@ public enum Measurer {
         if massKg >= 2 {
             let nearest = suspect.map { fromDoors($0, cargo: cargo, geometry: geometry) }.min() ?? 0
             best = Candidate(kind: .doorZone, statistic: massKg, bbox: bbox(of: blocks, in: cargo), massKg: massKg,
-                             place: String(format: "%.1f m inside the doors", nearest))
+                             place: nearest < 0.15 ? "right behind the doors" : String(format: "%.1f m inside the doors", nearest))
         }
         return best
     }

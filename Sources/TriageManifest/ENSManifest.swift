@@ -179,6 +179,48 @@ public enum ENSManifestReader {
         }
     }
 
+    /// Where one message type keeps a goods item's fields.
+    struct GoodsFields {
+        var hsCode: [String]
+        var description: [String]
+        var grossMass: [String]
+        var grossLabel: String
+        var packaging: String
+        var packageKind: String
+        var packageCount: String
+        var countLabel: String
+
+        static let cc315a = GoodsFields(hsCode: ["COMCODGODITM", "ComNomCMD1"], description: ["GooDesGDS23"], grossMass: ["GroMasGDS46"],
+                                        grossLabel: "GroMasGDS46 (gross mass)", packaging: "PACGS2", packageKind: "KinOfPacGS23",
+                                        packageCount: "NumOfPacGS24", countLabel: "NumOfPacGS24 (number of packages)")
+        static let ie3f26 = GoodsFields(hsCode: ["commodity", "commodityCode", "harmonizedSystemSubHeadingCode"],
+                                        description: ["commodity", "descriptionOfGoods"], grossMass: ["weight", "grossMass"],
+                                        grossLabel: "grossMass", packaging: "packaging", packageKind: "typeOfPackages",
+                                        packageCount: "numberOfPackages", countLabel: "numberOfPackages")
+    }
+
+    /// One goods item's line, with what was wrong in it.
+    static func goodsLine(_ item: XMLNode, _ fields: GoodsFields, file: String, problems: inout [Diagnostic]) -> RawGoods {
+        func at(_ path: [String]) -> XMLNode? { path.reduce(Optional(item)) { $0?.child($1) } }
+        var line = RawGoods(location: item.location(file: file))
+        line.hsCode = hsCode(at(fields.hsCode), file: file, problems: &problems)
+        if line.hsCode == nil && !problems.isEmpty { line.reported.insert("hs_code") }
+        line.description = at(fields.description)?.value
+        line.grossKg = number(at(fields.grossMass), file: file, field: fields.grossLabel, problems: &problems)
+        if line.grossKg == nil && at(fields.grossMass) != nil { line.reported.insert("gross_kg") }
+        var packages = 0.0
+        var anyPackages = false
+        for pack in item.all(fields.packaging) {
+            line.packageKind = line.packageKind ?? pack.child(fields.packageKind)?.value
+            if let count = number(pack.child(fields.packageCount), file: file, field: fields.countLabel, problems: &problems) {
+                packages += count.value
+                anyPackages = true
+            }
+        }
+        if anyPackages { line.packages = Located(packages, at: item.child(fields.packaging)?.location(file: file) ?? line.location) }
+        return line
+    }
+
     static func readCC315A(_ message: XMLNode, file: String) -> RawManifest {
         var manifest = RawManifest(file: file, format: .ensCC315A)
         let header = message.child("HEAHEA")
@@ -196,22 +238,7 @@ public enum ENSManifestReader {
         for item in message.all("GOOITEGDS") {
             var problems: [Diagnostic] = []
             let location = item.location(file: file)
-            var line = RawGoods(location: location)
-            line.hsCode = hsCode(item.at("COMCODGODITM", "ComNomCMD1"), file: file, problems: &problems)
-            if line.hsCode == nil && !problems.isEmpty { line.reported.insert("hs_code") }
-            line.description = item.child("GooDesGDS23")?.value
-            line.grossKg = number(item.child("GroMasGDS46"), file: file, field: "GroMasGDS46 (gross mass)", problems: &problems)
-            if line.grossKg == nil && item.child("GroMasGDS46") != nil { line.reported.insert("gross_kg") }
-            var packages = 0.0
-            var anyPackages = false
-            for pack in item.all("PACGS2") {
-                line.packageKind = line.packageKind ?? pack.child("KinOfPacGS23")?.value
-                if let count = number(pack.child("NumOfPacGS24"), file: file, field: "NumOfPacGS24 (number of packages)", problems: &problems) {
-                    packages += count.value
-                    anyPackages = true
-                }
-            }
-            if anyPackages { line.packages = Located(packages, at: item.child("PACGS2")?.location(file: file) ?? location) }
+            let line = goodsLine(item, .cc315a, file: file, problems: &problems)
             let containers = item.all("CONNR2").compactMap { locatedText($0.child("ConNumNR21"), file: file) }
             if containers.count > 1 {
                 problems.append(.warning("goods item names \(containers.count) containers; its goods are counted against the first",
@@ -246,22 +273,7 @@ public enum ENSManifestReader {
                 for item in house.all("goodsItem") {
                     var problems: [Diagnostic] = []
                     let location = item.location(file: file)
-                    var line = RawGoods(location: location)
-                    line.hsCode = hsCode(item.at("commodity", "commodityCode", "harmonizedSystemSubHeadingCode"), file: file, problems: &problems)
-                    if line.hsCode == nil && !problems.isEmpty { line.reported.insert("hs_code") }
-                    line.description = item.at("commodity", "descriptionOfGoods")?.value
-                    line.grossKg = number(item.at("weight", "grossMass"), file: file, field: "grossMass", problems: &problems)
-                    if line.grossKg == nil && item.at("weight", "grossMass") != nil { line.reported.insert("gross_kg") }
-                    var packages = 0.0
-                    var anyPackages = false
-                    for pack in item.all("packaging") {
-                        line.packageKind = line.packageKind ?? pack.child("typeOfPackages")?.value
-                        if let count = number(pack.child("numberOfPackages"), file: file, field: "numberOfPackages", problems: &problems) {
-                            packages += count.value
-                            anyPackages = true
-                        }
-                    }
-                    if anyPackages { line.packages = Located(packages, at: item.child("packaging")?.location(file: file) ?? location) }
+                    let line = goodsLine(item, .ie3f26, file: file, problems: &problems)
                     let itemEquipment = item.all("transportEquipment").compactMap { locatedText($0.child("containerIdentificationNumber"), file: file) }
                     let container = itemEquipment.first ?? houseEquipment.first ?? masterEquipment.first
                     let number = item.child("goodsItemNumber")?.value ?? "?"
