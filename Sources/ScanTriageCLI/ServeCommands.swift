@@ -64,7 +64,7 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             let list = ports.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-            for port in list where ManifestValidator.locodeProblem(port) != nil {
+            for port in list where UNLocode.problem(port) != nil {
                 throw ValidationError("\(port) is not a UN/LOCODE (5 characters like BRSSZ)")
             }
             guard !list.isEmpty else { throw ValidationError("--ports needs at least one UN/LOCODE") }

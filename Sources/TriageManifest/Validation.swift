@@ -11,12 +11,12 @@ public struct ManifestValidator: Sendable {
 
     public func validate(_ raw: RawManifest, diagnostics: any DiagnosticCollector) -> Manifest {
         // Header: reported, but a bad header does not throw away good containers.
-        if let port = raw.portOfLoading, let problem = Self.locodeProblem(port.value) {
+        if let port = raw.portOfLoading, let problem = UNLocode.problem(port.value) {
             diagnostics.error("port of loading \(problem)", at: port.location)
         } else if raw.portOfLoading == nil {
             diagnostics.warning("no port of loading", at: SourceLocation(file: raw.file))
         }
-        if let port = raw.portOfDischarge, let problem = Self.locodeProblem(port.value) {
+        if let port = raw.portOfDischarge, let problem = UNLocode.problem(port.value) {
             diagnostics.error("port of discharge \(problem)", at: port.location)
         }
         var accepted: [DeclaredContainer] = []
@@ -35,8 +35,8 @@ public struct ManifestValidator: Sendable {
         }
         return Manifest(file: raw.file, format: raw.format, manifestID: raw.manifestID?.value, liaisonOffice: raw.liaisonOffice,
                         vesselName: raw.vesselName, voyage: raw.voyage,
-                        portOfLoading: raw.portOfLoading.flatMap { Self.locodeProblem($0.value) == nil ? $0.value : nil },
-                        portOfDischarge: raw.portOfDischarge.flatMap { Self.locodeProblem($0.value) == nil ? $0.value : nil },
+                        portOfLoading: raw.portOfLoading.flatMap { UNLocode.problem($0.value) == nil ? $0.value : nil },
+                        portOfDischarge: raw.portOfDischarge.flatMap { UNLocode.problem($0.value) == nil ? $0.value : nil },
                         departure: raw.departure, eta: raw.eta, containers: accepted, quarantined: quarantined)
     }
 
@@ -137,15 +137,5 @@ public struct ManifestValidator: Sendable {
                                  empty: empty, goods: goods, shipper: entry.shipper, consignee: entry.consignee,
                                  manifestID: manifest.manifestID?.value,
                                  portOfLoading: manifest.portOfLoading?.value, location: entry.location)
-    }
-
-    /// UN/LOCODE: 2 letters of country, 3 letters or digits 2-9 of place.
-    public static func locodeProblem(_ text: String) -> String? {
-        let compact = text.replacingOccurrences(of: " ", with: "")
-        let scalars = Array(compact.unicodeScalars)
-        let ok = scalars.count == 5
-            && scalars[0...1].allSatisfy { ("A"..."Z").contains($0) }
-            && scalars[2...4].allSatisfy { ("A"..."Z").contains($0) || ("2"..."9").contains($0) }
-        return ok ? nil : "\"\(text)\" is not a UN/LOCODE; expected 5 characters like BRSSZ or NLRTM"
     }
 }

@@ -60,9 +60,8 @@ public struct Sidecar: Sendable, Equatable, Codable {
         let scanID = json.string("scan_id")
         let containerID = json.string("container_id")
         let port = json.string("port_of_scan", expected: "a UN/LOCODE of 5 letters")
-        if let port, !Self.isLocode(port) {
-            local.error("\"\(port)\" is not a UN/LOCODE; expected 2 letters of country and 3 of place, like BRSSZ",
-                        at: json.location("port_of_scan"))
+        if let port, let problem = UNLocode.problem(port) {
+            local.error(problem, at: json.location("port_of_scan"))
         }
         var scannerID: String?
         var energy: Double?
@@ -139,15 +138,6 @@ public struct Sidecar: Sendable, Equatable, Codable {
     public static func path(forImage imagePath: String) -> String {
         let url = URL(fileURLWithPath: imagePath)
         return url.deletingPathExtension().appendingPathExtension("json").path
-    }
-
-    static func isLocode(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.count == 5 else { return false }
-        let upper = CharacterSet.uppercaseLetters
-        let place = CharacterSet.uppercaseLetters.union(CharacterSet(charactersIn: "23456789"))
-        return scalars[0...1].allSatisfy { upper.contains($0) && $0.isASCII }
-            && scalars[2...4].allSatisfy { place.contains($0) && $0.isASCII }
     }
 
     /// The sidecar as interchange JSON.
