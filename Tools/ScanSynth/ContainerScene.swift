@@ -381,7 +381,6 @@ public struct SceneBuilder {
         case .drums:
             let radius = 292.0
             var d = start + 10
-            var tier = 0
             while d + 2 * radius < end {
                 let cx = span(d + radius, d + radius).0
                 for level in 0..<2 {
@@ -397,7 +396,6 @@ public struct SceneBuilder {
                     }
                 }
                 d += 2 * radius + rng.uniform(5, 20)
-                tier += 1
             }
         }
         // Scale the goods so that goods + packaging weigh what the plan says.
@@ -418,7 +416,6 @@ public struct SceneBuilder {
         let perBag = mass / Double(bags)
         var boxes: [[Double]] = []
         let bagLength = 600.0, bagHeight = 300.0
-        let cargoTop = floorY - (plan.type.innerHeight - topClearance)
         for index in 0..<bags {
             let d0: Double
             let yBottom: Double
@@ -432,7 +429,6 @@ public struct SceneBuilder {
                 let (gx0, gx1) = span(d0 + bagLength * 0.3, d0 + bagLength * 0.7)
                 let surface = plan.cargo == nil ? floorY : goodsTop(x0: gx0, x1: gx1) ?? floorY
                 yBottom = max(surface, ceilingY + bagHeight + 20)
-                _ = cargoTop
             }
             let (x0, x1) = span(d0, min(innerEnd - 5, d0 + bagLength * (atDoor ? 0.55 : 1)))
             let cx = (x0 + x1) / 2, cy = yBottom - bagHeight / 2

@@ -126,13 +126,4 @@ public struct DensityLayer: Sendable {
             for c in bbox[0]..<min(grid.width, bbox[0] + bbox[2]) { density[r * grid.width + c] *= f }
         }
     }
-
-    /// Mass in kg inside a pixel rectangle.
-    public func massKg(in bbox: [Int]) -> Double {
-        var sum = 0.0
-        for r in bbox[1]..<min(grid.height, bbox[1] + bbox[3]) {
-            for c in bbox[0]..<min(grid.width, bbox[0] + bbox[2]) { sum += Double(density[r * grid.width + c]) }
-        }
-        return sum * grid.pixelArea / 1000
-    }
 }

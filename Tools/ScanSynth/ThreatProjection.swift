@@ -35,34 +35,30 @@ public enum ThreatProjection {
         let mu = Material.cocaine.massAttenuation(atMeV: Material.effectiveEnergy(endpointMeV: sidecar.energyMeV))
         let bbox = grid.bbox(x0: boxes.map { $0[0] }.min()!, x1: boxes.map { $0[1] }.max()!,
                              y0: boxes.map { $0[2] }.min()!, y1: boxes.map { $0[3] }.max()!)
-        switch (scan.image.pixels, sidecar.encoding) {
-        case (.uint16(var image), .transmission(_, let dark)):
-            for i in image.samples.indices where layer.density[i] > 0 {
-                let p = Double(image.samples[i])
-                image.samples[i] = UInt16(max(0, min(65535, (dark + (p - dark) * exp(-mu * Double(layer.density[i]))).rounded())))
-            }
-            return Result(data: try ImageEncoder.png(image), ext: "png", bbox: bbox, massKg: layer.massKg)
-        case (.uint8(var image), .log(_, let scale, _)):
-            for i in image.samples.indices where layer.density[i] > 0 {
-                let p = Double(image.samples[i]) - scale * mu * Double(layer.density[i])
-                image.samples[i] = UInt8(max(0, min(255, p.rounded())))
-            }
-            let data = scan.image.info.format == .jpeg ? try ImageEncoder.jpeg(image, quality: jpegQuality) : try ImageEncoder.png(image)
-            return Result(data: data, ext: scan.image.info.format == .jpeg ? "jpg" : "png", bbox: bbox, massKg: layer.massKg)
-        case (.uint8(var image), .transmission(_, let dark)):
-            for i in image.samples.indices where layer.density[i] > 0 {
-                let p = Double(image.samples[i])
-                image.samples[i] = UInt8(max(0, min(255, (dark + (p - dark) * exp(-mu * Double(layer.density[i]))).rounded())))
-            }
-            let data = scan.image.info.format == .jpeg ? try ImageEncoder.jpeg(image, quality: jpegQuality) : try ImageEncoder.png(image)
-            return Result(data: data, ext: scan.image.info.format == .jpeg ? "jpg" : "png", bbox: bbox, massKg: layer.massKg)
-        case (.uint16(var image), .log(_, let scale, _)):
-            for i in image.samples.indices where layer.density[i] > 0 {
-                let p = Double(image.samples[i]) - scale * mu * Double(layer.density[i])
-                image.samples[i] = UInt16(max(0, min(65535, p.rounded())))
-            }
-            return Result(data: try ImageEncoder.png(image), ext: "png", bbox: bbox, massKg: layer.massKg)
+        // Transmission multiplies by exp(−μD); a log encoding subtracts scale·μD.
+        let attenuate: (Double, Double) -> Double
+        switch sidecar.encoding {
+        case .transmission(_, let dark): attenuate = { p, a in dark + (p - dark) * exp(-a) }
+        case .log(_, let scale, _): attenuate = { p, a in p - scale * a }
         }
+        func inserted<Sample: FixedWidthInteger & UnsignedInteger & Sendable>(_ image: PixelImage<Sample>) -> PixelImage<Sample> {
+            var copy = image
+            for i in copy.samples.indices where layer.density[i] > 0 {
+                let value = attenuate(Double(copy.samples[i]), mu * Double(layer.density[i]))
+                copy.samples[i] = Sample(max(0, min(Double(Sample.max), value.rounded())))
+            }
+            return copy
+        }
+        let data: Data, ext: String
+        switch scan.image.pixels {
+        case .uint16(let image):
+            (data, ext) = (try ImageEncoder.png(inserted(image)), "png")
+        case .uint8(let image) where scan.image.info.format == .jpeg:
+            (data, ext) = (try ImageEncoder.jpeg(inserted(image), quality: jpegQuality), "jpg")
+        case .uint8(let image):
+            (data, ext) = (try ImageEncoder.png(inserted(image)), "png")
+        }
+        return Result(data: data, ext: ext, bbox: bbox, massKg: layer.massKg)
     }
 
     /// Columns whose mean attenuation exceeds 0.3 are the container; the bag goes 0.4 m inside
