@@ -5,33 +5,12 @@ import TriagePhysics
 /// Pictures for analysts: the scan as a radiograph (dense is dark) and the same with the
 /// findings drawn over it.
 public enum Heatmap {
-    /// 8-bit grey view of the attenuation: 0 white, `maxAttenuation` and more black, log-scaled.
-    public static func radiograph(_ map: AttenuationMap, maxAttenuation requested: Double? = nil) -> PixelImage<UInt8> {
-        // By default black is the 99.5th percentile (at least 3), so dense loads keep their texture.
-        let maxAttenuation = requested ?? {
-            let step = max(1, map.values.count / 20000)
-            let sample = stride(from: 0, to: map.values.count, by: step).map { map.values[$0] }.sorted()
-            return max(3, Double(sample[min(sample.count - 1, Int(Double(sample.count) * 0.995))]))
-        }()
-        let scale = 255 / log1p(maxAttenuation)
-        var table = [UInt8](repeating: 0, count: 1024)
-        for index in 0..<1024 {
-            let a = Double(index) / 1023 * maxAttenuation
-            table[index] = UInt8(max(0, min(255, 255 - log1p(a) * scale)))
-        }
-        let samples = map.values.map { a -> UInt8 in
-            let position = Int(Double(max(0, a)) / maxAttenuation * 1023)
-            return table[min(1023, position)]
-        }
-        return PixelImage(width: map.width, height: map.height, samples: samples)
-    }
-
     /// RGB: the radiograph in grey, findings' boxes outlined (red for scored evidence, amber for
     /// cannot-clear), and the container's cargo space in thin blue. Resampled to square pixels
     /// (scanners' pitch often differs along and across), at most `maxWidth` wide.
     public static func overlay(_ map: AttenuationMap, verdict: Verdict, pitchX: Double = 1, pitchY: Double = 1,
                                maxWidth: Int? = nil) -> PixelImage<UInt8> {
-        let grey = radiograph(map)
+        let grey = map.radiograph()
         let physicalWidth = Double(map.width) * pitchX, physicalHeight = Double(map.height) * pitchY
         var size = min(pitchX, pitchY)
         if let maxWidth { size = max(size, physicalWidth / Double(maxWidth)) }

@@ -36,6 +36,28 @@ public struct AttenuationMap: Sendable {
     public var opaqueFraction: Double { pixelCount == 0 ? 0 : Double(opaqueCount) / Double(pixelCount) }
 
     public subscript(x: Int, y: Int) -> Float { values[y * width + x] }
+
+    /// A picture for people, dense dark like a radiograph: an 8-bit grey view of the attenuation: 0 white, `maxAttenuation` and more black, log-scaled.
+    public func radiograph(maxAttenuation requested: Double? = nil) -> PixelImage<UInt8> {
+        // By default black is the 99.5th percentile (at least 3), so dense loads keep their texture.
+        let maxAttenuation = requested ?? {
+            let step = max(1, values.count / 20000)
+            let sample = stride(from: 0, to: values.count, by: step).map { values[$0] }.sorted()
+            return max(3, Double(sample[min(sample.count - 1, Int(Double(sample.count) * 0.995))]))
+        }()
+        let scale = 255 / log1p(maxAttenuation)
+        var table = [UInt8](repeating: 0, count: 1024)
+        for index in 0..<1024 {
+            let a = Double(index) / 1023 * maxAttenuation
+            table[index] = UInt8(max(0, min(255, 255 - log1p(a) * scale)))
+        }
+        let samples = values.map { a -> UInt8 in
+            let position = Int(Double(max(0, a)) / maxAttenuation * 1023)
+            return table[min(1023, position)]
+        }
+        return PixelImage(width: width, height: height, samples: samples)
+    }
+
 }
 
 /// Turns pixel values into attenuation through a lookup table built once per encoding and bit

@@ -142,18 +142,13 @@ extension ScanGen {
         var image: String
         @Option(help: "Output PNG.")
         var out: String
-        @Option(help: "Attenuation shown as black.")
-        var maxAttenuation: Double = 7
+        @Option(help: "Attenuation shown as black (default: the scan's 99.5th percentile, at least 3).")
+        var maxAttenuation: Double?
 
         func run() throws {
             let scan = try Scan.load(imagePath: image, diagnostics: DiagnosticBag())
             let map = try scan.attenuation()
-            let scale = 255 / log1p(maxAttenuation)
-            let samples = map.values.map { a -> UInt8 in
-                UInt8(max(0, min(255, 255 - log1p(Double(max(0, a))) * scale)))
-            }
-            try ImageEncoder.png(PixelImage(width: map.width, height: map.height, samples: samples))
-                .write(to: URL(fileURLWithPath: out))
+            try ImageEncoder.png(map.radiograph(maxAttenuation: maxAttenuation)).write(to: URL(fileURLWithPath: out))
             print("wrote \(out) (\(map.width)x\(map.height))")
         }
     }
