@@ -71,6 +71,27 @@ import TriagePhysics
         }
     }
 
+    /// A region read in place from a larger image gives the statistics of the region copied out.
+    @Test func blockStatisticsReadARegionInPlace() {
+        let width = 61, height = 40
+        let image = Self.randomFloats(width * height, seed: 5, range: 0...9)
+        let (x0, y0, w, h) = (7, 5, 45, 30)
+        var copy: [Float] = []
+        for y in 0..<h {
+            let rowStart = (y0 + y) * width + x0
+            copy.append(contentsOf: image[rowStart..<(rowStart + w)])
+        }
+        let expected = copy.withUnsafeBufferPointer { BlockKernel.statisticsScalar($0, width: w, height: h, blockWidth: 5, blockHeight: 6) }
+        image.withUnsafeBufferPointer { buffer in
+            let start = y0 * width + x0
+            let region = UnsafeBufferPointer(rebasing: buffer[start..<(start + (h - 1) * width + w)])
+            let scalar = BlockKernel.statisticsScalar(region, width: w, height: h, rowStride: width, blockWidth: 5, blockHeight: 6)
+            let simd = BlockKernel.statisticsSIMD(region, width: w, height: h, rowStride: width, blockWidth: 5, blockHeight: 6)
+            #expect(scalar == expected)
+            #expect(zip(simd.mean, expected.mean).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+        }
+    }
+
     @Test func profilesMatchTheReference() {
         let width = 203, height = 57
         let image = Self.randomFloats(width * height, seed: 11, range: 0...10)
