@@ -56,13 +56,12 @@ let package = Package(
         // pipeline: the nightly batch, from intake to ranking.
         .target(name: "TriagePipeline", dependencies: [
             "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriageStore",
-            "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            "CZlib",
         ]),
         // serve: the liaison intake service (Hummingbird) and the submit client.
         .target(name: "TriageServe", dependencies: [
             "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageStore",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // report: the self-contained HTML report.

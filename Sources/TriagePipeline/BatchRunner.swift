@@ -24,8 +24,9 @@ public struct BatchIntakeResult: Sendable {
 
 public enum BatchRunner {
     /// Reads a batch folder: manifests, sidecars, matching. Problems go to `diagnostics`.
-    public static func intake(_ root: String, reader: ManifestReader, diagnostics: any DiagnosticCollector) throws -> BatchIntakeResult {
-        let listing = try BatchIntake.list(root, diagnostics: diagnostics)
+    public static func intake(_ root: String, excluding excluded: Set<String> = [], reader: ManifestReader,
+                              diagnostics: any DiagnosticCollector) throws -> BatchIntakeResult {
+        let listing = try BatchIntake.list(root, excluding: excluded, diagnostics: diagnostics)
         let manifests = BatchIntake.readManifests(listing.manifestFiles, reader: reader, diagnostics: diagnostics)
         let match = BatchIntake.match(manifests, scans: listing.scans, diagnostics: diagnostics)
         var jobs: [ScanJob] = []

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import TriageCore
+import TriageStore
 
 /// `SHA256SUMS` of a batch (sha256sum format, paths relative to the batch): which files do not
 /// match and must be quarantined, and which files are listed but missing.
@@ -41,14 +41,10 @@ public enum Checksums {
             }
             listed.insert(path)
             let full = (root as NSString).appendingPathComponent(path)
-            guard let handle = FileHandle(forReadingAtPath: full) else {
+            guard let actual = Hashing.sha256(file: full) else {
                 diagnostics.error("\(path) is listed but missing from the batch", at: location)
                 continue
             }
-            var hasher = SHA256()
-            while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-            try? handle.close()
-            let actual = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             result.checked += 1
             if actual != parts[0].lowercased() {
                 let reason = "content does not match SHA256SUMS (expected \(parts[0].prefix(12))…, got \(actual.prefix(12))…): quarantined"

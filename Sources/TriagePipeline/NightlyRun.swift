@@ -97,9 +97,8 @@ public struct NightlyRun: Sendable {
                 quarantined.append((full, reason))
                 try store?.quarantine(file: full, containerID: nil, reason: reason)
             }
-            let listing = try BatchIntake.list(folder, excluding: Set(sums.mismatched.keys), diagnostics: diagnostics)
-            let read = BatchIntake.readManifests(listing.manifestFiles, reader: reader, diagnostics: diagnostics)
-            for manifest in read {
+            let intake = try BatchRunner.intake(folder, excluding: Set(sums.mismatched.keys), reader: reader, diagnostics: diagnostics)
+            for manifest in intake.manifests {
                 if let store, let data = try? BoundedFile.read(manifest.file, maxBytes: reader.maxBytes) {
                     try store.recordManifest(sha256: Hashing.sha256(data), manifest: manifest)
                 }
@@ -107,21 +106,13 @@ public struct NightlyRun: Sendable {
                     quarantined.append((manifest.file, entry.reasons.map(\.description).joined(separator: "; ")))
                 }
             }
-            manifests += read
-            let match = BatchIntake.match(read, scans: listing.scans, diagnostics: diagnostics)
-            for pair in match.containers {
-                let hash = Self.declarationHash(pair.container)
-                for scan in pair.scans {
-                    allJobs.append(Work(job: ScanJob(scan: scan, declaration: pair.container, manifestID: pair.container.manifestID),
-                                        declarationSHA256: hash))
-                }
+            manifests += intake.manifests
+            allJobs += intake.jobs.map { Work(job: $0, declarationSHA256: $0.declaration.map(Self.declarationHash) ?? "none") }
+            unmatched += intake.unmatchedScans.map(\.imagePath)
+            for scan in intake.unmatchedScans where scan.sidecar == nil {
+                quarantined.append((scan.imagePath, "no valid sidecar: not analysed"))
             }
-            for scan in match.unmatchedScans {
-                unmatched.append(scan.imagePath)
-                if scan.sidecar != nil { allJobs.append(Work(job: ScanJob(scan: scan, declaration: nil, manifestID: nil), declarationSHA256: "none")) }
-                else { quarantined.append((scan.imagePath, "no valid sidecar: not analysed")) }
-            }
-            unscanned += match.unscanned
+            unscanned += intake.unscanned
         }
         // Analyse, reusing what the store already has.
         let total = allJobs.count

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import TriageCore
@@ -67,9 +66,7 @@ public enum Tokens {
         return Office(tokenID: id, office: row["office"], ports: Set(ports.split(separator: ",").map(String.init)))
     }
 
-    static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func hash(_ secret: String) -> String { Hashing.sha256(secret) }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

@@ -1,11 +1,21 @@
 import Crypto
 import Foundation
 
-/// SHA-256 (swift-crypto) as lower-case hex: content keys of the store and SHA256SUMS checks.
+/// SHA-256 (swift-crypto) as lower-case hex: content keys of the store, token hashes and
+/// SHA256SUMS checks.
 public enum Hashing {
     public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
 
-    public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    /// The file's SHA-256, read a megabyte at a time; nil when it cannot be opened.
+    public static func sha256(file path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hex(hasher.finalize())
     }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 }
