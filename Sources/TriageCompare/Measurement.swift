@@ -202,14 +202,6 @@ public enum Measurer {
         return result
     }
 
-    /// Median of a small buffer (sorts in place).
-    @inline(__always)
-    static func median(_ values: inout [Float], count: Int) -> Float {
-        guard count > 0 else { return 0 }
-        values[0..<count].sort()
-        return values[count / 2]
-    }
-
     // MARK: dense regions inside the load
 
     /// Blocks denser than the stack they stand in. Goods are loaded in stacks (pallets, bag

@@ -91,8 +91,7 @@ public struct ImageDecoder: Sendable {
     /// Decodes the file at `path`. Files larger than a limit derived from the pixel limit are
     /// refused before they are read.
     public func decode(file path: String) throws -> DecodedImage {
-        let maxBytes = max(64 << 20, limits.maxPixels * 8)
-        let data = try BoundedFile.read(path, maxBytes: maxBytes)
+        let data = try BoundedFile.read(path, maxBytes: maxFileBytes)
         do {
             return try decode(data)
         } catch var error as ScanTriageError {
@@ -100,6 +99,10 @@ public struct ImageDecoder: Sendable {
             throw error
         }
     }
+
+    /// The largest file the pixel limit allows (8 bytes a pixel covers any PNG or JPEG of that
+    /// size), so files are refused before they are read.
+    public var maxFileBytes: Int { max(64 << 20, limits.maxPixels * 8) }
 
     /// Reads only the header: format, size, depth, channels. Cheap; allocates no pixels.
     public func info(_ data: Data) throws -> ImageInfo {

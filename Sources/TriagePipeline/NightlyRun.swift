@@ -164,7 +164,7 @@ public struct NightlyRun: Sendable {
                         scanKey: nil, imageSHA256: nil, sidecarSHA256: nil, reused: false)
         }
         do {
-            let imageData = try BoundedFile.read(job.scan.imagePath, maxBytes: max(64 << 20, decoder.limits.maxPixels * 8))
+            let imageData = try BoundedFile.read(job.scan.imagePath, maxBytes: decoder.maxFileBytes)
             let sidecarData = try BoundedFile.read(job.scan.sidecarPath, maxBytes: 1 << 20)
             let imageHash = Hashing.sha256(imageData), sidecarHash = Hashing.sha256(sidecarData)
             let key = Hashing.sha256(imageHash + sidecarHash)
