@@ -99,8 +99,8 @@ public enum CargoMapper {
             ? steelMu * 2 * 0.1 * 7.9 + Material.aluminium.massAttenuation(atMeV: effectiveMeV) * 2 * 0.1 * 2.7
                 + Material.polyethylene.massAttenuation(atMeV: effectiveMeV) * 0.8
             : steelMu * 2 * 0.16 * 7.87 * 1.2
-        let sorted = grid.mean.sorted()
-        let empirical = Double(sorted[min(sorted.count - 1, sorted.count / 50)])
+        var means = grid.mean
+        let empirical = Double(Selection.select(&means, min(means.count - 1, means.count / 50)))
         let wall = (empirical > prior * 0.5 && empirical < prior * 1.5) ? empirical : prior
         // Noise of one pixel, from the air above the container.
         let pixelNoise = airNoise(attenuation, geometry: geometry)

@@ -43,19 +43,12 @@ public enum ContainerLocator {
         let width = map.width, height = map.height
         // 1. Per column, the first row from the top that is clearly not air: the roof line of
         //    the container, or something lower (chassis) where there is no container.
-        let threshold: Float = 0.45
-        var firstDense = [Int](repeating: -1, count: width)
-        map.values.withUnsafeBufferPointer { a in
-            // Row by row (memory order), until every column has its first dense row.
-            var remaining = width
-            for y in 0..<height where remaining > 0 {
-                let row = y * width
-                for x in 0..<width where firstDense[x] < 0 && a[row + x] > threshold {
-                    // A roof sheet may be a single row thick; noise never reaches this in air.
-                    firstDense[x] = y
-                    remaining -= 1
-                }
-            }
+        // Only rows that can hold the roof matter: the upper 70 % (and the roof tolerance below).
+        let tolerance = max(3, Int(80 / pitchY))
+        let rowLimit = min(height, height * 7 / 10 + tolerance + 1)
+        let firstDense = map.values.withUnsafeBufferPointer { a in
+            // A roof sheet may be a single row thick; noise never reaches 0.45 in air.
+            RangeKernel.firstRowAboveSIMD(a, width: width, rowLimit: rowLimit, threshold: 0.45).map(Int.init)
         }
         // 2. The roof row: the most common first-dense row among columns in the upper 70 %.
         var histogram = [Int](repeating: 0, count: height)
@@ -76,7 +69,6 @@ public enum ContainerLocator {
         guard bestRow >= 0, Double(bestCount) * pitchX > 2000 else {
             throw Failure(description: "no container roof found (no straight dense edge over 2 m in the upper part of the image)")
         }
-        let tolerance = max(3, Int(80 / pitchY))
         let roofRow = bestRow
         // 3. The longest run of columns whose first dense row is at the roof (small gaps allowed).
         var runs: [(Int, Int)] = []

@@ -109,8 +109,8 @@ public enum Measurer {
         candidates.append(doorZone(cargo, profile: profile, geometry: geometry))
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                        effectiveMeV: energy, wall: cargo.wallAttenuation) : nil
-        let occupiedBlocks = cargo.density.filter { $0 > cargo.occupiedThreshold }
-        let loadDensity = occupiedBlocks.isEmpty ? nil : Double(occupiedBlocks.sorted()[occupiedBlocks.count / 2])
+        var occupiedBlocks = cargo.density.filter { $0 > cargo.occupiedThreshold }
+        let loadDensity = occupiedBlocks.isEmpty ? nil : Double(Selection.select(&occupiedBlocks, occupiedBlocks.count / 2))
         return Measurements(scanID: sidecar.scanID, containerID: sidecar.containerID, scannerID: sidecar.scannerID,
                             pitchX: sidecar.pitchX, pitchY: sidecar.pitchY, geometry: geometry, imageMassKg: mass,
                             declaredMassKg: declaration.map { $0.declaredGoodsKg }, declaredEmpty: declaredEmpty,
@@ -159,8 +159,8 @@ public enum Measurer {
                 top[c] = best
                 height[c] = Double(cargo.rows - best) * cargo.blockHeightMM
             }
-            let loaded = height.filter { $0 > 200 }.sorted()
-            typicalHeight = loaded.isEmpty ? 0 : loaded[min(loaded.count - 1, Int(Double(loaded.count) * 0.8))]
+            var loaded = height.filter { $0 > 200 }
+            typicalHeight = loaded.isEmpty ? 0 : Selection.select(&loaded, min(loaded.count - 1, Int(Double(loaded.count) * 0.8)))
             self.top = top
             self.height = height
         }
@@ -228,12 +228,11 @@ public enum Measurer {
                 for r in (top + 2)..<(rows - 3) where occupied[r * columns + cc] { pool.append(cargo.density[r * columns + cc]) }
             }
             guard pool.count >= 12 else { continue }
-            pool.sort()
-            let median = pool[pool.count / 2]
+            let median = Selection.select(&pool, pool.count / 2)
             for index in pool.indices { pool[index] = abs(pool[index] - median) }
-            pool.sort()
+            let deviation = Selection.select(&pool, pool.count / 2)
             medians[c] = median
-            spreads[c] = max(pool[pool.count / 2] * 1.4826, 0.05 * median, Float(cargo.noise) * 1.5)
+            spreads[c] = max(deviation * 1.4826, 0.05 * median, Float(cargo.noise) * 1.5)
         }
         var background = [Float](repeating: 0, count: columns * rows)
         var spread = [Float](repeating: 1e9, count: columns * rows)
@@ -306,8 +305,7 @@ public enum Measurer {
         for c in 2..<max(2, columns - 2) {
             window.removeAll(keepingCapacity: true)
             for cc in max(0, c - reach)...min(columns - 1, c + reach) { window.append(profile.height[cc]) }
-            window.sort()
-            let local = window[window.count / 2]
+            let local = Selection.select(&window, window.count / 2)
             let localRow = local > 300 ? rows - Int((local + 150) / cargo.blockHeightMM) : globalRow
             let levelRow = max(globalRow, localRow)
             guard levelRow > 1 else { continue }

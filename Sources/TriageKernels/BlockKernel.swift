@@ -216,9 +216,9 @@ public enum RangeKernel {
         var index = 0
         while index < body {
             let v = raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)
-            let keep = v .< limit
-            low = pointwiseMin(low, v.replacing(with: .infinity, where: .!keep))
-            high = pointwiseMax(high, v.replacing(with: -.infinity, where: .!keep))
+            let opaque = v .>= limit
+            low = lanesMin(low, v.replacing(with: .infinity, where: opaque))
+            high = lanesMax(high, v.replacing(with: -.infinity, where: opaque))
             index &+= 8
         }
         var l = low.min(), h = high.max()
@@ -228,5 +228,49 @@ public enum RangeKernel {
             index &+= 1
         }
         return l > h ? (0, 0) : (l, h)
+    }
+
+    /// Per column, the first row (from the top, below `rowLimit`) whose value exceeds
+    /// `threshold`, or −1. Scalar reference.
+    public static func firstRowAboveScalar(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,
+                                           threshold: Float) -> [Int32] {
+        var first = [Int32](repeating: -1, count: width)
+        for y in 0..<rowLimit {
+            for x in 0..<width where first[x] < 0 && image[y * width + x] > threshold { first[x] = Int32(y) }
+        }
+        return first
+    }
+
+    /// SIMD version of ``firstRowAboveScalar(_:width:rowLimit:threshold:)``: row by row in
+    /// memory order, 8 columns at a time, without branches (a lane takes the row where it is
+    /// still unset and the value is over the threshold). Exact.
+    public static func firstRowAboveSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,
+                                         threshold: Float) -> [Int32] {
+        precondition(image.count >= width * rowLimit)
+        var first = [Int32](repeating: -1, count: width)
+        guard let base = image.baseAddress, rowLimit > 0 else { return first }
+        let raw = UnsafeRawPointer(base)
+        let body = width & ~7
+        let limit = SIMD8<Float>(repeating: threshold), unset = SIMD8<Int32>(repeating: -1)
+        first.withUnsafeMutableBufferPointer { out in
+            let outRaw = UnsafeMutableRawPointer(out.baseAddress!)
+            for y in 0..<rowLimit {
+                let row = y &* width
+                let rowValue = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: y))
+                var x = 0
+                while x < body {
+                    let v = raw.loadUnaligned(fromByteOffset: (row &+ x) &* 4, as: SIMD8<Float>.self)
+                    let current = outRaw.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<Int32>.self)
+                    let found = (v .> limit) .& (current .== unset)
+                    outRaw.storeBytes(of: current.replacing(with: rowValue, where: found), toByteOffset: x &* 4, as: SIMD8<Int32>.self)
+                    x &+= 8
+                }
+                while x < width {
+                    if out[x] < 0 && base[row &+ x] > threshold { out[x] = Int32(truncatingIfNeeded: y) }
+                    x &+= 1
+                }
+            }
+        }
+        return first
     }
 }

@@ -60,13 +60,12 @@ public struct AttenuationMap: Sendable {
 
 }
 
-/// Turns pixel values into attenuation through a lookup table built once per encoding and bit
-/// depth: exact (one `log` per possible code, not per pixel) and a single gather per pixel.
+/// Turns pixel values into attenuation. The two encodings the interchange contract names (16-bit
+/// transmission, 8-bit log) go through the SIMD kernels; any other combination through a lookup
+/// table, exact (one `log` per possible code, not per pixel), built only when it is needed.
 public struct AttenuationTransform: Sendable {
     public let encoding: PixelEncoding
     public let bitDepth: Int
-    /// A for every possible pixel code.
-    public let table: [Float]
     /// Codes at or below this are opaque (-1 when none is).
     public let opaqueCode: Int
     public let saturation: Float
@@ -78,34 +77,38 @@ public struct AttenuationTransform: Sendable {
             throw ScanTriageError(.invalidSidecar, "scans must be 8 or 16-bit, not \(bitDepth)-bit")
         }
         let maxCode = (1 << bitDepth) - 1
-        var table = [Float](repeating: 0, count: maxCode + 1)
-        let opaqueCode: Int
-        let saturation: Double
         switch encoding {
         case .transmission(let air, let dark):
             guard air <= Double(maxCode) else {
                 throw ScanTriageError(.invalidSidecar,
                                       "encoding.air is \(air) but a \(bitDepth)-bit image has codes up to \(maxCode)")
             }
-            // One count above dark is the faintest signal that can be told from no signal.
-            saturation = log(air - dark)
-            opaqueCode = Int(dark.rounded(.down))
-            for code in 0...maxCode {
-                let signal = Double(code) - dark
-                table[code] = Float(signal <= 0 ? saturation : min(saturation, -log(signal / (air - dark))))
-            }
+            // One count above dark is the faintest signal that can be told from no signal:
+            // codes less than that are opaque.
+            saturation = Float(log(air - dark))
+            opaqueCode = Int((dark + 1).rounded(.up)) - 1
         case .log(let zero, let scale, let floor):
-            saturation = (zero - floor) / scale
+            saturation = Float((zero - floor) / scale)
             opaqueCode = Int(floor.rounded(.down))
-            for code in 0...maxCode {
-                table[code] = Float(Double(code) <= floor ? saturation : (zero - Double(code)) / scale)
-            }
         }
         self.encoding = encoding
         self.bitDepth = bitDepth
-        self.table = table
-        self.opaqueCode = opaqueCode
-        self.saturation = Float(saturation)
+    }
+
+    /// A for every possible pixel code (2^bitDepth entries), in double precision, then rounded.
+    public var table: [Float] {
+        let maxCode = (1 << bitDepth) - 1
+        switch encoding {
+        case .transmission(let air, let dark):
+            let saturation = log(air - dark)
+            return (0...maxCode).map { code in
+                let signal = Double(code) - dark
+                return Float(signal < 1 ? saturation : -log(signal / (air - dark)))
+            }
+        case .log(let zero, let scale, let floor):
+            let saturation = (zero - floor) / scale
+            return (0...maxCode).map { code in Float(Double(code) <= floor ? saturation : (zero - Double(code)) / scale) }
+        }
     }
 
     /// Applies the transform to one-channel pixels of the matching depth. 16-bit transmission
@@ -150,6 +153,7 @@ public struct AttenuationTransform: Sendable {
     private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ samples: [Sample], width: Int, height: Int) -> AttenuationMap {
         let count = samples.count
         var opaque = 0
+        let table = self.table
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             table.withUnsafeBufferPointer { lut in
                 samples.withUnsafeBufferPointer { input in

@@ -59,6 +59,8 @@ func kernelBenchmark(_ arguments: [String]) throws {
             gigapixels(count) { _ = BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: 0..<width) })
         row("min/max", gigapixels(count) { _ = RangeKernel.minMaxScalar(image, below: 10) },
             gigapixels(count) { _ = RangeKernel.minMaxSIMD(image, below: 10) })
+        row("first row above (roof line)", gigapixels(count) { _ = RangeKernel.firstRowAboveScalar(image, width: width, rowLimit: height, threshold: 9.5) },
+            gigapixels(count) { _ = RangeKernel.firstRowAboveSIMD(image, width: width, rowLimit: height, threshold: 9.5) })
     }
     let blocks = 300 * 110
     let measured = Array(floats.prefix(blocks)), expected = Array(floats.dropFirst(7).prefix(blocks)), spread = [Float](repeating: 0.2, count: blocks)
@@ -73,7 +75,11 @@ func kernelBenchmark(_ arguments: [String]) throws {
 /// The whole analysis of one scan (attenuation, geometry, cargo map, evidence, score) as a share
 /// of that scan's decode, on generated 40 ft scans at the scanners' own pitch.
 func analysisBenchmark(_ arguments: [String]) throws {
-    print("scantriage-bench analysis: decode vs analysis per scan (median of 5), 40 ft reefer of bananas")
+    var rounds = 5
+    if let index = arguments.firstIndex(of: "--rounds"), index + 1 < arguments.count, let n = Int(arguments[index + 1]) {
+        rounds = max(1, n)
+    }
+    print("scantriage-bench analysis: decode vs analysis per scan (median of \(rounds)), 40 ft reefer of bananas")
     print("scanner        | pixels  | decode ms | analysis ms | analysis/decode")
     for scannerID in ["SSZ-LINAC-2", "PNG-LINAC-3"] {
         var rng = SeededRandom(seed: 42)
@@ -91,7 +97,7 @@ func analysisBenchmark(_ arguments: [String]) throws {
                                             shipper: nil, consignee: nil, manifestID: nil, portOfLoading: nil, location: SourceLocation(file: "bench"))
         var decodeTimes: [Double] = [], analysisTimes: [Double] = []
         let decoder = ImageDecoder()
-        for _ in 0..<5 {
+        for _ in 0..<rounds {
             var start = now()
             let image = try decoder.decode(data)
             decodeTimes.append(Double(now() - start) / 1e6)
