@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <png.h>
 #include <jpeglib.h>
@@ -600,3 +603,11 @@ void scancodec_free(void *buffer) { free(buffer); }
 const char *scancodec_libpng_version(void) { return png_get_libpng_ver(NULL); }
 
 int scancodec_libjpeg_version(void) { return LIBJPEG_TURBO_VERSION_NUMBER; }
+
+int scancodec_keep_large_buffers(void) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, 256 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 512 << 20) == 1;
+#else
+    return 0;
+#endif
+}

@@ -74,25 +74,17 @@ public enum CargoMapper {
         let originX = geometry.innerX0, originY = geometry.ceiling
         let columns = max(1, (geometry.innerX1 - originX) / blockWidth)
         let rows = max(1, (geometry.floor - originY) / blockHeight)
-        // The kernel reads the interior in place (row stride = the scan's width); opaque pixels
-        // are counted only when the scan has any.
+        // The kernel reads the interior in place (row stride = the scan's width) and counts the
+        // opaque pixels per block on the way, when the scan has any.
         let innerWidth = columns * blockWidth, innerHeight = rows * blockHeight
-        var opaqueCount = [Float](repeating: 0, count: columns * rows)
-        let saturation = attenuation.saturation - 1e-3
         let grid = attenuation.values.withUnsafeBufferPointer { a in
-            if attenuation.opaqueCount > 0 {
-                for y in 0..<innerHeight {
-                    let sourceRow = (originY + y) * width + originX
-                    for x in 0..<innerWidth where a[sourceRow + x] >= saturation {
-                        opaqueCount[(y / blockHeight) * columns + x / blockWidth] += 1
-                    }
-                }
-            }
             let start = originY * width + originX
             return BlockKernel.statisticsSIMD(UnsafeBufferPointer(rebasing: a[start..<(start + (innerHeight - 1) * width + innerWidth)]),
                                               width: innerWidth, height: innerHeight, rowStride: width,
-                                              blockWidth: blockWidth, blockHeight: blockHeight)
+                                              blockWidth: blockWidth, blockHeight: blockHeight,
+                                              ceiling: attenuation.opaqueCount > 0 ? attenuation.saturation - 1e-3 : .infinity)
         }
+        let opaqueCount = grid.over.map(Float.init)
         // Walls: the prior from the type's construction, checked against the emptiest blocks.
         let steelMu = Material.iron.massAttenuation(atMeV: effectiveMeV)
         let prior = geometry.isReefer

@@ -12,6 +12,8 @@ public struct BlockGrid: Sendable, Equatable {
     public var mean: [Float]
     public var variance: [Float]
     public var count: [Int32]
+    /// Per block: pixels at or above the kernel's `ceiling` (opaque ones), all 0 without one.
+    public var over: [Int32]
 
     public init(columns: Int, rows: Int, blockWidth: Int, blockHeight: Int) {
         self.columns = columns
@@ -21,6 +23,7 @@ public struct BlockGrid: Sendable, Equatable {
         mean = [Float](repeating: 0, count: columns * rows)
         variance = mean
         count = [Int32](repeating: 0, count: columns * rows)
+        over = count
     }
 
     public subscript(column: Int, row: Int) -> Float { mean[row * columns + column] }
@@ -34,20 +37,22 @@ public enum BlockKernel {
 
     /// Scalar reference: every pixel visited once, sums in Double.
     public static func statisticsScalar(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int? = nil,
-                                        blockWidth: Int, blockHeight: Int) -> BlockGrid {
+                                        blockWidth: Int, blockHeight: Int, ceiling: Float = .infinity) -> BlockGrid {
         let stride = rowStride ?? width
         var result = grid(width: width, height: height, blockWidth: blockWidth, blockHeight: blockHeight)
         for by in 0..<result.rows {
             for bx in 0..<result.columns {
-                var sum = 0.0, squares = 0.0, n = 0
+                var sum = 0.0, squares = 0.0, n = 0, over: Int32 = 0
                 for y in (by * blockHeight)..<min(height, (by + 1) * blockHeight) {
                     for x in (bx * blockWidth)..<min(width, (bx + 1) * blockWidth) {
                         let v = Double(image[y * stride + x])
                         sum += v
                         squares += v * v
                         n += 1
+                        if image[y * stride + x] >= ceiling { over += 1 }
                     }
                 }
+                result.over[by * result.columns + bx] = over
                 let mean = sum / Double(n)
                 result.mean[by * result.columns + bx] = Float(mean)
                 result.variance[by * result.columns + bx] = Float(max(0, squares / Double(n) - mean * mean))
@@ -59,43 +64,67 @@ public enum BlockKernel {
 
     /// SIMD version: the vertical accumulation runs 8 columns at a time in Float (each block
     /// row adds at most `blockHeight` values per column, so Float sums stay exact to ~1e-6
-    /// relative); the horizontal fold is done in Double. Agrees with the reference within 1e-5
-    /// relative on the mean and 1e-4 absolute on the variance for A ≤ 20.
+    /// relative); the horizontal fold is done in Double. Agrees with the reference within 1e-5 relative on the mean and 1e-4 absolute on
+    /// the variance for A ≤ 20; the counts at or above `ceiling` are exact (none are made when
+    /// it is infinite).
     ///
     /// `rowStride` (default `width`) lets the kernel read a region of a larger image in place:
     /// pass a buffer starting at the region's first pixel and the larger image's width.
     public static func statisticsSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int? = nil,
-                                      blockWidth: Int, blockHeight: Int) -> BlockGrid {
+                                      blockWidth: Int, blockHeight: Int, ceiling: Float = .infinity) -> BlockGrid {
         let stride = rowStride ?? width
         var result = grid(width: width, height: height, blockWidth: blockWidth, blockHeight: blockHeight)
         guard let base = image.baseAddress, width > 0, height > 0 else { return result }
         let raw = UnsafeRawPointer(base)
         var sums = [Float](repeating: 0, count: width + 8)
         var squares = [Float](repeating: 0, count: width + 8)
+        var overs = [Int32](repeating: 0, count: width + 8)
         let body = width & ~7
+        let limit = SIMD8<Float>(repeating: ceiling)
+        // Without a ceiling nothing is counted.
+        let counting = ceiling.isFinite
         sums.withUnsafeMutableBufferPointer { sumBuffer in
             squares.withUnsafeMutableBufferPointer { squareBuffer in
+                overs.withUnsafeMutableBufferPointer { overBuffer in
                 let sumRaw = UnsafeMutableRawPointer(sumBuffer.baseAddress!)
                 let squareRaw = UnsafeMutableRawPointer(squareBuffer.baseAddress!)
+                let overRaw = UnsafeMutableRawPointer(overBuffer.baseAddress!)
                 for by in 0..<result.rows {
                     let y0 = by * blockHeight, y1 = min(height, y0 + blockHeight)
-                    // Vertical pass.
-                    for x in 0..<width { sumBuffer[x] = 0; squareBuffer[x] = 0 }
+                    // Vertical pass (two variants, so the common one carries no counting).
+                    for x in 0..<width { sumBuffer[x] = 0; squareBuffer[x] = 0; overBuffer[x] = 0 }
                     for y in y0..<y1 {
                         let rowOffset = y &* stride &* 4
                         var x = 0
-                        while x < body {
-                            let v = raw.loadUnaligned(fromByteOffset: rowOffset &+ x &* 4, as: SIMD8<Float>.self)
-                            let s = sumRaw.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<Float>.self)
-                            let q = squareRaw.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<Float>.self)
-                            sumRaw.storeBytes(of: s + v, toByteOffset: x &* 4, as: SIMD8<Float>.self)
-                            squareRaw.storeBytes(of: q + v * v, toByteOffset: x &* 4, as: SIMD8<Float>.self)
-                            x &+= 8
+                        if counting {
+                            while x < body {
+                                let offset = x &* 4
+                                let v = raw.loadUnaligned(fromByteOffset: rowOffset &+ offset, as: SIMD8<Float>.self)
+                                let s = sumRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                let q = squareRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                let o = overRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Int32>.self)
+                                sumRaw.storeBytes(of: s + v, toByteOffset: offset, as: SIMD8<Float>.self)
+                                squareRaw.storeBytes(of: q + v * v, toByteOffset: offset, as: SIMD8<Float>.self)
+                                // Mask lanes are −1 where true: subtracting counts.
+                                overRaw.storeBytes(of: o &- unsafeBitCast(v .>= limit, to: SIMD8<Int32>.self), toByteOffset: offset, as: SIMD8<Int32>.self)
+                                x &+= 8
+                            }
+                        } else {
+                            while x < body {
+                                let offset = x &* 4
+                                let v = raw.loadUnaligned(fromByteOffset: rowOffset &+ offset, as: SIMD8<Float>.self)
+                                let s = sumRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                let q = squareRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                sumRaw.storeBytes(of: s + v, toByteOffset: offset, as: SIMD8<Float>.self)
+                                squareRaw.storeBytes(of: q + v * v, toByteOffset: offset, as: SIMD8<Float>.self)
+                                x &+= 8
+                            }
                         }
                         while x < width {
                             let v = base[y &* stride &+ x]
                             sumBuffer[x] += v
                             squareBuffer[x] += v * v
+                            if v >= ceiling { overBuffer[x] &+= 1 }
                             x &+= 1
                         }
                     }
@@ -103,9 +132,11 @@ public enum BlockKernel {
                     for bx in 0..<result.columns {
                         let x0 = bx * blockWidth, x1 = min(width, x0 + blockWidth)
                         var sum = 0.0, square = 0.0
+                        var over: Int32 = 0
                         for x in x0..<x1 {
                             sum += Double(sumBuffer[x])
                             square += Double(squareBuffer[x])
+                            over &+= overBuffer[x]
                         }
                         let n = Double((x1 - x0) * (y1 - y0))
                         let mean = sum / n
@@ -113,7 +144,9 @@ public enum BlockKernel {
                         result.mean[index] = Float(mean)
                         result.variance[index] = Float(max(0, square / n - mean * mean))
                         result.count[index] = Int32(n)
+                        result.over[index] = over
                     }
+                }
                 }
             }
         }
@@ -213,6 +246,8 @@ public enum RangeKernel {
         let raw = UnsafeRawPointer(base)
         var low = SIMD8<Float>(repeating: .infinity), high = SIMD8<Float>(repeating: -.infinity)
         let limit = SIMD8<Float>(repeating: ceiling)
+        // Without a ceiling nothing is counted.
+        let counting = ceiling.isFinite
         var index = 0
         while index < body {
             let v = raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)

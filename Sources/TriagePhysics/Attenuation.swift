@@ -37,14 +37,19 @@ public struct AttenuationMap: Sendable {
 
     public subscript(x: Int, y: Int) -> Float { values[y * width + x] }
 
+    /// The attenuation a radiograph shows as black by default: the 99.5th percentile of a sample
+    /// of the pixels (at least 3), so dense loads keep their texture.
+    public var radiographBlack: Double {
+        let step = max(1, values.count / 20000)
+        var sample = stride(from: 0, to: values.count, by: step).map { values[$0] }
+        guard !sample.isEmpty else { return 3 }
+        return max(3, Double(Selection.select(&sample, min(sample.count - 1, Int(Double(sample.count) * 0.995)))))
+    }
+
     /// A picture for people, dense dark like a radiograph: an 8-bit grey view of the attenuation: 0 white, `maxAttenuation` and more black, log-scaled.
     public func radiograph(maxAttenuation requested: Double? = nil) -> PixelImage<UInt8> {
-        // By default black is the 99.5th percentile (at least 3), so dense loads keep their texture.
-        let maxAttenuation = requested ?? {
-            let step = max(1, values.count / 20000)
-            let sample = stride(from: 0, to: values.count, by: step).map { values[$0] }.sorted()
-            return max(3, Double(sample[min(sample.count - 1, Int(Double(sample.count) * 0.995))]))
-        }()
+        let maxAttenuation = requested ?? radiographBlack
+
         let scale = 255 / log1p(maxAttenuation)
         var table = [UInt8](repeating: 0, count: 1024)
         for index in 0..<1024 {

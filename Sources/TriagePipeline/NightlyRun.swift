@@ -67,12 +67,15 @@ public struct NightlyRun: Sendable {
         var imageSHA256: String?
         var sidecarSHA256: String?
         var reused: Bool
+        /// The verdict as stored, encoded on the worker.
+        var verdictJSON: String? = nil
     }
 
     /// Runs over batch folders and archives; archives are unpacked under `workFolder`.
     public func run(inputs: [String], workFolder: String, diagnostics: any DiagnosticCollector,
                     progress: any ProgressReporter = SilentProgress()) async throws -> Outcome {
         let start = Date()
+        ImageDecoder.keepLargeBuffers()
         var folders: [String] = []
         for input in inputs {
             if ArchiveExtractor.isArchive(input) {
@@ -128,11 +131,11 @@ public struct NightlyRun: Sendable {
             let work = allJobs[index]
             if !result.reused, let key = result.scanKey, let store {
                 do {
-                    try store.recordScan(key: key, scanID: result.verdict.scanID ?? "", containerID: result.verdict.containerID,
-                                         imagePath: work.job.scan.imagePath, imageSHA256: result.imageSHA256 ?? "",
-                                         sidecarSHA256: result.sidecarSHA256 ?? "", source: "batch")
-                    try store.storeVerdict(result.verdict, scanKey: key, declarationSHA256: work.declarationSHA256,
-                                           verdictKey: Comparator.verdictKey(profiles: profiles))
+                    try store.recordAnalysis(scanKey: key, scanID: result.verdict.scanID ?? "", imagePath: work.job.scan.imagePath,
+                                             imageSHA256: result.imageSHA256 ?? "", sidecarSHA256: result.sidecarSHA256 ?? "",
+                                             source: "batch", verdict: result.verdict,
+                                             verdictJSON: try result.verdictJSON ?? TriageDatabase.encode(result.verdict),
+                                             declarationSHA256: work.declarationSHA256, verdictKey: Comparator.verdictKey(profiles: profiles))
                 } catch {
                     diagnostics.error("could not store the verdict: \(error)", at: SourceLocation(file: store.path))
                 }
@@ -185,7 +188,8 @@ public struct NightlyRun: Sendable {
             } catch {
                 verdict = Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles)
             }
-            return Done(verdict: verdict, scanKey: key, imageSHA256: imageHash, sidecarSHA256: sidecarHash, reused: false)
+            return Done(verdict: verdict, scanKey: key, imageSHA256: imageHash, sidecarSHA256: sidecarHash, reused: false,
+                        verdictJSON: store == nil ? nil : try? TriageDatabase.encode(verdict))
         } catch {
             return Done(verdict: Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles),
                         scanKey: nil, imageSHA256: nil, sidecarSHA256: nil, reused: false)

@@ -48,7 +48,9 @@ public struct ReportBuilder {
 
     public func html(_ input: Input, generatedAt: String) -> String {
         let inspect = input.ranking.filter(\.inspect)
-        let pictured = Set(input.ranking.prefix(inspect.count + extraPictures).compactMap(\.scanID))
+        let picturedIDs = input.ranking.prefix(inspect.count + extraPictures).compactMap(\.scanID)
+        let pictured = Set(picturedIDs)
+        let pictures = self.pictures(for: picturedIDs, input: input)
         var html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
@@ -89,7 +91,7 @@ public struct ReportBuilder {
         }
         html += "</tbody></table>\n<h2>Containers to inspect</h2>\n"
         for entry in input.ranking where entry.scanID.map(pictured.contains) ?? false {
-            html += card(entry, input: input)
+            html += card(entry, input: input, picture: entry.scanID.flatMap { pictures[$0] })
         }
         html += "<h2>Quarantined inputs</h2>\n"
         if input.quarantined.isEmpty {
@@ -106,14 +108,31 @@ public struct ReportBuilder {
         return html
     }
 
-    func card(_ entry: RankedContainer, input: Input) -> String {
-        guard let scanID = entry.scanID else { return "" }
-        var picture = "<p class=\"meta\">(no picture)</p>"
-        if let verdict = input.verdicts[scanID], let path = input.images[scanID] {
-            if let png = try? thumbnail(path: path, verdict: verdict) {
-                picture = "<img alt=\"scan \(escape(scanID)) with findings outlined\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
-            }
+    /// The pictures of these scans (JPEG, base64), rendered on all cores: each needs its scan
+    /// decoded again, which is most of the report's cost.
+    func pictures(for scanIDs: [String], input: Input) -> [String: String] {
+        let work: [(path: String, verdict: Verdict)?] = scanIDs.map { scanID in
+            guard let verdict = input.verdicts[scanID], let path = input.images[scanID] else { return nil }
+            return (path, verdict)
         }
+        // Each iteration writes only its own slot.
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<String?>.allocate(capacity: scanIDs.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let decoder = self.decoder
+        DispatchQueue.concurrentPerform(iterations: scanIDs.count) { index in
+            guard let job = work[index], let jpeg = try? Self.thumbnail(path: job.path, verdict: job.verdict, decoder: decoder) else { return }
+            slots[index] = jpeg.base64EncodedString()
+        }
+        var result: [String: String] = [:]
+        for (index, scanID) in scanIDs.enumerated() { result[scanID] = slots[index] }
+        return result
+    }
+
+    func card(_ entry: RankedContainer, input: Input, picture base64: String?) -> String {
+        guard let scanID = entry.scanID else { return "" }
+        let picture = base64.map { "<img alt=\"scan \(escape(scanID)) with findings outlined\" src=\"data:image/jpeg;base64,\($0)\">" }
+            ?? "<p class=\"meta\">(no picture)</p>"
         let findings = entry.findings.map { finding -> String in
             let place = finding.bbox.map { " <span class=\"meta\">at x \($0[0]), y \($0[1]), \($0[2])×\($0[3]) px</span>" } ?? ""
             return "<li><b>\(escape(finding.kind.replacingOccurrences(of: "_", with: " ")))</b> (\(String(format: "%.2f", finding.score))): \(escape(finding.reason))\(place)</li>"
@@ -138,12 +157,12 @@ public struct ReportBuilder {
         """
     }
 
-    func thumbnail(path: String, verdict: Verdict) throws -> Data {
+    static func thumbnail(path: String, verdict: Verdict, decoder: ImageDecoder) throws -> Data {
         let image = try decoder.decode(file: path)
         let sidecar = Sidecar.load(Sidecar.path(forImage: path), diagnostics: DiagnosticBag())
         guard let sidecar else { throw ScanTriageError(.invalidSidecar, "no sidecar") }
         let scan = try Scan(imagePath: path, image: image, sidecar: sidecar)
-        return try Heatmap.render(scan: scan, verdict: verdict, maxWidth: 900)
+        return try Heatmap.render(scan: scan, verdict: verdict, maxWidth: 900, jpeg: true)
     }
 
     func escape(_ text: String) -> String {

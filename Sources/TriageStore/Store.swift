@@ -241,17 +241,38 @@ public final class TriageDatabase: @unchecked Sendable {
         return try JSONDecoder().decode(Verdict.self, from: Data(json.utf8))
     }
 
-    /// Stores a verdict under its inputs and `verdictKey` (profile and comparator version).
-    public func storeVerdict(_ verdict: Verdict, scanKey: String, declarationSHA256: String, verdictKey: String) throws {
+    /// A verdict as the store keeps it (sorted keys, so equal verdicts are equal text). Callers
+    /// on worker threads encode it there, off the single writer.
+    public static func encode(_ verdict: Verdict) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(verdict), as: UTF8.self)
+        return String(decoding: try encoder.encode(verdict), as: UTF8.self)
+    }
+
+    /// Stores a verdict under its inputs and `verdictKey` (profile and comparator version).
+    public func storeVerdict(_ verdict: Verdict, scanKey: String, declarationSHA256: String, verdictKey: String) throws {
+        let json = try Self.encode(verdict)
+        try writer.write { db in try Self.insertVerdict(db, verdict, json: json, scanKey: scanKey, declarationSHA256: declarationSHA256, verdictKey: verdictKey) }
+    }
+
+    /// A scan and its verdict in one transaction (what the batch writes per scan).
+    public func recordAnalysis(scanKey: String, scanID: String, imagePath: String, imageSHA256: String, sidecarSHA256: String,
+                               source: String, verdict: Verdict, verdictJSON: String, declarationSHA256: String, verdictKey: String) throws {
         try writer.write { db in
             try db.execute(sql: """
-                INSERT OR REPLACE INTO verdicts (scanKey, declarationSHA256, profileID, containerID, score, strength, verdict, createdAt)
+                INSERT OR IGNORE INTO scans (scanKey, scanID, containerID, imagePath, imageSHA256, sidecarSHA256, source, receivedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [scanKey, declarationSHA256, verdictKey, verdict.containerID, verdict.score, verdict.strength, json, Self.now()])
+                """, arguments: [scanKey, scanID, verdict.containerID, imagePath, imageSHA256, sidecarSHA256, source, Self.now()])
+            try Self.insertVerdict(db, verdict, json: verdictJSON, scanKey: scanKey, declarationSHA256: declarationSHA256, verdictKey: verdictKey)
         }
+    }
+
+    private static func insertVerdict(_ db: Database, _ verdict: Verdict, json: String, scanKey: String, declarationSHA256: String,
+                                      verdictKey: String) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO verdicts (scanKey, declarationSHA256, profileID, containerID, score, strength, verdict, createdAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [scanKey, declarationSHA256, verdictKey, verdict.containerID, verdict.score, verdict.strength, json, now()])
     }
 
     /// Measurements of every stored verdict whose container has an outcome, for calibration.

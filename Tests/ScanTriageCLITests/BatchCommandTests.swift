@@ -27,7 +27,7 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/ranking.json"))) as? [[String: Any]])
         #expect(json.count == 10 && json.allSatisfy { $0["rank"] != nil && $0["container_id"] != nil && $0["score"] != nil && $0["findings"] != nil })
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-        #expect(report.contains("<table id=\"ranking\">") && report.contains("data:image/png;base64,"))
+        #expect(report.contains("<table id=\"ranking\">") && report.contains("data:image/jpeg;base64,"))
         #expect(!report.contains("src=\"http") && !report.contains("<link "), "the report is self-contained")
 
         let second = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--capacity", "3"])
@@ -46,21 +46,21 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         process.executableURL = CommandRun.binary
         process.arguments = ["batch", batch, "--out", out, "--profiles", sampleProfiles, "--jobs", "1"]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let log = Pipe()
+        process.standardError = log
         try process.run()
-        // Wait until some verdicts are stored, then kill -9.
-        let deadline = Date().addingTimeInterval(60)
-        var stored = 0
-        while Date() < deadline && process.isRunning {
-            if let database = try? TriageDatabase(path: out + "/scantriage.sqlite"),
-               let count = try? database.writer.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM verdicts") ?? 0 }) {
-                stored = count
-                if stored >= 3 { break }
-            }
-            usleep(20_000)
+        // The batch logs each tenth of the work after its verdicts are stored: kill -9 after the third.
+        var seen = ""
+        while !seen.contains("batch: 3/10") {
+            let chunk = log.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        let stored = try TriageDatabase(path: out + "/scantriage.sqlite").writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM verdicts") ?? 0
+        }
         #expect(stored >= 3 && stored < 10, "killed after \(stored) of 10 verdicts")
         let resumed = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--jobs", "1"])
         #expect(resumed.status == 0)

@@ -65,9 +65,11 @@ import TriagePhysics
     func blockStatisticsMatchTheReference(shape: (Int, Int, Int, Int)) {
         let (width, height, bw, bh) = shape
         let image = Self.randomFloats(width * height, seed: 3, range: -0.1...12)
-        let reference = image.withUnsafeBufferPointer { BlockKernel.statisticsScalar($0, width: width, height: height, blockWidth: bw, blockHeight: bh) }
-        let simd = image.withUnsafeBufferPointer { BlockKernel.statisticsSIMD($0, width: width, height: height, blockWidth: bw, blockHeight: bh) }
+        let reference = image.withUnsafeBufferPointer { BlockKernel.statisticsScalar($0, width: width, height: height, blockWidth: bw, blockHeight: bh, ceiling: 11) }
+        let simd = image.withUnsafeBufferPointer { BlockKernel.statisticsSIMD($0, width: width, height: height, blockWidth: bw, blockHeight: bh, ceiling: 11) }
         #expect(reference.count == simd.count)
+        #expect(reference.over == simd.over, "pixels at or above the ceiling, per block")
+        #expect(reference.over.reduce(0, +) == Int32(image.filter { $0 >= 11 }.count) && reference.over.contains { $0 > 0 })
         for index in reference.mean.indices {
             #expect(abs(reference.mean[index] - simd.mean[index]) <= 1e-5 * max(1, abs(reference.mean[index])))
             #expect(abs(reference.variance[index] - simd.variance[index]) <= 1e-3)
@@ -89,8 +91,10 @@ import TriagePhysics
             let start = y0 * width + x0
             let region = UnsafeBufferPointer(rebasing: buffer[start..<(start + (h - 1) * width + w)])
             let scalar = BlockKernel.statisticsScalar(region, width: w, height: h, rowStride: width, blockWidth: 5, blockHeight: 6)
-            let simd = BlockKernel.statisticsSIMD(region, width: w, height: h, rowStride: width, blockWidth: 5, blockHeight: 6)
+            let simd = BlockKernel.statisticsSIMD(region, width: w, height: h, rowStride: width, blockWidth: 5, blockHeight: 6, ceiling: 8)
             #expect(scalar == expected)
+            let copied = copy.withUnsafeBufferPointer { BlockKernel.statisticsScalar($0, width: w, height: h, blockWidth: 5, blockHeight: 6, ceiling: 8) }
+            #expect(simd.over == copied.over && copied.over.contains { $0 > 0 })
             #expect(zip(simd.mean, expected.mean).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
         }
     }

@@ -97,6 +97,11 @@ int scancodec_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height
 void scancodec_free(void *buffer);
 
 /// The versions of the libraries linked in, for `--version` and reports.
+/* Keeps freed buffers of up to 256 MiB in the heap for reuse (glibc mallopt; a no-op
+ * elsewhere): a batch decodes one image-sized buffer after another, and without this each
+ * one is a fresh mapping faulted in page by page. Returns 1 when applied. */
+int scancodec_keep_large_buffers(void);
+
 const char *scancodec_libpng_version(void);
 int scancodec_libjpeg_version(void);
 
