@@ -293,21 +293,38 @@ public enum Measurer {
         let columns = cargo.columns, rows = cargo.rows
         var best = Candidate(kind: .aboveLoad, statistic: 0, bbox: nil, massKg: nil, place: nil)
         guard profile.typicalHeight > 300 else { return best }
-        // Two levels for each column: the load's usual height over the whole container, and the
-        // local level (median height within ±0.6 m), so that a bag on a stack one layer lower
-        // than the rest still stands out. Blocks above the lower of the two (plus 60 mm) count.
+        // Levels for each column: the load's usual height over the whole container, the local
+        // level (median height within ±0.6 m), so that a bag on a stack one layer lower than the
+        // rest still stands out, and the sides' level below. Blocks above the lowest count.
         // The load's usual height (80th percentile of the loaded columns). Tried and measured
         // worse on generated dev batches: the most common height, and the 60th percentile.
         let globalRow = rows - Int((profile.typicalHeight + 60) / cargo.blockHeightMM)
         let reach = max(2, Int(600 / cargo.blockWidthMM))
         var mask = [Bool](repeating: false, count: columns * rows)
         var window: [Double] = []
+        // A third level: the load on both sides of the column, 0.35 to 0.8 m away (the higher of
+        // the two sides' medians, when both are loaded). A bag lying on a stack stands above
+        // both sides even where the stack itself is the local maximum.
+        let near = max(2, Int(350 / cargo.blockWidthMM)), far = max(near + 3, Int(800 / cargo.blockWidthMM))
+        var side: [Double] = []
+        func sideLevel(_ c: Int) -> Double? {
+            guard c - far >= 0, c + far < columns else { return nil }
+            side.removeAll(keepingCapacity: true)
+            for cc in (c - far)...(c - near) { side.append(profile.height[cc]) }
+            let left = Selection.select(&side, side.count / 2)
+            side.removeAll(keepingCapacity: true)
+            for cc in (c + near)...(c + far) { side.append(profile.height[cc]) }
+            let right = Selection.select(&side, side.count / 2)
+            guard left > 300, right > 300 else { return nil }
+            return max(left, right)
+        }
         for c in 2..<max(2, columns - 2) {
             window.removeAll(keepingCapacity: true)
             for cc in max(0, c - reach)...min(columns - 1, c + reach) { window.append(profile.height[cc]) }
             let local = Selection.select(&window, window.count / 2)
             let localRow = local > 300 ? rows - Int((local + 150) / cargo.blockHeightMM) : globalRow
-            let levelRow = max(globalRow, localRow)
+            var levelRow = max(globalRow, localRow)
+            if let sides = sideLevel(c) { levelRow = max(levelRow, rows - Int((sides + 100) / cargo.blockHeightMM)) }
             guard levelRow > 1 else { continue }
             for r in 1..<min(rows, levelRow) where cargo.occupied(c, r) { mask[r * columns + c] = true }
         }
