@@ -302,26 +302,23 @@ public enum Measurer {
         let reach = max(2, Int(600 / cargo.blockWidthMM))
         var mask = [Bool](repeating: false, count: columns * rows)
         var window: [Double] = []
+        func medianHeight(_ range: ClosedRange<Int>) -> Double {
+            window.removeAll(keepingCapacity: true)
+            window.append(contentsOf: profile.height[range])
+            return Selection.select(&window, window.count / 2)
+        }
         // A third level: the load on both sides of the column, 0.35 to 0.8 m away (the higher of
         // the two sides' medians, when both are loaded). A bag lying on a stack stands above
         // both sides even where the stack itself is the local maximum.
         let near = max(2, Int(350 / cargo.blockWidthMM)), far = max(near + 3, Int(800 / cargo.blockWidthMM))
-        var side: [Double] = []
         func sideLevel(_ c: Int) -> Double? {
             guard c - far >= 0, c + far < columns else { return nil }
-            side.removeAll(keepingCapacity: true)
-            for cc in (c - far)...(c - near) { side.append(profile.height[cc]) }
-            let left = Selection.select(&side, side.count / 2)
-            side.removeAll(keepingCapacity: true)
-            for cc in (c + near)...(c + far) { side.append(profile.height[cc]) }
-            let right = Selection.select(&side, side.count / 2)
+            let left = medianHeight((c - far)...(c - near)), right = medianHeight((c + near)...(c + far))
             guard left > 300, right > 300 else { return nil }
             return max(left, right)
         }
         for c in 2..<max(2, columns - 2) {
-            window.removeAll(keepingCapacity: true)
-            for cc in max(0, c - reach)...min(columns - 1, c + reach) { window.append(profile.height[cc]) }
-            let local = Selection.select(&window, window.count / 2)
+            let local = medianHeight(max(0, c - reach)...min(columns - 1, c + reach))
             let localRow = local > 300 ? rows - Int((local + 150) / cargo.blockHeightMM) : globalRow
             var levelRow = max(globalRow, localRow)
             if let sides = sideLevel(c) { levelRow = max(levelRow, rows - Int((sides + 100) / cargo.blockHeightMM)) }

@@ -49,7 +49,6 @@ public struct AttenuationMap: Sendable {
     /// A picture for people, dense dark like a radiograph: an 8-bit grey view of the attenuation: 0 white, `maxAttenuation` and more black, log-scaled.
     public func radiograph(maxAttenuation requested: Double? = nil) -> PixelImage<UInt8> {
         let maxAttenuation = requested ?? radiographBlack
-
         let scale = 255 / log1p(maxAttenuation)
         var table = [UInt8](repeating: 0, count: 1024)
         for index in 0..<1024 {
@@ -100,8 +99,9 @@ public struct AttenuationTransform: Sendable {
         self.bitDepth = bitDepth
     }
 
-    /// A for every possible pixel code (2^bitDepth entries), in double precision, then rounded.
-    public var table: [Float] {
+    /// A for every possible pixel code (2^bitDepth entries, one `log` each), in double precision,
+    /// then rounded. Built on each call: the SIMD paths do not need it.
+    public func lookupTable() -> [Float] {
         let maxCode = (1 << bitDepth) - 1
         switch encoding {
         case .transmission(let air, let dark):
@@ -158,7 +158,7 @@ public struct AttenuationTransform: Sendable {
     private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ samples: [Sample], width: Int, height: Int) -> AttenuationMap {
         let count = samples.count
         var opaque = 0
-        let table = self.table
+        let table = lookupTable()
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             table.withUnsafeBufferPointer { lut in
                 samples.withUnsafeBufferPointer { input in

@@ -207,16 +207,6 @@ public final class TriageDatabase: @unchecked Sendable {
         }
     }
 
-    public func recordScan(key: String, scanID: String, containerID: String?, imagePath: String, imageSHA256: String,
-                           sidecarSHA256: String, source: String) throws {
-        try writer.write { db in
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO scans (scanKey, scanID, containerID, imagePath, imageSHA256, sidecarSHA256, source, receivedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [key, scanID, containerID, imagePath, imageSHA256, sidecarSHA256, source, Self.now()])
-        }
-    }
-
     public func quarantine(file: String, containerID: String?, reason: String) throws {
         try writer.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO quarantine (file, containerID, reason, firstSeen) VALUES (?, ?, ?, ?)",
@@ -249,13 +239,8 @@ public final class TriageDatabase: @unchecked Sendable {
         return String(decoding: try encoder.encode(verdict), as: UTF8.self)
     }
 
-    /// Stores a verdict under its inputs and `verdictKey` (profile and comparator version).
-    public func storeVerdict(_ verdict: Verdict, scanKey: String, declarationSHA256: String, verdictKey: String) throws {
-        let json = try Self.encode(verdict)
-        try writer.write { db in try Self.insertVerdict(db, verdict, json: json, scanKey: scanKey, declarationSHA256: declarationSHA256, verdictKey: verdictKey) }
-    }
-
-    /// A scan and its verdict in one transaction (what the batch writes per scan).
+    /// A scan and its verdict in one transaction (what the batch writes per scan), the verdict
+    /// under its inputs and `verdictKey` (profile and comparator version).
     public func recordAnalysis(scanKey: String, scanID: String, imagePath: String, imageSHA256: String, sidecarSHA256: String,
                                source: String, verdict: Verdict, verdictJSON: String, declarationSHA256: String, verdictKey: String) throws {
         try writer.write { db in
