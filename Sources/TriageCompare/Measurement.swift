@@ -215,22 +215,35 @@ public enum Measurer {
     static func denseRegion(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows
         let occupied = cargo.density.map { $0 > cargo.occupiedThreshold }
-        // Each column's body: occupied rows from the load top + 2 to the floor − 3.
+        // Each column's body: occupied rows from the load top + 2 to the floor − 3, sorted once.
+        var runs = [[Float]](repeating: [], count: columns)
+        for c in 0..<columns {
+            let top = profile.top[c]
+            guard top < rows - 5 else { continue }
+            var run: [Float] = []
+            for r in (top + 2)..<(rows - 3) where occupied[r * columns + c] { run.append(cargo.density[r * columns + c]) }
+            run.sort()
+            runs[c] = run
+        }
+        // Each column's context: the five columns around it, merged; its median and median
+        // absolute deviation (exactly what selection on the pooled values gives).
         var medians = [Float](repeating: .nan, count: columns)
         var spreads = [Float](repeating: .nan, count: columns)
-        var pool: [Float] = []
+        var pool: [Float] = [], merged: [Float] = []
         pool.reserveCapacity(5 * rows)
+        merged.reserveCapacity(5 * rows)
         for c in 0..<columns {
             pool.removeAll(keepingCapacity: true)
-            for cc in max(0, c - 2)...min(columns - 1, c + 2) {
-                let top = profile.top[cc]
-                guard top < rows - 5 else { continue }
-                for r in (top + 2)..<(rows - 3) where occupied[r * columns + cc] { pool.append(cargo.density[r * columns + cc]) }
+            for cc in max(0, c - 2)...min(columns - 1, c + 2) where !runs[cc].isEmpty {
+                merged.removeAll(keepingCapacity: true)
+                merged.append(contentsOf: repeatElement(0, count: pool.count + runs[cc].count))
+                pool.withUnsafeBufferPointer { a in runs[cc].withUnsafeBufferPointer { b in
+                    merged.withUnsafeMutableBufferPointer { SortedRuns.merge(a, b, into: $0) } } }
+                swap(&pool, &merged)
             }
             guard pool.count >= 12 else { continue }
-            let median = Selection.select(&pool, pool.count / 2)
-            for index in pool.indices { pool[index] = abs(pool[index] - median) }
-            let deviation = Selection.select(&pool, pool.count / 2)
+            let median = pool[pool.count / 2]
+            let deviation = pool.withUnsafeBufferPointer { SortedRuns.deviation($0, around: median, rank: $0.count / 2) }
             medians[c] = median
             spreads[c] = max(deviation * 1.4826, 0.05 * median, Float(cargo.noise) * 1.5)
         }

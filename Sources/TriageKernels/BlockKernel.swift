@@ -266,44 +266,60 @@ public enum RangeKernel {
     }
 
     /// Per column, the first row (from the top, below `rowLimit`) whose value exceeds
-    /// `threshold`, or −1. Scalar reference.
+    /// `threshold`, or −1. Scalar reference: each column walked down until it is found.
     public static func firstRowAboveScalar(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,
                                            threshold: Float) -> [Int32] {
         var first = [Int32](repeating: -1, count: width)
-        for y in 0..<rowLimit {
-            for x in 0..<width where first[x] < 0 && image[y * width + x] > threshold { first[x] = Int32(y) }
+        for x in 0..<width {
+            for y in 0..<rowLimit where image[y * width + x] > threshold {
+                first[x] = Int32(y)
+                break
+            }
         }
         return first
     }
 
-    /// SIMD version of ``firstRowAboveScalar(_:width:rowLimit:threshold:)``: row by row in
-    /// memory order, 8 columns at a time, without branches (a lane takes the row where it is
-    /// still unset and the value is over the threshold). Exact.
+    /// SIMD version of ``firstRowAboveScalar(_:width:rowLimit:threshold:)``: strips of 16
+    /// columns (one cache line of floats), walked down row by row, two vectors at a time without
+    /// branches (a lane takes the row where it is still unset and the value is over the
+    /// threshold); a strip stops as soon as all its lanes are set, so over a container only the
+    /// rows down to its roof are read, not the whole upper part of the image. Exact.
     public static func firstRowAboveSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,
                                          threshold: Float) -> [Int32] {
         precondition(image.count >= width * rowLimit)
         var first = [Int32](repeating: -1, count: width)
         guard let base = image.baseAddress, rowLimit > 0 else { return first }
         let raw = UnsafeRawPointer(base)
-        let body = width & ~7
+        let body = width & ~15
         let limit = SIMD8<Float>(repeating: threshold), unset = SIMD8<Int32>(repeating: -1)
         first.withUnsafeMutableBufferPointer { out in
             let outRaw = UnsafeMutableRawPointer(out.baseAddress!)
-            for y in 0..<rowLimit {
-                let row = y &* width
-                let rowValue = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: y))
-                var x = 0
-                while x < body {
-                    let v = raw.loadUnaligned(fromByteOffset: (row &+ x) &* 4, as: SIMD8<Float>.self)
-                    let current = outRaw.loadUnaligned(fromByteOffset: x &* 4, as: SIMD8<Int32>.self)
-                    let found = (v .> limit) .& (current .== unset)
-                    outRaw.storeBytes(of: current.replacing(with: rowValue, where: found), toByteOffset: x &* 4, as: SIMD8<Int32>.self)
-                    x &+= 8
+            var x = 0
+            while x < body {
+                var left = unset, right = unset
+                var y = 0
+                while y < rowLimit {
+                    let offset = (y &* width &+ x) &* 4
+                    let rowValue = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: y))
+                    let a = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                    let b = raw.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self)
+                    left = left.replacing(with: rowValue, where: (a .> limit) .& (left .== unset))
+                    right = right.replacing(with: rowValue, where: (b .> limit) .& (right .== unset))
+                    // Every fourth row: stop when all 16 are set (no lane is −1, so neither
+                    // vector has a negative lane and their OR has none).
+                    if y & 3 == 3, (left | right).min() >= 0 { break }
+                    y &+= 1
                 }
-                while x < width {
-                    if out[x] < 0 && base[row &+ x] > threshold { out[x] = Int32(truncatingIfNeeded: y) }
-                    x &+= 1
+                outRaw.storeBytes(of: left, toByteOffset: x &* 4, as: SIMD8<Int32>.self)
+                outRaw.storeBytes(of: right, toByteOffset: (x &+ 8) &* 4, as: SIMD8<Int32>.self)
+                x &+= 16
+            }
+            while x < width {
+                for y in 0..<rowLimit where base[y &* width &+ x] > threshold {
+                    out[x] = Int32(truncatingIfNeeded: y)
+                    break
                 }
+                x &+= 1
             }
         }
         return first

@@ -118,6 +118,19 @@ import TriagePhysics
             #expect(RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: 40, threshold: 9.9).contains(-1))
             #expect(RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: 40, threshold: 9.0).contains { $0 > 3 })
         }
+        // A roof: column x is first dense at row x % 37 (one lane of a strip late, the others
+        // early, so a strip must not stop before its last lane), column 20 never; rows after
+        // the roof are dense too, except a gap, as over a load.
+        var roof = [Float](repeating: 0, count: width * height)
+        for x in 0..<width where x != 20 {
+            for y in (x % 37)..<height where y != 45 { roof[y * width + x] = 5 }
+        }
+        roof.withUnsafeBufferPointer { buffer in
+            let expected = (0..<width).map { $0 == 20 ? Int32(-1) : Int32($0 % 37) }
+            #expect(RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: height, threshold: 1) == expected)
+            #expect(RangeKernel.firstRowAboveSIMD(buffer, width: width, rowLimit: height, threshold: 1) == expected)
+            #expect(RangeKernel.firstRowAboveSIMD(buffer, width: width, rowLimit: 10, threshold: 1) == expected.map { $0 < 10 ? $0 : -1 })
+        }
     }
 
     @Test func residualsAreBitForBit() {
@@ -152,5 +165,37 @@ import TriagePhysics
         }
         var doubles = (0..<50).map { Double(($0 * 37) % 50) }
         #expect(Selection.select(&doubles, 10) == 10)
+    }
+
+    /// Merged sorted runs and the walk outward from the median give exactly what selection
+    /// gives on the pooled values: the median and the median absolute deviation, with ties.
+    @Test func sortedRunsAgreeWithSelection() {
+        let runs: [[Float]] = [
+            Self.randomFloats(41, seed: 11, range: 0...5), [], Self.randomFloats(50, seed: 12, range: 2...3),
+            Self.randomFloats(37, seed: 13, range: 0...1).map { ($0 * 3).rounded() }, [1.5], [Float](repeating: 2, count: 9),
+        ]
+        for window in 1...runs.count {
+            for start in 0...(runs.count - window) {
+                var merged: [Float] = []
+                for run in runs[start..<start + window] {
+                    let sortedRun = run.sorted()
+                    var output = [Float](repeating: 0, count: merged.count + sortedRun.count)
+                    merged.withUnsafeBufferPointer { a in sortedRun.withUnsafeBufferPointer { b in
+                        output.withUnsafeMutableBufferPointer { SortedRuns.merge(a, b, into: $0) } } }
+                    merged = output
+                }
+                guard !merged.isEmpty else { continue }
+                var pool = runs[start..<start + window].flatMap { $0 }
+                #expect(merged == pool.sorted())
+                let median = Selection.select(&pool, pool.count / 2)
+                #expect(merged[merged.count / 2] == median)
+                for k in Set([0, pool.count / 2, pool.count - 1]) {
+                    var deviations = pool.map { abs($0 - median) }
+                    let expected = Selection.select(&deviations, k)
+                    let walked = merged.withUnsafeBufferPointer { SortedRuns.deviation($0, around: median, rank: k) }
+                    #expect(walked == expected, "rank \(k) of \(pool.count), window \(start)+\(window)")
+                }
+            }
+        }
     }
 }
