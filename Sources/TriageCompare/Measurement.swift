@@ -11,6 +11,8 @@ public enum EvidenceKind: String, Sendable, Codable, CaseIterable {
     case declaredEmpty = "declared_empty"
     /// A region denser than the cargo around it.
     case denseRegion = "dense_region"
+    /// A compact region denser than the uniform goods that enclose it.
+    case inclusion = "dense_inclusion"
     /// Something above the load, under the roof.
     case aboveLoad = "above_load"
     /// Something in the door zone that is not part of the load.
@@ -105,6 +107,7 @@ public enum Measurer {
                                         massKg: occupiedMass, place: nil))
         }
         candidates.append(denseRegion(cargo, profile: profile, geometry: geometry))
+        candidates.append(inclusion(cargo, profile: profile, geometry: geometry))
         candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry))
         candidates.append(doorZone(cargo, profile: profile, geometry: geometry))
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,

@@ -84,6 +84,23 @@ enum Fixture {
         #expect((m.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
+    /// Bricks inside timber (light, uniform goods): an island enclosed by the goods, found where
+    /// it is; the same load without them has no such island.
+    @Test func anInclusionInUniformGoodsIsFoundWhereItIs() throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "timber", mass: 16000, anomaly: .concealedInLoad,
+                                                          strength: 0.9, pitchScale: 1, seed: 2)
+        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        let found = try #require(m.candidate(.inclusion))
+        let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
+        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+                "inclusion at \(box), bricks at \(truth)")
+        #expect(found.statistic > 25, "statistic \(found.statistic)")
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "timber", mass: 16000, pitchScale: 1, seed: 2)
+        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
+        #expect((clean.candidate(.inclusion)?.statistic ?? 0) < found.statistic / 2)
+        #expect(Scorer.score(m, profiles: .prior).findings.contains { $0.kind == "dense_inclusion" && $0.reason.contains("uniform goods") })
+    }
+
     @Test func declaredEmptyButLoadedIsSaid() throws {
         let (loaded, loadedDecl, _) = try Fixture.scan(type: "22G1", cargo: "coffee", mass: 3000, declaredEmpty: true)
         let (empty, emptyDecl, _) = try Fixture.scan(type: "22G1", cargo: nil, mass: 0)

@@ -1,0 +1,111 @@
+import Foundation
+import TriageKernels
+
+extension Measurer {
+    /// Dense inclusions: a compact region of the load that is denser than the goods all around
+    /// it, where those goods are themselves uniform. Goods of one kind fill a carton, a sack or a
+    /// stack evenly; what was put inside them (bricks in a carton of fruit, a bag in a stack of
+    /// sacks) is an island of other density enclosed by them. A carton that is merely denser
+    /// than the next stack is not enclosed by one uniform surrounding, so it does not count; the
+    /// column-based dense-region check cannot tell the two apart when cartons vary as much as
+    /// the contrast of what is hidden.
+    ///
+    /// 1. The load's body (occupied blocks below the load's top) is split into uniform regions:
+    ///    neighbouring blocks join when they differ by less than 6 % (or three noise sigmas).
+    /// 2. Each compact region of 4 to 400 blocks (up to about 1 m²; two blocks or more each way,
+    ///    filling half its box at least) is compared with its ring: the outlines of its box grown
+    ///    by two and by three blocks (the first outline is skipped: blocks cut by the region's
+    ///    edge hold a mix of both). The ring must lie in the load (three quarters of it) and be
+    ///    uniform; the statistic is the region's excess over the ring's median in units of the
+    ///    ring's spread (at least 8 % of its median: cartons of one load differ that much from
+    ///    each other), times the square root of the region's size (capped at 64 blocks).
+    static func inclusion(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let columns = cargo.columns, rows = cargo.rows, count = columns * rows
+        var best = Candidate(kind: .inclusion, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        guard columns > 8, rows > 8 else { return best }
+        let density = cargo.density
+        let noise = Float(cargo.noise)
+        var body = [Bool](repeating: false, count: count)
+        for c in 1..<(columns - 1) {
+            let top = profile.top[c]
+            guard top < rows - 4 else { continue }
+            for r in max(1, top + 1)..<(rows - 1) where density[r * columns + c] > cargo.occupiedThreshold {
+                body[r * columns + c] = true
+            }
+        }
+        // 1. Uniform regions (union-find with path halving).
+        var parent = Array(0..<count)
+        func find(_ index: Int) -> Int {
+            var i = index
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
+        }
+        let floorTolerance = 3 * noise
+        func similar(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= max(0.06 * max(a, b), floorTolerance) }
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let i = r * columns + c
+                guard body[i] else { continue }
+                if c + 1 < columns, body[i + 1], similar(density[i], density[i + 1]) {
+                    let a = find(i), b = find(i + 1)
+                    if a != b { parent[a] = b }
+                }
+                if r + 1 < rows, body[i + columns], similar(density[i], density[i + columns]) {
+                    let a = find(i), b = find(i + columns)
+                    if a != b { parent[a] = b }
+                }
+            }
+        }
+        // Size, box and sum per region (at its root), in one pass.
+        var size = [Int32](repeating: 0, count: count)
+        var c0s = [Int32](repeating: Int32.max, count: count), c1s = [Int32](repeating: -1, count: count)
+        var r0s = [Int32](repeating: Int32.max, count: count), r1s = [Int32](repeating: -1, count: count)
+        var sums = [Float](repeating: 0, count: count)
+        for i in 0..<count where body[i] {
+            let r = find(i)
+            let c = Int32(i % columns), y = Int32(i / columns)
+            size[r] += 1
+            sums[r] += density[i]
+            c0s[r] = min(c0s[r], c); c1s[r] = max(c1s[r], c); r0s[r] = min(r0s[r], y); r1s[r] = max(r1s[r], y)
+        }
+        // 2. Each compact region against its ring.
+        var ring: [Float] = []
+        for r in 0..<count where size[r] >= 4 && size[r] <= 400 {
+            let n = Int(size[r])
+            let c0 = Int(c0s[r]), c1 = Int(c1s[r]), r0 = Int(r0s[r]), r1 = Int(r1s[r])
+            // Compact: at least two blocks each way and filling half its box (a board or a
+            // carton's edge is a line, not a package).
+            guard c1 > c0, r1 > r0, 2 * n >= (c1 - c0 + 1) * (r1 - r0 + 1) else { continue }
+            let mean = sums[r] / Float(n)
+            // The ring: the outlines of the region's box grown by two and by three blocks.
+            ring.removeAll(keepingCapacity: true)
+            var ringBlocks = 0
+            for grow in 2...3 {
+                let left = c0 - grow, right = c1 + grow, upper = r0 - grow, lower = r1 + grow
+                for y in upper...lower {
+                    let step = (y == upper || y == lower) ? 1 : right - left
+                    for x in stride(from: left, through: right, by: step) {
+                        ringBlocks += 1
+                        guard x >= 0, x < columns, y >= 0, y < rows, body[y * columns + x] else { continue }
+                        ring.append(density[y * columns + x])
+                    }
+                }
+            }
+            guard ring.count >= 12, Double(ring.count) >= 0.75 * Double(ringBlocks) else { continue }
+            let ringMedian = Selection.select(&ring, ring.count / 2)
+            guard mean > ringMedian else { continue }
+            for index in ring.indices { ring[index] = abs(ring[index] - ringMedian) }
+            let ringSpread = 1.4826 * Selection.select(&ring, ring.count / 2)
+            let z = Double((mean - ringMedian) / max(ringSpread, 0.08 * ringMedian, 2 * noise))
+            let excessKg = Double(mean - ringMedian) * Double(n) * cargo.blockAreaCm2 / 1000
+            guard z > 3, excessKg >= 2 else { continue }
+            let statistic = z * Double(min(n, 64)).squareRoot()
+            if statistic > best.statistic {
+                let doors = fromDoors((c0 + c1) / 2, cargo: cargo, geometry: geometry)
+                best = Candidate(kind: .inclusion, statistic: statistic, bbox: cargo.bbox(columns: c0...c1, rows: r0...r1),
+                                 massKg: excessKg, place: String(format: "%.1f m from the doors", doors))
+            }
+        }
+        return best
+    }
+}
