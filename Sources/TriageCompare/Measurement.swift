@@ -130,7 +130,8 @@ public enum Measurer {
         var top: [Int]
         /// Load height per column in millimetres.
         var height: [Double]
-        /// 90th percentile of the height over loaded columns.
+        /// The load's usual height: 80th percentile over the loaded columns of the outline
+        /// opened by 0.9 m.
         var typicalHeight: Double
 
         init(_ cargo: CargoMap) {
@@ -162,7 +163,11 @@ public enum Measurer {
                 top[c] = best
                 height[c] = Double(cargo.rows - best) * cargo.blockHeightMM
             }
-            var loaded = height.filter { $0 > 200 }
+            // Read off the outline opened by a pallet's width (0.9 m): bags lying on the load are
+            // narrower than a stack of goods and must not raise the level they are judged by.
+            // Measured on the generated dev batches (AUC): 0.7 m and 0.9 m alike, 1.2 m worse.
+            let outline = Measurer.opening(height, half: max(1, Int(450 / cargo.blockWidthMM)))
+            var loaded = outline.filter { $0 > 200 }
             typicalHeight = loaded.isEmpty ? 0 : Selection.select(&loaded, min(loaded.count - 1, Int(Double(loaded.count) * 0.8)))
             self.top = top
             self.height = height
@@ -353,6 +358,27 @@ public enum Measurer {
             }
         }
         return best
+    }
+
+    /// Morphological opening of a height profile: the minimum over each window of `2·half + 1`
+    /// columns, then the maximum of those minima over the windows that hold the column. Bumps
+    /// narrower than the window go; plateaus at least as wide stay as they are.
+    public static func opening(_ height: [Double], half: Int) -> [Double] {
+        let n = height.count
+        guard n > 0 else { return [] }
+        var eroded = [Double](repeating: 0, count: n)
+        for c in 0..<n {
+            var low = Double.infinity
+            for k in max(0, c - half)...min(n - 1, c + half) { low = min(low, height[k]) }
+            eroded[c] = low
+        }
+        var opened = [Double](repeating: 0, count: n)
+        for c in 0..<n {
+            var high = -Double.infinity
+            for k in max(0, c - half)...min(n - 1, c + half) { high = max(high, eroded[k]) }
+            opened[c] = high
+        }
+        return opened
     }
 
     // MARK: door zone
