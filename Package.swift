@@ -7,6 +7,14 @@
 //   CScanCodec (libpng, libjpeg-turbo) → TriageDecode → TriagePhysics → … → ScanTriageCLI → scantriage
 import PackageDescription
 
+// TriageKernelsAVX2 is compiled for Haswell-class x86-64 (AVX2, FMA); elsewhere it is compiled
+// like the rest and never called.
+#if arch(x86_64)
+let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-O"])]
+#else
+let avx2Settings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "ScanTriage",
     platforms: [.macOS(.v14)],
@@ -38,13 +46,17 @@ let package = Package(
         // decode: bytes → pixels (PNG, JPEG), and pixels → PNG/JPEG for thumbnails and samples.
         .target(name: "TriageDecode", dependencies: ["CScanCodec", "TriageCore"]),
         // physics: sidecars, scans, attenuation and areal density.
-        .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore", "TriageKernels"]),
+        .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore", "TriageKernels", "TriageKernelsAVX2", "CTriageCPU"]),
         // kernels: the hot loops in Swift SIMD, each beside its scalar reference.
         .target(name: "TriageKernels"),
+        // The same kernels compiled for x86-64-v3 (AVX2, FMA), called only where the processor
+        // has them (CTriageCPU asks it): see Sources/TriageKernelsAVX2.
+        .target(name: "CTriageCPU"),
+        .target(name: "TriageKernelsAVX2", dependencies: ["TriageKernels"], swiftSettings: avx2Settings),
         // manifest: declarations in JSON, CSV, ENS XML and CUSCAR; validation; matching to scans.
         .target(name: "TriageManifest", dependencies: ["TriageCore", "TriagePhysics"]),
         // compare: the container in the scan, its cargo's density, evidence against the declaration.
-        .target(name: "TriageCompare", dependencies: ["TriageCore", "TriagePhysics", "TriageKernels", "TriageManifest"]),
+        .target(name: "TriageCompare", dependencies: ["TriageCore", "TriagePhysics", "TriageKernels", "TriageKernelsAVX2", "TriageManifest"]),
         // rank: capacity, ranking and how good a ranking is (evaluation).
         .target(name: "TriageRank", dependencies: ["TriageCore", "TriageCompare"]),
         // store: SQLite (GRDB) with migrations and WAL: inputs, verdicts, runs, outcomes, quarantine.
@@ -86,7 +98,7 @@ let package = Package(
         // Benchmarks, each beside a reference measured in the same run.
         .target(name: "CBenchReference", dependencies: ["CLibPNG", "CLibJPEG"], path: "Tools/CBenchReference"),
         .executableTarget(name: "scantriage-bench", dependencies: [
-            "CBenchReference", "TriageDecode", "TriagePhysics", "TriageCore", "TriageKernels", "TriageCompare",
+            "CBenchReference", "TriageDecode", "TriagePhysics", "TriageCore", "TriageKernels", "TriageKernelsAVX2", "TriageCompare",
             "TriageManifest", "TriagePipeline", "TriageRank", "TriageStore", "ScanSynth",
         ], path: "Tools/bench"),
 
@@ -96,7 +108,7 @@ let package = Package(
         .testTarget(name: "ScanSynthTests", dependencies: ["ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageRankTests", dependencies: ["TriageRank", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageManifestTests", dependencies: ["TriageManifest", "TriageCore", "TestSupport"]),
-        .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriagePhysics", "TriageDecode"]),
+        .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriageKernelsAVX2", "TriagePhysics", "TriageDecode"]),
         .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: [
             "ScanTriageCLI", "TriageDecode", "TriageStore", "TestSupport",

@@ -1,5 +1,6 @@
 import Foundation
 import TriageKernels
+import TriageKernelsAVX2
 import TriagePhysics
 
 /// Where the container is in a scan, in pixels, and where its zones are.
@@ -48,7 +49,8 @@ public enum ContainerLocator {
         let rowLimit = min(height, height * 7 / 10 + tolerance + 1)
         let firstDense = map.values.withUnsafeBufferPointer { a in
             // A roof sheet may be a single row thick; noise never reaches 0.45 in air.
-            RangeKernel.firstRowAboveSIMD(a, width: width, rowLimit: rowLimit, threshold: 0.45).map(Int.init)
+            (KernelDispatch.avx2 ? KernelsAVX2.firstRowAbove(a, width: width, rowLimit: rowLimit, threshold: 0.45)
+                : RangeKernel.firstRowAboveSIMD(a, width: width, rowLimit: rowLimit, threshold: 0.45)).map(Int.init)
         }
         // 2. The roof row: the most common first-dense row among columns in the upper 70 %.
         var histogram = [Int](repeating: 0, count: height)
@@ -89,7 +91,8 @@ public enum ContainerLocator {
         // The first clearly dense row is the roof sheet; the top rails above it are fainter.
         // Walk up while the row, over the container's columns, is still above air.
         let rowProfile = map.values.withUnsafeBufferPointer {
-            BlockKernel.rowMeansSIMD($0, width: width, height: height, columns: run.0..<run.1)
+            KernelDispatch.avx2 ? KernelsAVX2.rowMeans($0, width: width, height: height, columns: run.0..<run.1)
+                : BlockKernel.rowMeansSIMD($0, width: width, height: height, columns: run.0..<run.1)
         }
         var refinedTop = bestRow
         while refinedTop > 0 && rowProfile[refinedTop - 1] > 0.08 && bestRow - refinedTop < Int(80 / pitchY) + 1 { refinedTop -= 1 }

@@ -97,6 +97,14 @@ extension Measurer {
                 }
             }
             guard ring.count >= 12, Double(ring.count) >= 0.75 * Double(ringBlocks) else { continue }
+            // Most regions are nowhere near dense enough: z > 3 needs the ring's median below
+            // mean / 1.09 (the 3 % floor) and below mean − 6σ, and 2 kg of excess needs it below
+            // mean − 2 kg / (n · block area). The median is below a bound exactly when more than
+            // `count / 2` ring values are: a count, not two selections, says no (same results).
+            let bound = min(mean / 1.09, mean - 6 * noise, mean - Float(2000 / (Double(n) * cargo.blockAreaCm2)))
+            var below = 0
+            for value in ring where value < bound { below &+= 1 }
+            guard below > ring.count / 2 else { continue }
             let ringMedian = Selection.select(&ring, ring.count / 2)
             guard mean > ringMedian else { continue }
             for index in ring.indices { ring[index] = abs(ring[index] - ringMedian) }

@@ -12,7 +12,7 @@ import Foundation
 /// √½), then ln(m) = ln(1 + u) = u·q(u), q a degree-5 minimax polynomial in u = m − 1 (Estrin's
 /// scheme), so ln(1) is exactly 0. Absolute error below 3e-7 over the normal range (measured in
 /// float, tested).
-@inline(__always)
+@inlinable @inline(__always)
 public func simdLog(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let shifted = unsafeBitCast(x, to: SIMD8<Int32>.self) &- 0x3F35_04F3
     let exponent = SIMD8<Float>(shifted &>> 23)
@@ -56,6 +56,7 @@ public enum AttenuationKernel {
     /// comparison (the opaque count) and one maximum: opaque signals are raised to one count,
     /// whose logarithm is exactly 0, so they come out at the saturation. Agrees with the reference within 2e-5 in A
     /// (the log approximation); the opaque count is exact.
+    @inlinable @inline(__always)
     public static func transmissionSIMD(_ input: UnsafeBufferPointer<UInt16>, _ output: UnsafeMutableBufferPointer<Float>,
                                         air: Float, dark: Float) -> Int {
         precondition(output.count >= input.count)
@@ -110,6 +111,7 @@ public enum AttenuationKernel {
     /// SIMD version of ``logScalar(_:_:zero:scale:floor:)``, 8 at a time: multiplies by 1/scale
     /// instead of dividing (within 1 ulp of the reference), and caps at the saturation instead of
     /// blending (a pixel at or below the floor has A at or above it).
+    @inlinable @inline(__always)
     public static func logSIMD(_ input: UnsafeBufferPointer<UInt8>, _ output: UnsafeMutableBufferPointer<Float>,
                                zero: Float, scale: Float, floor: Float) -> Int {
         let count = input.count

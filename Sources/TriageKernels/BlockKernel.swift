@@ -30,6 +30,7 @@ public struct BlockGrid: Sendable, Equatable {
 }
 
 public enum BlockKernel {
+    @usableFromInline
     static func grid(width: Int, height: Int, blockWidth: Int, blockHeight: Int) -> BlockGrid {
         BlockGrid(columns: (width + blockWidth - 1) / blockWidth, rows: (height + blockHeight - 1) / blockHeight,
                   blockWidth: blockWidth, blockHeight: blockHeight)
@@ -70,6 +71,7 @@ public enum BlockKernel {
     ///
     /// `rowStride` (default `width`) lets the kernel read a region of a larger image in place:
     /// pass a buffer starting at the region's first pixel and the larger image's width.
+    @inlinable @inline(__always)
     public static func statisticsSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int? = nil,
                                       blockWidth: Int, blockHeight: Int, ceiling: Float = .infinity) -> BlockGrid {
         let stride = rowStride ?? width
@@ -202,6 +204,7 @@ public enum BlockKernel {
     }
 
     /// Row profile, SIMD: each row reduced 8 lanes at a time.
+    @inlinable @inline(__always)
     public static func rowMeansSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, columns: Range<Int>) -> [Float] {
         guard let base = image.baseAddress, !columns.isEmpty else { return [Float](repeating: 0, count: height) }
         let raw = UnsafeRawPointer(base)
@@ -284,6 +287,7 @@ public enum RangeKernel {
     /// branches (a lane takes the row where it is still unset and the value is over the
     /// threshold); a strip stops as soon as all its lanes are set, so over a container only the
     /// rows down to its roof are read, not the whole upper part of the image. Exact.
+    @inlinable @inline(__always)
     public static func firstRowAboveSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,
                                          threshold: Float) -> [Int32] {
         precondition(image.count >= width * rowLimit)

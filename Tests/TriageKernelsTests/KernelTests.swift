@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TriageDecode
 import TriageKernels
+import TriageKernelsAVX2
 import TriagePhysics
 
 /// Every SIMD kernel against its scalar reference, on odd sizes so the scalar tails run too.
@@ -48,6 +49,27 @@ import TriagePhysics
         let table = try! AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 16)
         let exact = table.applyTable(.uint16(PixelImage(width: pixels.count, height: 1, samples: pixels)))
         #expect((zip(exact.values, simd).map { abs($0 - $1) }.max() ?? 0) < 2e-5)
+    }
+
+    /// The AVX2 build of the transform (TriageKernelsAVX2, compiled for x86-64-v3 and optimised
+    /// even in debug builds, so this runs its YMM code) gives bit for bit what the baseline
+    /// build gives, and the same opaque counts. Only where the processor has AVX2: elsewhere the
+    /// build is never called, which is what `KernelDispatch` is for.
+    @Test(.enabled(if: KernelDispatch.avx2, "this processor has no x86-64-v3 (AVX2): the AVX2 build is never run here"),
+          arguments: [0, 5, 8, 13, 64, 4099])
+    func theAVX2BuildGivesExactlyTheBaselineResults(count: Int) {
+        let pixels = Self.randomFloats(count, seed: 11, range: 0...65535).map { UInt16($0) } + [0, 249, 250, 251, 60000, 65535]
+        var baseline = [Float](repeating: 0, count: pixels.count), wide = baseline
+        let a = pixels.withUnsafeBufferPointer { i in baseline.withUnsafeMutableBufferPointer { AttenuationKernel.transmissionSIMD(i, $0, air: 60000, dark: 250) } }
+        let b = pixels.withUnsafeBufferPointer { i in wide.withUnsafeMutableBufferPointer { KernelsAVX2.transmission(i, $0, air: 60000, dark: 250) } }
+        #expect(a == b && a == 3 + pixels.prefix(count).filter { $0 < 251 }.count, "0, 249 and 250 are opaque (signal below one count)")
+        #expect(baseline.map(\.bitPattern) == wide.map(\.bitPattern))
+        let bytes = pixels.map { UInt8($0 >> 8) }
+        var baseline8 = [Float](repeating: 0, count: bytes.count), wide8 = baseline8
+        let c = bytes.withUnsafeBufferPointer { i in baseline8.withUnsafeMutableBufferPointer { AttenuationKernel.logSIMD(i, $0, zero: 250, scale: 22, floor: 3) } }
+        let d = bytes.withUnsafeBufferPointer { i in wide8.withUnsafeMutableBufferPointer { KernelsAVX2.log(i, $0, zero: 250, scale: 22, floor: 3) } }
+        #expect(c == d)
+        #expect(baseline8.map(\.bitPattern) == wide8.map(\.bitPattern))
     }
 
     /// The SIMD log kernel multiplies by 1/scale where the reference divides: within one ulp.

@@ -5,6 +5,7 @@ import TriageCompare
 import TriageCore
 import TriageDecode
 import TriageKernels
+import TriageKernelsAVX2
 import TriageManifest
 import TriagePhysics
 
@@ -27,7 +28,7 @@ func kernelBenchmark(_ arguments: [String]) throws {
     var out = [Float](repeating: 0, count: count)
     var floats = [Float](repeating: 0, count: count)
     _ = scan.samples.withUnsafeBufferPointer { i in floats.withUnsafeMutableBufferPointer { AttenuationKernel.transmissionScalar(i, $0, air: 60000, dark: 250) } }
-    print("scantriage-bench kernels: \(width)x\(height) scan, best of 9 rounds (Gpx/s)")
+    print("scantriage-bench kernels: \(width)x\(height) scan, best of 9 rounds (Gpx/s); the scan's transform runs the \(KernelDispatch.description) build")
     print("kernel                          | scalar | SIMD   | SIMD/scalar")
     func row(_ name: String, _ scalar: Double, _ simd: Double) {
         print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "| %6.3f | %6.3f | %6.1fx", scalar, simd, simd / scalar))
@@ -37,6 +38,11 @@ func kernelBenchmark(_ arguments: [String]) throws {
             row("attenuation, 16-bit transmission",
                 gigapixels(count) { _ = AttenuationKernel.transmissionScalar(input, output, air: 60000, dark: 250) },
                 gigapixels(count) { _ = AttenuationKernel.transmissionSIMD(input, output, air: 60000, dark: 250) })
+            if KernelDispatch.avx2 {
+                row("  the same, AVX2 build",
+                    gigapixels(count) { _ = AttenuationKernel.transmissionScalar(input, output, air: 60000, dark: 250) },
+                    gigapixels(count) { _ = KernelsAVX2.transmission(input, output, air: 60000, dark: 250) })
+            }
         }
     }
     eight.withUnsafeBufferPointer { input in
@@ -44,6 +50,11 @@ func kernelBenchmark(_ arguments: [String]) throws {
             row("attenuation, 8-bit log",
                 gigapixels(count) { _ = AttenuationKernel.logScalar(input, output, zero: 250, scale: 22, floor: 0) },
                 gigapixels(count) { _ = AttenuationKernel.logSIMD(input, output, zero: 250, scale: 22, floor: 0) })
+            if KernelDispatch.avx2 {
+                row("  the same, AVX2 build",
+                    gigapixels(count) { _ = AttenuationKernel.logScalar(input, output, zero: 250, scale: 22, floor: 0) },
+                    gigapixels(count) { _ = KernelsAVX2.log(input, output, zero: 250, scale: 22, floor: 0) })
+            }
         }
     }
     let table = try AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 16)
@@ -53,14 +64,26 @@ func kernelBenchmark(_ arguments: [String]) throws {
     floats.withUnsafeBufferPointer { image in
         row("block statistics 10x10", gigapixels(count) { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
             gigapixels(count) { _ = BlockKernel.statisticsSIMD(image, width: width, height: height, blockWidth: 10, blockHeight: 10) })
+        if KernelDispatch.avx2 {
+            row("  the same, AVX2 build", gigapixels(count) { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
+                gigapixels(count) { _ = KernelsAVX2.blockStatistics(image, width: width, height: height, blockWidth: 10, blockHeight: 10) })
+        }
         row("column profile", gigapixels(count) { _ = BlockKernel.columnMeansScalar(image, width: width, rows: 0..<height) },
             gigapixels(count) { _ = BlockKernel.columnMeansSIMD(image, width: width, rows: 0..<height) })
         row("row profile", gigapixels(count) { _ = BlockKernel.rowMeansScalar(image, width: width, height: height, columns: 0..<width) },
             gigapixels(count) { _ = BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: 0..<width) })
+        if KernelDispatch.avx2 {
+            row("  the same, AVX2 build", gigapixels(count) { _ = BlockKernel.rowMeansScalar(image, width: width, height: height, columns: 0..<width) },
+                gigapixels(count) { _ = KernelsAVX2.rowMeans(image, width: width, height: height, columns: 0..<width) })
+        }
         row("min/max", gigapixels(count) { _ = RangeKernel.minMaxScalar(image, below: 10) },
             gigapixels(count) { _ = RangeKernel.minMaxSIMD(image, below: 10) })
         row("first row above (roof line)", gigapixels(count) { _ = RangeKernel.firstRowAboveScalar(image, width: width, rowLimit: height, threshold: 0.45) },
             gigapixels(count) { _ = RangeKernel.firstRowAboveSIMD(image, width: width, rowLimit: height, threshold: 0.45) })
+        if KernelDispatch.avx2 {
+            row("  the same, AVX2 build", gigapixels(count) { _ = RangeKernel.firstRowAboveScalar(image, width: width, rowLimit: height, threshold: 0.45) },
+                gigapixels(count) { _ = KernelsAVX2.firstRowAbove(image, width: width, rowLimit: height, threshold: 0.45) })
+        }
     }
     let blocks = 300 * 110
     let measured = Array(floats.prefix(blocks)), expected = Array(floats.dropFirst(7).prefix(blocks)), spread = [Float](repeating: 0.2, count: blocks)

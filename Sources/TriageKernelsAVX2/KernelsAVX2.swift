@@ -1,0 +1,47 @@
+// The attenuation transform compiled a second time, for x86-64-v3 processors (AVX2).
+//
+// Nothing is written here twice: the kernels in TriageKernels are `@inlinable` and
+// `@inline(__always)`, and each function below is a call to one of them, so its body is
+// compiled into this module with this module's code generation (`-target-cpu haswell`,
+// Package.swift): a SIMD8<Float> is one YMM register instead of two XMM halves. Swift does not
+// contract a * b + c into a fused multiply-add, so the instructions do the same arithmetic in
+// the same order and the results are bit-identical to the baseline build (tested); checked in
+// the disassembly: vmulps/vaddps/vpaddd on YMM registers, no calls in the loop.
+//
+// Never call this module unless `KernelDispatch.avx2` (TriagePhysics) says the processor can
+// run it: even its simplest instruction is VEX-encoded and faults on an older processor.
+import TriageKernels
+
+public enum KernelsAVX2 {
+    /// ``AttenuationKernel/transmissionSIMD(_:_:air:dark:)`` for AVX2 processors.
+    public static func transmission(_ input: UnsafeBufferPointer<UInt16>, _ output: UnsafeMutableBufferPointer<Float>,
+                                    air: Float, dark: Float) -> Int {
+        AttenuationKernel.transmissionSIMD(input, output, air: air, dark: dark)
+    }
+
+    /// ``AttenuationKernel/logSIMD(_:_:zero:scale:floor:)`` for AVX2 processors.
+    public static func log(_ input: UnsafeBufferPointer<UInt8>, _ output: UnsafeMutableBufferPointer<Float>,
+                           zero: Float, scale: Float, floor: Float) -> Int {
+        AttenuationKernel.logSIMD(input, output, zero: zero, scale: scale, floor: floor)
+    }
+}
+
+extension KernelsAVX2 {
+    /// ``BlockKernel/statisticsSIMD(_:width:height:rowStride:blockWidth:blockHeight:ceiling:)``
+    /// for AVX2 processors.
+    public static func blockStatistics(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int? = nil,
+                                       blockWidth: Int, blockHeight: Int, ceiling: Float = .infinity) -> BlockGrid {
+        BlockKernel.statisticsSIMD(image, width: width, height: height, rowStride: rowStride,
+                                   blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling)
+    }
+
+    /// ``BlockKernel/rowMeansSIMD(_:width:height:columns:)`` for AVX2 processors.
+    public static func rowMeans(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, columns: Range<Int>) -> [Float] {
+        BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: columns)
+    }
+
+    /// ``RangeKernel/firstRowAboveSIMD(_:width:rowLimit:threshold:)`` for AVX2 processors.
+    public static func firstRowAbove(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int, threshold: Float) -> [Int32] {
+        RangeKernel.firstRowAboveSIMD(image, width: width, rowLimit: rowLimit, threshold: threshold)
+    }
+}
