@@ -51,7 +51,7 @@ import TriagePhysics
         #expect((zip(exact.values, simd).map { abs($0 - $1) }.max() ?? 0) < 2e-5)
     }
 
-    /// The AVX2 build of the transform (TriageKernelsAVX2, compiled for x86-64-v3 and optimised
+    /// The AVX2 build of the kernels (TriageKernelsAVX2, compiled for x86-64-v3 and optimised
     /// even in debug builds, so this runs its YMM code) gives bit for bit what the baseline
     /// build gives, and the same opaque counts. Only where the processor has AVX2: elsewhere the
     /// build is never called, which is what `KernelDispatch` is for.
@@ -70,6 +70,21 @@ import TriagePhysics
         let d = bytes.withUnsafeBufferPointer { i in wide8.withUnsafeMutableBufferPointer { KernelsAVX2.log(i, $0, zero: 250, scale: 22, floor: 3) } }
         #expect(c == d)
         #expect(baseline8.map(\.bitPattern) == wide8.map(\.bitPattern))
+        // The float kernels of the locator and the cargo map, on a region read in place.
+        let width = 37, height = 29
+        let image = Self.randomFloats(width * height, seed: UInt64(count) + 3, range: 0...4)
+        image.withUnsafeBufferPointer { a in
+            let region = UnsafeBufferPointer(rebasing: a[(2 * width + 3)...])
+            let g1 = BlockKernel.statisticsSIMD(region, width: 30, height: 25, rowStride: width, blockWidth: 4, blockHeight: 3, ceiling: 3.5)
+            let g2 = KernelsAVX2.blockStatistics(region, width: 30, height: 25, rowStride: width, blockWidth: 4, blockHeight: 3, ceiling: 3.5)
+            #expect(g1.mean.map(\.bitPattern) == g2.mean.map(\.bitPattern) && g1.variance.map(\.bitPattern) == g2.variance.map(\.bitPattern))
+            #expect(g1.over == g2.over && g1.over.reduce(0, +) > 0)
+            let r1 = BlockKernel.rowMeansSIMD(a, width: width, height: height, columns: 3..<33)
+            let r2 = KernelsAVX2.rowMeans(a, width: width, height: height, columns: 3..<33)
+            #expect(r1.map(\.bitPattern) == r2.map(\.bitPattern))
+            #expect(RangeKernel.firstRowAboveSIMD(a, width: width, rowLimit: height, threshold: 3.9)
+                    == KernelsAVX2.firstRowAbove(a, width: width, rowLimit: height, threshold: 3.9))
+        }
     }
 
     /// The SIMD log kernel multiplies by 1/scale where the reference divides: within one ulp.
