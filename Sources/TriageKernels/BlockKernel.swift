@@ -71,9 +71,18 @@ public enum BlockKernel {
     ///
     /// `rowStride` (default `width`) lets the kernel read a region of a larger image in place:
     /// pass a buffer starting at the region's first pixel and the larger image's width.
-    @inlinable @inline(__always)
     public static func statisticsSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int? = nil,
                                       blockWidth: Int, blockHeight: Int, ceiling: Float = .infinity) -> BlockGrid {
+        statisticsBody(image, width: width, height: height, rowStride: rowStride, blockWidth: blockWidth,
+                       blockHeight: blockHeight, ceiling: ceiling)
+    }
+
+    /// The body of ``statisticsSIMD(_:width:height:rowStride:blockWidth:blockHeight:ceiling:)``,
+    /// inlinable so that TriageKernelsAVX2 compiles it for AVX2. The baseline entry point above
+    /// stays an ordinary call: inlined into its callers, the baseline loop measured 20 % slower.
+    @inlinable @inline(__always)
+    public static func statisticsBody(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int?,
+                                      blockWidth: Int, blockHeight: Int, ceiling: Float) -> BlockGrid {
         let stride = rowStride ?? width
         var result = grid(width: width, height: height, blockWidth: blockWidth, blockHeight: blockHeight)
         guard let base = image.baseAddress, width > 0, height > 0 else { return result }

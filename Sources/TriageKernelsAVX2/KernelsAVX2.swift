@@ -31,7 +31,7 @@ extension KernelsAVX2 {
     /// for AVX2 processors.
     public static func blockStatistics(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int? = nil,
                                        blockWidth: Int, blockHeight: Int, ceiling: Float = .infinity) -> BlockGrid {
-        BlockKernel.statisticsSIMD(image, width: width, height: height, rowStride: rowStride,
+        BlockKernel.statisticsBody(image, width: width, height: height, rowStride: rowStride,
                                    blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling)
     }
 
