@@ -16,8 +16,9 @@ public struct Finding: Sendable, Codable, Equatable {
 public struct Verdict: Sendable, Codable {
     public var containerID: String
     public var scanID: String?
-    /// Calibrated: the share of clean containers that look less suspicious, corrected for the
-    /// number of kinds of evidence looked at. In [0, 1], higher means inspect first.
+    /// Calibrated: 1 − the p-value of all the evidence together (Fisher's combination over the
+    /// kinds that apply), so about the share of clean containers that look less suspicious.
+    /// In [0, 1], higher means inspect first.
     public var score: Double
     /// −log10 of the combined p-value: orders containers the score cannot tell apart.
     public var strength: Double
@@ -73,10 +74,9 @@ public enum Scorer {
                                         bbox: nil, massKg: nil))
             }
         }
-        let tests = Double(max(1, pValues.count))
-        let bonferroni = tests * (pValues.min() ?? 1)
-        var score = 1 - min(1, bonferroni)
-        let strength = -log10(max(bonferroni, 1e-300))
+        let combined = fisher(pValues)
+        var score = 1 - combined
+        let strength = -log10(max(combined, 1e-300))
         // Cannot clear: never shown as clean; ranked at least in the middle.
         if let opaque = m.candidate(.cannotClear), opaque.statistic > 0.005 {
             let floor = 0.5 * min(1, opaque.statistic / 0.05)
@@ -99,6 +99,28 @@ public enum Scorer {
         findings.sort { $0.score > $1.score }
         return Verdict(containerID: m.containerID, scanID: m.scanID, score: score, strength: strength,
                        findings: findings, measurements: m, profileID: profiles.profileID)
+    }
+
+    /// Fisher's combination of the p-values of the k kinds of evidence that apply:
+    /// X = −2 Σ ln pᵢ is χ² with 2k degrees of freedom when the container is clean, so
+    /// P(χ²₂ₖ ≥ X) = e^(−X/2) Σⱼ<ₖ (X/2)ʲ / j!. One overwhelming piece of evidence decides as it
+    /// did under Bonferroni (k · min p), but two or three moderate ones now add up — bricks
+    /// that replace goods weigh a little more than declared *and* make a denser patch. Measured
+    /// on the generated dev batches (AUC, seeds 200/300/400/500): 0.867/0.828/0.928/0.633 with
+    /// Bonferroni, 0.892/0.838/0.926/0.642 with Fisher; the minimum of the two was in between.
+    /// The kinds are measured on different things (the weight, the load's top, the doors, the
+    /// machinery, the load's body), so their independence under "clean" is roughly right; where
+    /// it is not (mass and a dense region), the score is somewhat anti-conservative, which only
+    /// matters for the score's reading as a share of clean containers, not for the ranking.
+    public static func fisher(_ pValues: [Double]) -> Double {
+        guard !pValues.isEmpty else { return 1 }
+        let x = pValues.reduce(0) { $0 - 2 * log(max($1, 1e-300)) }
+        var term = 1.0, sum = 1.0
+        for j in 1..<max(1, pValues.count) {
+            term *= (x / 2) / Double(j)
+            sum += term
+        }
+        return min(1, max(exp(-x / 2) * sum, 0))
     }
 
     /// The statistic of one kind of evidence (0 when nothing is there; nil when it does not apply).

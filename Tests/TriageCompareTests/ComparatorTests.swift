@@ -153,6 +153,18 @@ enum Fixture {
         #expect((clean.candidate(.inclusion)?.statistic ?? 0) < found.statistic / 2)
     }
 
+    /// Fisher's combination: one p-value is itself; the closed form agrees with the χ² tail
+    /// (two p = 0.05 give X = 11.98 on 4 degrees of freedom, 0.0175); evidence adds up, and
+    /// kinds that found nothing (p = 1) dilute it as more chances to find something should.
+    @Test func evidenceIsCombinedByFishersMethod() {
+        #expect(abs(Scorer.fisher([0.03]) - 0.03) < 1e-12)
+        #expect(abs(Scorer.fisher([0.05, 0.05]) - 0.017_469) < 1e-5)
+        #expect(Scorer.fisher([0.05, 0.05]) < Scorer.fisher([0.05]))
+        #expect(Scorer.fisher([0.05, 1, 1]) > Scorer.fisher([0.05]))
+        #expect(Scorer.fisher([1e-12, 1, 1, 1]) < 1e-8, "one overwhelming finding still decides")
+        #expect(Scorer.fisher([]) == 1 && Scorer.fisher([1, 1]) == 1)
+    }
+
     @Test func declaredEmptyButLoadedIsSaid() throws {
         let (loaded, loadedDecl, _) = try Fixture.scan(type: "22G1", cargo: "coffee", mass: 3000, declaredEmpty: true)
         let (empty, emptyDecl, _) = try Fixture.scan(type: "22G1", cargo: nil, mass: 0)
