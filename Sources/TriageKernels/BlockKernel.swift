@@ -1,8 +1,9 @@
 /// Statistics of fixed-size blocks of a row-major Float image, and row and column profiles.
 ///
-/// The work is one vertical pass per block row that adds `blockHeight` image rows into a row of
-/// sums and sums of squares (contiguous, 8 lanes at a time), then a short horizontal pass that
-/// folds `blockWidth` columns per block. Blocks at the right and bottom edges may be smaller.
+/// The work is one vertical pass per block row that adds its `blockHeight` image rows into a row
+/// of per-column sums and sums of squares (16 columns at a time, held in registers over the
+/// rows), then a short horizontal pass that folds `blockWidth` columns per block. Blocks at the
+/// right and bottom edges may be smaller.
 public struct BlockGrid: Sendable, Equatable {
     public let columns: Int
     public let rows: Int
@@ -90,7 +91,7 @@ public enum BlockKernel {
         var sums = [Float](repeating: 0, count: width + 8)
         var squares = [Float](repeating: 0, count: width + 8)
         var overs = [Int32](repeating: 0, count: width + 8)
-        let body = width & ~7
+        let strips = width & ~15
         let limit = SIMD8<Float>(repeating: ceiling)
         // Without a ceiling nothing is counted.
         let counting = ceiling.isFinite
@@ -102,42 +103,59 @@ public enum BlockKernel {
                 let overRaw = UnsafeMutableRawPointer(overBuffer.baseAddress!)
                 for by in 0..<result.rows {
                     let y0 = by * blockHeight, y1 = min(height, y0 + blockHeight)
-                    // Vertical pass (two variants, so the common one carries no counting).
-                    for x in 0..<width { sumBuffer[x] = 0; squareBuffer[x] = 0; overBuffer[x] = 0 }
-                    for y in y0..<y1 {
-                        let rowOffset = y &* stride &* 4
-                        var x = 0
+                    // Vertical pass, in strips of 16 columns whose sums, squares (and opaque
+                    // counts) stay in registers over the block's rows and are stored once: the
+                    // earlier row-by-row pass loaded and stored the three accumulator rows for
+                    // every image row. Each column still adds its rows top to bottom from 0, so
+                    // the sums are bit for bit what they were. Two variants, so the common one
+                    // carries no counting.
+                    var x = 0
+                    while x < strips {
+                        let column = x &* 4
+                        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), q0 = SIMD8<Float>(), q1 = SIMD8<Float>()
+                        var o0 = SIMD8<Int32>(), o1 = SIMD8<Int32>()
                         if counting {
-                            while x < body {
-                                let offset = x &* 4
-                                let v = raw.loadUnaligned(fromByteOffset: rowOffset &+ offset, as: SIMD8<Float>.self)
-                                let s = sumRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                                let q = squareRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                                let o = overRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Int32>.self)
-                                sumRaw.storeBytes(of: s + v, toByteOffset: offset, as: SIMD8<Float>.self)
-                                squareRaw.storeBytes(of: q + v * v, toByteOffset: offset, as: SIMD8<Float>.self)
+                            for y in y0..<y1 {
+                                let offset = y &* stride &* 4 &+ column
+                                let v0 = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                let v1 = raw.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self)
+                                s0 += v0; s1 += v1
+                                q0 += v0 * v0; q1 += v1 * v1
                                 // Mask lanes are −1 where true: subtracting counts.
-                                overRaw.storeBytes(of: o &- unsafeBitCast(v .>= limit, to: SIMD8<Int32>.self), toByteOffset: offset, as: SIMD8<Int32>.self)
-                                x &+= 8
+                                o0 &-= unsafeBitCast(v0 .>= limit, to: SIMD8<Int32>.self)
+                                o1 &-= unsafeBitCast(v1 .>= limit, to: SIMD8<Int32>.self)
                             }
                         } else {
-                            while x < body {
-                                let offset = x &* 4
-                                let v = raw.loadUnaligned(fromByteOffset: rowOffset &+ offset, as: SIMD8<Float>.self)
-                                let s = sumRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                                let q = squareRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                                sumRaw.storeBytes(of: s + v, toByteOffset: offset, as: SIMD8<Float>.self)
-                                squareRaw.storeBytes(of: q + v * v, toByteOffset: offset, as: SIMD8<Float>.self)
-                                x &+= 8
+                            for y in y0..<y1 {
+                                let offset = y &* stride &* 4 &+ column
+                                let v0 = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                let v1 = raw.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self)
+                                s0 += v0; s1 += v1
+                                q0 += v0 * v0; q1 += v1 * v1
                             }
                         }
-                        while x < width {
+                        sumRaw.storeBytes(of: s0, toByteOffset: column, as: SIMD8<Float>.self)
+                        sumRaw.storeBytes(of: s1, toByteOffset: column &+ 32, as: SIMD8<Float>.self)
+                        squareRaw.storeBytes(of: q0, toByteOffset: column, as: SIMD8<Float>.self)
+                        squareRaw.storeBytes(of: q1, toByteOffset: column &+ 32, as: SIMD8<Float>.self)
+                        overRaw.storeBytes(of: o0, toByteOffset: column, as: SIMD8<Int32>.self)
+                        overRaw.storeBytes(of: o1, toByteOffset: column &+ 32, as: SIMD8<Int32>.self)
+                        x &+= 16
+                    }
+                    // The last columns (fewer than 16), one at a time.
+                    while x < width {
+                        var sum: Float = 0, square: Float = 0
+                        var over: Int32 = 0
+                        for y in y0..<y1 {
                             let v = base[y &* stride &+ x]
-                            sumBuffer[x] += v
-                            squareBuffer[x] += v * v
-                            if v >= ceiling { overBuffer[x] &+= 1 }
-                            x &+= 1
+                            sum += v
+                            square += v * v
+                            if v >= ceiling { over &+= 1 }
                         }
+                        sumBuffer[x] = sum
+                        squareBuffer[x] = square
+                        overBuffer[x] = over
+                        x &+= 1
                     }
                     // Horizontal fold.
                     for bx in 0..<result.columns {
