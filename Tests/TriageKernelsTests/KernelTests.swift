@@ -152,6 +152,13 @@ import TriagePhysics
                 let reference = RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: 40, threshold: threshold)
                 #expect(reference == RangeKernel.firstRowAboveSIMD(buffer, width: width, rowLimit: 40, threshold: threshold))
             }
+            // 219 columns: six 32-column strips, one 16-column strip, eleven single columns.
+            let narrow = 219, narrowRows = (width * 40) / narrow
+            let view = UnsafeBufferPointer(rebasing: buffer[0..<(narrow * narrowRows)])
+            for threshold: Float in [9.0, 9.9, 0.1] {
+                #expect(RangeKernel.firstRowAboveScalar(view, width: narrow, rowLimit: narrowRows, threshold: threshold)
+                        == RangeKernel.firstRowAboveSIMD(view, width: narrow, rowLimit: narrowRows, threshold: threshold))
+            }
             #expect(RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: 40, threshold: 9.9).contains(-1))
             #expect(RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: 40, threshold: 9.0).contains { $0 > 3 })
         }
