@@ -276,8 +276,6 @@ public enum RangeKernel {
         let raw = UnsafeRawPointer(base)
         var low = SIMD8<Float>(repeating: .infinity), high = SIMD8<Float>(repeating: -.infinity)
         let limit = SIMD8<Float>(repeating: ceiling)
-        // Without a ceiling nothing is counted.
-        let counting = ceiling.isFinite
         var index = 0
         while index < body {
             let v = raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)

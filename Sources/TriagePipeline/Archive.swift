@@ -115,8 +115,8 @@ public struct ArchiveExtractor: Sendable {
                 throw ScanTriageError(.inputTooLarge, "archive unpacks to more than \(maxTotalBytes) bytes", at: SourceLocation(file: archive))
             }
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: target, contents: nil)
-            guard let out = FileHandle(forWritingAtPath: target) else {
+            guard FileManager.default.createFile(atPath: target, contents: nil),
+                  let out = FileHandle(forWritingAtPath: target) else {
                 throw ScanTriageError(.io, "cannot write \(target)", at: location)
             }
             var remaining = size
