@@ -7,8 +7,9 @@
 //   CScanCodec (libpng, libjpeg-turbo) → TriageDecode → TriagePhysics → … → ScanTriageCLI → scantriage
 import PackageDescription
 
-// TriageKernelsAVX2 is compiled for Haswell-class x86-64 (AVX2, FMA); elsewhere it is compiled
-// like the rest and never called.
+// TriageKernelsAVX2 is compiled for Haswell-class x86-64 (x86-64-v3: AVX2); elsewhere it is
+// compiled like the rest and never called. `-O` even in debug builds, so the tests run its
+// wide code rather than calls back into the baseline kernels.
 #if arch(x86_64)
 let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-O"])]
 #else
@@ -49,14 +50,14 @@ let package = Package(
         .target(name: "TriagePhysics", dependencies: ["TriageDecode", "TriageCore", "TriageKernels", "TriageKernelsAVX2", "CTriageCPU"]),
         // kernels: the hot loops in Swift SIMD, each beside its scalar reference.
         .target(name: "TriageKernels"),
-        // The same kernels compiled for x86-64-v3 (AVX2, FMA), called only where the processor
-        // has them (CTriageCPU asks it): see Sources/TriageKernelsAVX2.
+        // The same kernels compiled for x86-64-v3 (AVX2), called only through KernelDispatch
+        // (TriagePhysics) where the processor has them (CTriageCPU asks it).
         .target(name: "CTriageCPU"),
         .target(name: "TriageKernelsAVX2", dependencies: ["TriageKernels"], swiftSettings: avx2Settings),
         // manifest: declarations in JSON, CSV, ENS XML and CUSCAR; validation; matching to scans.
         .target(name: "TriageManifest", dependencies: ["TriageCore", "TriagePhysics"]),
         // compare: the container in the scan, its cargo's density, evidence against the declaration.
-        .target(name: "TriageCompare", dependencies: ["TriageCore", "TriagePhysics", "TriageKernels", "TriageKernelsAVX2", "TriageManifest"]),
+        .target(name: "TriageCompare", dependencies: ["TriageCore", "TriagePhysics", "TriageKernels", "TriageManifest"]),
         // rank: capacity, ranking and how good a ranking is (evaluation).
         .target(name: "TriageRank", dependencies: ["TriageCore", "TriageCompare"]),
         // store: SQLite (GRDB) with migrations and WAL: inputs, verdicts, runs, outcomes, quarantine.

@@ -1,6 +1,5 @@
 import Foundation
 import TriageKernels
-import TriageKernelsAVX2
 import TriagePhysics
 
 /// The cargo space on a grid of ~50 mm blocks: areal density D (g/cm²) of what is inside,
@@ -82,11 +81,8 @@ public enum CargoMapper {
             let start = originY * width + originX
             let interior = UnsafeBufferPointer(rebasing: a[start..<(start + (innerHeight - 1) * width + innerWidth)])
             let ceiling: Float = attenuation.opaqueCount > 0 ? attenuation.saturation - 1e-3 : .infinity
-            return KernelDispatch.avx2
-                ? KernelsAVX2.blockStatistics(interior, width: innerWidth, height: innerHeight, rowStride: width,
-                                              blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling)
-                : BlockKernel.statisticsSIMD(interior, width: innerWidth, height: innerHeight, rowStride: width,
-                                             blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling)
+            return KernelDispatch.blockStatistics(interior, width: innerWidth, height: innerHeight, rowStride: width,
+                                                  blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling)
         }
         let opaqueCount = grid.over.map(Float.init)
         // Walls: the prior from the type's construction, checked against the emptiest blocks.

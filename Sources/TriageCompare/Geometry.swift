@@ -1,6 +1,5 @@
 import Foundation
 import TriageKernels
-import TriageKernelsAVX2
 import TriagePhysics
 
 /// Where the container is in a scan, in pixels, and where its zones are.
@@ -49,8 +48,7 @@ public enum ContainerLocator {
         let rowLimit = min(height, height * 7 / 10 + tolerance + 1)
         let firstDense = map.values.withUnsafeBufferPointer { a in
             // A roof sheet may be a single row thick; noise never reaches 0.45 in air.
-            (KernelDispatch.avx2 ? KernelsAVX2.firstRowAbove(a, width: width, rowLimit: rowLimit, threshold: 0.45)
-                : RangeKernel.firstRowAboveSIMD(a, width: width, rowLimit: rowLimit, threshold: 0.45)).map(Int.init)
+            KernelDispatch.firstRowAbove(a, width: width, rowLimit: rowLimit, threshold: 0.45).map(Int.init)
         }
         // 2. The roof row: the most common first-dense row among columns in the upper 70 %.
         var histogram = [Int](repeating: 0, count: height)
@@ -96,8 +94,7 @@ public enum ContainerLocator {
         func rowProfile(_ rows: Range<Int>) -> [Float] {
             map.values.withUnsafeBufferPointer { all in
                 let band = UnsafeBufferPointer(rebasing: all[(rows.lowerBound * width)..<(rows.upperBound * width)])
-                return KernelDispatch.avx2 ? KernelsAVX2.rowMeans(band, width: width, height: rows.count, columns: run.0..<run.1)
-                    : BlockKernel.rowMeansSIMD(band, width: width, height: rows.count, columns: run.0..<run.1)
+                return KernelDispatch.rowMeans(band, width: width, height: rows.count, columns: run.0..<run.1)
             }
         }
         let reach = Int(80 / pitchY) + 1

@@ -103,7 +103,7 @@ extension Measurer {
             // `count / 2` ring values are: a count, not two selections, says no (same results).
             let bound = min(mean / 1.09, mean - 6 * noise, mean - Float(2000 / (Double(n) * cargo.blockAreaCm2)))
             var below = 0
-            for value in ring where value < bound { below &+= 1 }
+            for value in ring where value <= bound { below &+= 1 }
             guard below > ring.count / 2 else { continue }
             let ringMedian = Selection.select(&ring, ring.count / 2)
             guard mean > ringMedian else { continue }

@@ -1,4 +1,5 @@
-// The attenuation transform compiled a second time, for x86-64-v3 processors (AVX2).
+// The hot kernels (attenuation, block statistics, row means, roof line) compiled a second time,
+// for x86-64-v3 processors (AVX2).
 //
 // Nothing is written here twice: the kernels in TriageKernels are `@inlinable` and
 // `@inline(__always)`, and each function below is a call to one of them, so its body is
@@ -8,8 +9,9 @@
 // the same order and the results are bit-identical to the baseline build (tested); checked in
 // the disassembly: vmulps/vaddps/vpaddd on YMM registers, no calls in the loop.
 //
-// Never call this module unless `KernelDispatch.avx2` (TriagePhysics) says the processor can
-// run it: even its simplest instruction is VEX-encoded and faults on an older processor.
+// Call it only through `KernelDispatch` (TriagePhysics), which asks the processor first: even
+// this module's simplest instruction is VEX-encoded and faults on an older one. (Tests and the
+// benchmark call it directly, guarded by `KernelDispatch.avx2`, to compare the two builds.)
 import TriageKernels
 
 public enum KernelsAVX2 {

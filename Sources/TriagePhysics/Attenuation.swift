@@ -1,22 +1,7 @@
-import CTriageCPU
 import Foundation
 import TriageKernels
-import TriageKernelsAVX2
 import TriageCore
 import TriageDecode
-
-/// Which build of the SIMD kernels this process runs: the AVX2 one (TriageKernelsAVX2, compiled
-/// for x86-64-v3) when the processor has that level, the baseline x86-64 (SSE2) one otherwise.
-/// Both compute the same operations in the same order, so their results are identical (tested). Set the
-/// environment variable `SCANTRIAGE_BASELINE_KERNELS=1` to run the baseline on any processor
-/// (to compare the two, or to rule the wider build out when chasing a difference).
-public enum KernelDispatch {
-    /// True when the AVX2 build of the kernels is in use.
-    public static let avx2: Bool = ctriagecpu_has_x86_64_v3() != 0
-        && ProcessInfo.processInfo.environment["SCANTRIAGE_BASELINE_KERNELS"] == nil
-    /// What the process runs, for logs and benchmarks.
-    public static var description: String { avx2 ? "AVX2 (x86-64-v3)" : "baseline (SSE2)" }
-}
 
 /// A map of attenuation A = -ln(I/I₀) per pixel: at linac energies A ≈ (μ/ρ)·D, so this is an
 /// areal-density map up to one nearly material-independent factor.
@@ -143,17 +128,11 @@ public struct AttenuationTransform: Sendable {
         switch (pixels, encoding) {
         case (.uint16(let image), .transmission(let air, let dark)):
             return kernel(image.width, image.height) { out in
-                image.samples.withUnsafeBufferPointer {
-                    KernelDispatch.avx2 ? KernelsAVX2.transmission($0, out, air: Float(air), dark: Float(dark))
-                        : AttenuationKernel.transmissionSIMD($0, out, air: Float(air), dark: Float(dark))
-                }
+                image.samples.withUnsafeBufferPointer { KernelDispatch.transmission($0, out, air: Float(air), dark: Float(dark)) }
             }
         case (.uint8(let image), .log(let zero, let scale, let floor)):
             return kernel(image.width, image.height) { out in
-                image.samples.withUnsafeBufferPointer {
-                    KernelDispatch.avx2 ? KernelsAVX2.log($0, out, zero: Float(zero), scale: Float(scale), floor: Float(floor))
-                        : AttenuationKernel.logSIMD($0, out, zero: Float(zero), scale: Float(scale), floor: Float(floor))
-                }
+                image.samples.withUnsafeBufferPointer { KernelDispatch.log($0, out, zero: Float(zero), scale: Float(scale), floor: Float(floor)) }
             }
         case (.uint8(let image), _): return apply(image.samples, width: image.width, height: image.height)
         case (.uint16(let image), _): return apply(image.samples, width: image.width, height: image.height)
