@@ -33,28 +33,30 @@ func kernelBenchmark(_ arguments: [String]) throws {
     func row(_ name: String, _ scalar: Double, _ simd: Double) {
         print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "| %6.3f | %6.3f | %6.1fx", scalar, simd, simd / scalar))
     }
+    /// A kernel beside its scalar reference, and its AVX2 build beside the same reference
+    /// figure when this processor runs it.
+    func rows(_ name: String, scalar: () -> Void, simd: () -> Void, avx2: () -> Void) {
+        let reference = gigapixels(count, scalar)
+        row(name, reference, gigapixels(count, simd))
+        if KernelDispatch.avx2 { row("  the same, AVX2 build", reference, gigapixels(count, avx2)) }
+    }
+    func rows(_ name: String, scalar: () -> Void, simd: () -> Void) {
+        row(name, gigapixels(count, scalar), gigapixels(count, simd))
+    }
     scan.samples.withUnsafeBufferPointer { input in
         out.withUnsafeMutableBufferPointer { output in
-            row("attenuation, 16-bit transmission",
-                gigapixels(count) { _ = AttenuationKernel.transmissionScalar(input, output, air: 60000, dark: 250) },
-                gigapixels(count) { _ = AttenuationKernel.transmissionSIMD(input, output, air: 60000, dark: 250) })
-            if KernelDispatch.avx2 {
-                row("  the same, AVX2 build",
-                    gigapixels(count) { _ = AttenuationKernel.transmissionScalar(input, output, air: 60000, dark: 250) },
-                    gigapixels(count) { _ = KernelsAVX2.transmission(input, output, air: 60000, dark: 250) })
-            }
+            rows("attenuation, 16-bit transmission",
+                 scalar: { _ = AttenuationKernel.transmissionScalar(input, output, air: 60000, dark: 250) },
+                 simd: { _ = AttenuationKernel.transmissionSIMD(input, output, air: 60000, dark: 250) },
+                 avx2: { _ = KernelsAVX2.transmission(input, output, air: 60000, dark: 250) })
         }
     }
     eight.withUnsafeBufferPointer { input in
         out.withUnsafeMutableBufferPointer { output in
-            row("attenuation, 8-bit log",
-                gigapixels(count) { _ = AttenuationKernel.logScalar(input, output, zero: 250, scale: 22, floor: 0) },
-                gigapixels(count) { _ = AttenuationKernel.logSIMD(input, output, zero: 250, scale: 22, floor: 0) })
-            if KernelDispatch.avx2 {
-                row("  the same, AVX2 build",
-                    gigapixels(count) { _ = AttenuationKernel.logScalar(input, output, zero: 250, scale: 22, floor: 0) },
-                    gigapixels(count) { _ = KernelsAVX2.log(input, output, zero: 250, scale: 22, floor: 0) })
-            }
+            rows("attenuation, 8-bit log",
+                 scalar: { _ = AttenuationKernel.logScalar(input, output, zero: 250, scale: 22, floor: 0) },
+                 simd: { _ = AttenuationKernel.logSIMD(input, output, zero: 250, scale: 22, floor: 0) },
+                 avx2: { _ = KernelsAVX2.log(input, output, zero: 250, scale: 22, floor: 0) })
         }
     }
     let table = try AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 16)
@@ -62,28 +64,21 @@ func kernelBenchmark(_ arguments: [String]) throws {
     row("attenuation, lookup table (ref)", gigapixels(count) { _ = table.applyTable(pixels) },
         gigapixels(count) { _ = try! table.apply(pixels) })
     floats.withUnsafeBufferPointer { image in
-        row("block statistics 10x10", gigapixels(count) { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
-            gigapixels(count) { _ = BlockKernel.statisticsSIMD(image, width: width, height: height, blockWidth: 10, blockHeight: 10) })
-        if KernelDispatch.avx2 {
-            row("  the same, AVX2 build", gigapixels(count) { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
-                gigapixels(count) { _ = KernelsAVX2.blockStatistics(image, width: width, height: height, blockWidth: 10, blockHeight: 10) })
-        }
-        row("column profile", gigapixels(count) { _ = BlockKernel.columnMeansScalar(image, width: width, rows: 0..<height) },
-            gigapixels(count) { _ = BlockKernel.columnMeansSIMD(image, width: width, rows: 0..<height) })
-        row("row profile", gigapixels(count) { _ = BlockKernel.rowMeansScalar(image, width: width, height: height, columns: 0..<width) },
-            gigapixels(count) { _ = BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: 0..<width) })
-        if KernelDispatch.avx2 {
-            row("  the same, AVX2 build", gigapixels(count) { _ = BlockKernel.rowMeansScalar(image, width: width, height: height, columns: 0..<width) },
-                gigapixels(count) { _ = KernelsAVX2.rowMeans(image, width: width, height: height, columns: 0..<width) })
-        }
-        row("min/max", gigapixels(count) { _ = RangeKernel.minMaxScalar(image, below: 10) },
-            gigapixels(count) { _ = RangeKernel.minMaxSIMD(image, below: 10) })
-        row("first row above (roof line)", gigapixels(count) { _ = RangeKernel.firstRowAboveScalar(image, width: width, rowLimit: height, threshold: 0.45) },
-            gigapixels(count) { _ = RangeKernel.firstRowAboveSIMD(image, width: width, rowLimit: height, threshold: 0.45) })
-        if KernelDispatch.avx2 {
-            row("  the same, AVX2 build", gigapixels(count) { _ = RangeKernel.firstRowAboveScalar(image, width: width, rowLimit: height, threshold: 0.45) },
-                gigapixels(count) { _ = KernelsAVX2.firstRowAbove(image, width: width, rowLimit: height, threshold: 0.45) })
-        }
+        rows("block statistics 10x10",
+             scalar: { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
+             simd: { _ = BlockKernel.statisticsSIMD(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
+             avx2: { _ = KernelsAVX2.blockStatistics(image, width: width, height: height, blockWidth: 10, blockHeight: 10) })
+        rows("column profile", scalar: { _ = BlockKernel.columnMeansScalar(image, width: width, rows: 0..<height) },
+             simd: { _ = BlockKernel.columnMeansSIMD(image, width: width, rows: 0..<height) })
+        rows("row profile", scalar: { _ = BlockKernel.rowMeansScalar(image, width: width, height: height, columns: 0..<width) },
+             simd: { _ = BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: 0..<width) },
+             avx2: { _ = KernelsAVX2.rowMeans(image, width: width, height: height, columns: 0..<width) })
+        rows("min/max", scalar: { _ = RangeKernel.minMaxScalar(image, below: 10) },
+             simd: { _ = RangeKernel.minMaxSIMD(image, below: 10) })
+        rows("first row above (roof line)",
+             scalar: { _ = RangeKernel.firstRowAboveScalar(image, width: width, rowLimit: height, threshold: 0.45) },
+             simd: { _ = RangeKernel.firstRowAboveSIMD(image, width: width, rowLimit: height, threshold: 0.45) },
+             avx2: { _ = KernelsAVX2.firstRowAbove(image, width: width, rowLimit: height, threshold: 0.45) })
     }
     let blocks = 300 * 110
     let measured = Array(floats.prefix(blocks)), expected = Array(floats.dropFirst(7).prefix(blocks)), spread = [Float](repeating: 0.2, count: blocks)
