@@ -30,7 +30,16 @@ extension Measurer {
         guard columns > 8, rows > 8 else { return best }
         let density = cargo.density
         let noise = Float(cargo.noise)
-        var body = [Bool](repeating: false, count: count)
+        // Scratch per block, as unsafe buffers: the passes below touch every block of the map a
+        // few times, and arrays captured by the loops cost a uniqueness check per write.
+        func scratch<T>(_ value: T) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+            buffer.initialize(repeating: value)
+            return buffer
+        }
+        let body = scratch(false), parent = scratch(Int32(0)), size = scratch(Int32(0)), sums = scratch(Float(0))
+        let c0s = scratch(Int32.max), c1s = scratch(Int32(-1)), r0s = scratch(Int32.max), r1s = scratch(Int32(-1))
+        defer { for buffer in [parent, size, c0s, c1s, r0s, r1s] { buffer.deallocate() }; body.deallocate(); sums.deallocate() }
         for c in 1..<(columns - 1) {
             let top = profile.top[c]
             guard top < rows - 4 else { continue }
@@ -38,40 +47,39 @@ extension Measurer {
                 body[r * columns + c] = true
             }
         }
-        // 1. Uniform regions (union-find with path halving).
-        var parent = Array(0..<count)
-        func find(_ index: Int) -> Int {
+        // 1. Uniform regions (union-find with path halving), then size, box and sum per region
+        // (at its root) in one pass.
+        for i in 0..<count { parent[i] = Int32(i) }
+        @inline(__always) func find(_ index: Int) -> Int {
             var i = index
-            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            while Int(parent[i]) != i { parent[i] = parent[Int(parent[i])]; i = Int(parent[i]) }
             return i
         }
         let floorTolerance = 3 * noise
-        func similar(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= max(0.03 * max(a, b), floorTolerance) }
+        @inline(__always) func similar(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= max(0.03 * max(a, b), floorTolerance) }
         for r in 0..<rows {
             for c in 0..<columns {
                 let i = r * columns + c
                 guard body[i] else { continue }
                 if c + 1 < columns, body[i + 1], similar(density[i], density[i + 1]) {
                     let a = find(i), b = find(i + 1)
-                    if a != b { parent[a] = b }
+                    if a != b { parent[a] = Int32(b) }
                 }
                 if r + 1 < rows, body[i + columns], similar(density[i], density[i + columns]) {
                     let a = find(i), b = find(i + columns)
-                    if a != b { parent[a] = b }
+                    if a != b { parent[a] = Int32(b) }
                 }
             }
         }
-        // Size, box and sum per region (at its root), in one pass.
-        var size = [Int32](repeating: 0, count: count)
-        var c0s = [Int32](repeating: Int32.max, count: count), c1s = [Int32](repeating: -1, count: count)
-        var r0s = [Int32](repeating: Int32.max, count: count), r1s = [Int32](repeating: -1, count: count)
-        var sums = [Float](repeating: 0, count: count)
-        for i in 0..<count where body[i] {
-            let r = find(i)
-            let c = Int32(i % columns), y = Int32(i / columns)
-            size[r] += 1
-            sums[r] += density[i]
-            c0s[r] = min(c0s[r], c); c1s[r] = max(c1s[r], c); r0s[r] = min(r0s[r], y); r1s[r] = max(r1s[r], y)
+        for y in 0..<rows {
+            for x in 0..<columns where body[y * columns + x] {
+                let i = y * columns + x, root = find(i)
+                let c = Int32(x), r = Int32(y)
+                size[root] &+= 1
+                sums[root] += density[i]
+                c0s[root] = min(c0s[root], c); c1s[root] = max(c1s[root], c)
+                r0s[root] = min(r0s[root], r); r1s[root] = max(r1s[root], r)
+            }
         }
         // 2. Each compact region against its ring.
         var ring: [Float] = []
@@ -82,29 +90,36 @@ extension Measurer {
             // carton's edge is a line, not a package).
             guard c1 > c0, r1 > r0, 2 * n >= (c1 - c0 + 1) * (r1 - r0 + 1) else { continue }
             let mean = sums[r] / Float(n)
-            // The ring: the outlines of the region's box grown by two to five blocks.
-            ring.removeAll(keepingCapacity: true)
-            var ringBlocks = 0
-            for grow in 2...5 {
-                let left = c0 - grow, right = c1 + grow, upper = r0 - grow, lower = r1 + grow
-                for y in upper...lower {
-                    let step = (y == upper || y == lower) ? 1 : right - left
-                    for x in stride(from: left, through: right, by: step) {
-                        ringBlocks += 1
-                        guard x >= 0, x < columns, y >= 0, y < rows, body[y * columns + x] else { continue }
-                        ring.append(density[y * columns + x])
-                    }
-                }
-            }
-            guard ring.count >= 12, Double(ring.count) >= 0.75 * Double(ringBlocks) else { continue }
             // Most regions are nowhere near dense enough: z > 3 needs the ring's median below
             // mean / 1.09 (the 3 % floor) and below mean − 6σ, and 2 kg of excess needs it below
             // mean − 2 kg / (n · block area). The median is below a bound exactly when more than
-            // `count / 2` ring values are: a count, not two selections, says no (same results).
+            // half the ring's values are: a first pass only counts (the ring's size, the blocks
+            // of it in the load, those at or below the bound), and the ring is gathered and
+            // selected from only when that says it may pass (same results).
             let bound = min(mean / 1.09, mean - 6 * noise, mean - Float(2000 / (Double(n) * cargo.blockAreaCm2)))
-            var below = 0
-            for value in ring where value <= bound { below &+= 1 }
-            guard below > ring.count / 2 else { continue }
+            // The ring: the outlines of the region's box grown by two to five blocks.
+            @inline(__always) func forEachRingBlock(_ visit: (_ inside: Int?) -> Void) {
+                for grow in 2...5 {
+                    let left = c0 - grow, right = c1 + grow, upper = r0 - grow, lower = r1 + grow
+                    for y in upper...lower {
+                        let step = (y == upper || y == lower) ? 1 : right - left
+                        for x in stride(from: left, through: right, by: step) {
+                            guard x >= 0, x < columns, y >= 0, y < rows, body[y * columns + x] else { visit(nil); continue }
+                            visit(y * columns + x)
+                        }
+                    }
+                }
+            }
+            var ringBlocks = 0, inLoad = 0, below = 0
+            forEachRingBlock { index in
+                ringBlocks &+= 1
+                guard let index else { return }
+                inLoad &+= 1
+                if density[index] <= bound { below &+= 1 }
+            }
+            guard inLoad >= 12, Double(inLoad) >= 0.75 * Double(ringBlocks), below > inLoad / 2 else { continue }
+            ring.removeAll(keepingCapacity: true)
+            forEachRingBlock { index in if let index { ring.append(density[index]) } }
             let ringMedian = Selection.select(&ring, ring.count / 2)
             guard mean > ringMedian else { continue }
             for index in ring.indices { ring[index] = abs(ring[index] - ringMedian) }

@@ -223,37 +223,50 @@ public enum Measurer {
     static func denseRegion(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows
         let occupied = cargo.density.map { $0 > cargo.occupiedThreshold }
-        // Each column's body: occupied rows from the load top + 2 to the floor − 3, sorted once.
-        var runs = [[Float]](repeating: [], count: columns)
+        // Each column's body: occupied rows from the load top + 2 to the floor − 3, sorted once,
+        // one after the other in one buffer (`starts[c]..<starts[c + 1]`).
+        var sortedRuns = [Float]()
+        sortedRuns.reserveCapacity(cargo.density.count)
+        var starts = [Int](repeating: 0, count: columns + 1)
         for c in 0..<columns {
+            starts[c] = sortedRuns.count
             let top = profile.top[c]
             guard top < rows - 5 else { continue }
-            var run: [Float] = []
-            for r in (top + 2)..<(rows - 3) where occupied[r * columns + c] { run.append(cargo.density[r * columns + c]) }
-            run.sort()
-            runs[c] = run
+            for r in (top + 2)..<(rows - 3) where occupied[r * columns + c] { sortedRuns.append(cargo.density[r * columns + c]) }
+            sortedRuns[starts[c]...].sort()
         }
-        // Each column's context: the five columns around it, merged; its median and median
-        // absolute deviation (exactly what selection on the pooled values gives).
+        starts[columns] = sortedRuns.count
+        // Each column's context: the five columns around it, pooled and kept sorted as the
+        // window slides (one column leaves, one enters); its median and median absolute deviation
+        // (exactly what selection on the pooled values gives).
         var medians = [Float](repeating: .nan, count: columns)
         var spreads = [Float](repeating: .nan, count: columns)
-        var pool: [Float] = [], merged: [Float] = []
-        pool.reserveCapacity(5 * rows)
-        merged.reserveCapacity(5 * rows)
-        for c in 0..<columns {
-            pool.removeAll(keepingCapacity: true)
-            for cc in max(0, c - 2)...min(columns - 1, c + 2) where !runs[cc].isEmpty {
-                merged.removeAll(keepingCapacity: true)
-                merged.append(contentsOf: repeatElement(0, count: pool.count + runs[cc].count))
-                pool.withUnsafeBufferPointer { a in runs[cc].withUnsafeBufferPointer { b in
-                    merged.withUnsafeMutableBufferPointer { SortedRuns.merge(a, b, into: $0) } } }
-                swap(&pool, &merged)
+        var pool = [Float](repeating: 0, count: 5 * rows), next = pool
+        var poolCount = 0
+        sortedRuns.withUnsafeBufferPointer { all in
+            let none = UnsafeBufferPointer(rebasing: all[0..<0])
+            func run(_ c: Int) -> UnsafeBufferPointer<Float> {
+                c >= 0 && c < columns ? UnsafeBufferPointer(rebasing: all[starts[c]..<starts[c + 1]]) : none
             }
-            guard pool.count >= 12 else { continue }
-            let median = pool[pool.count / 2]
-            let deviation = pool.withUnsafeBufferPointer { SortedRuns.deviation($0, around: median, rank: $0.count / 2) }
-            medians[c] = median
-            spreads[c] = max(deviation * 1.4826, 0.05 * median, Float(cargo.noise) * 1.5)
+            func slide(removing leaving: UnsafeBufferPointer<Float>, adding entering: UnsafeBufferPointer<Float>) {
+                poolCount = pool.withUnsafeBufferPointer { p in next.withUnsafeMutableBufferPointer { out in
+                    SortedRuns.slide(UnsafeBufferPointer(rebasing: p[0..<poolCount]), removing: leaving, adding: entering, into: out)
+                } }
+                swap(&pool, &next)
+            }
+            // The window of column −1 holds columns 0 and 1; each step, c − 3 leaves and c + 2 enters.
+            slide(removing: none, adding: run(0))
+            slide(removing: none, adding: run(1))
+            for c in 0..<columns {
+                slide(removing: run(c - 3), adding: run(c + 2))
+                guard poolCount >= 12 else { continue }
+                let median = pool[poolCount / 2]
+                let deviation = pool.withUnsafeBufferPointer {
+                    SortedRuns.deviation(UnsafeBufferPointer(rebasing: $0[0..<poolCount]), around: median, rank: poolCount / 2)
+                }
+                medians[c] = median
+                spreads[c] = max(deviation * 1.4826, 0.05 * median, Float(cargo.noise) * 1.5)
+            }
         }
         var background = [Float](repeating: 0, count: columns * rows)
         var spread = [Float](repeating: 1e9, count: columns * rows)

@@ -37,45 +37,59 @@ public enum Selection {
 }
 
 /// Robust statistics over sorted runs: a window of columns whose values were each sorted once is
-/// merged instead of selected from, and the median absolute deviation is read off the merged run
-/// by walking outward from the median. Both results are exactly what ``Selection/select(_:_:)``
-/// gives on the same values (the k-th smallest), at a fraction of the cost for sliding windows.
+/// kept merged as it slides (one run leaves, one enters) instead of selected from, and the median
+/// absolute deviation is read off the merged run by bisection around the median. Both results
+/// are exactly what ``Selection/select(_:_:)`` gives on the same values (the k-th smallest), at
+/// a fraction of the cost for sliding windows.
 public enum SortedRuns {
-    /// Merges the sorted runs `a` and `b` into `output`, which must hold `a.count + b.count`.
+    /// Slides a window of sorted runs by one: writes `pool` without the elements of `leaving`
+    /// (each a member of `pool`; equal values leave one for one) merged with `entering`, into
+    /// `output`, which must hold `pool.count − leaving.count + entering.count`. One pass instead
+    /// of merging the whole window again. Returns the count written.
     @inlinable
-    public static func merge(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>) {
-        precondition(output.count >= a.count + b.count)
-        var i = 0, j = 0, o = 0
-        while i < a.count && j < b.count {
-            if b[j] < a[i] { output[o] = b[j]; j &+= 1 } else { output[o] = a[i]; i &+= 1 }
-            o &+= 1
+    public static func slide(_ pool: UnsafeBufferPointer<Float>, removing leaving: UnsafeBufferPointer<Float>,
+                             adding entering: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>) -> Int {
+        precondition(output.count >= pool.count - leaving.count + entering.count)
+        var i = 0, j = 0, k = 0, o = 0
+        while i < pool.count {
+            let value = pool[i]
+            if j < leaving.count && leaving[j] == value { j &+= 1; i &+= 1; continue }
+            while k < entering.count && entering[k] < value { output[o] = entering[k]; k &+= 1; o &+= 1 }
+            output[o] = value; i &+= 1; o &+= 1
         }
-        while i < a.count { output[o] = a[i]; i &+= 1; o &+= 1 }
-        while j < b.count { output[o] = b[j]; j &+= 1; o &+= 1 }
+        precondition(j == leaving.count, "a leaving value was not in the pool")
+        while k < entering.count { output[o] = entering[k]; k &+= 1; o &+= 1 }
+        return o
     }
 
     /// The k-th smallest of |x − m| over the sorted run `values` (0-based k): the elements at
     /// or below m give m − x, ascending as one walks down; those above give x − m, ascending
-    /// as one walks up; the k-th of the two merged is the answer. Float subtraction is
+    /// as one walks up; the k-th of the two sequences merged is the answer, found by bisecting
+    /// how many of the k + 1 smallest come from below (O(log n), no walk). Float subtraction is
     /// sign-symmetric, so m − x is exactly |x − m|.
     @inlinable
     public static func deviation(_ values: UnsafeBufferPointer<Float>, around m: Float, rank k: Int) -> Float {
         precondition(k >= 0 && k < values.count, "rank \(k) outside 0..<\(values.count)")
-        // First index above m.
+        // First index above m: `below` elements at or below it, `values.count − below` above.
         var low = 0, high = values.count
         while low < high {
             let mid = (low &+ high) / 2
             if values[mid] <= m { low = mid &+ 1 } else { high = mid }
         }
-        var down = low &- 1, up = low
-        var result: Float = 0
-        for _ in 0...k {
-            if down >= 0 && (up >= values.count || m - values[down] <= values[up] - m) {
-                result = m - values[down]; down &-= 1
-            } else {
-                result = values[up] - m; up &+= 1
-            }
+        let below = low, above = values.count &- below
+        @inline(__always) func down(_ i: Int) -> Float { m - values[below &- 1 &- i] }  // ascending in i
+        @inline(__always) func up(_ j: Int) -> Float { values[below &+ j] - m }          // ascending in j
+        // Take t = k + 1 values, i from below and t − i from above: the smallest i whose next
+        // value from below is not smaller than the last one taken from above.
+        let t = k &+ 1
+        var lo = max(0, t &- above), hi = min(t, below)
+        while lo < hi {
+            let i = (lo &+ hi) / 2
+            if down(i) < up(t &- i &- 1) { lo = i &+ 1 } else { hi = i }
         }
-        return result
+        let j = t &- lo
+        if lo == 0 { return up(j &- 1) }
+        if j == 0 { return down(lo &- 1) }
+        return max(down(lo &- 1), up(j &- 1))
     }
 }

@@ -225,7 +225,7 @@ import TriagePhysics
                     let sortedRun = run.sorted()
                     var output = [Float](repeating: 0, count: merged.count + sortedRun.count)
                     merged.withUnsafeBufferPointer { a in sortedRun.withUnsafeBufferPointer { b in
-                        output.withUnsafeMutableBufferPointer { SortedRuns.merge(a, b, into: $0) } } }
+                        output.withUnsafeMutableBufferPointer { _ = SortedRuns.slide(a, removing: UnsafeBufferPointer(start: nil, count: 0), adding: b, into: $0) } } }
                     merged = output
                 }
                 guard !merged.isEmpty else { continue }
@@ -233,12 +233,35 @@ import TriagePhysics
                 #expect(merged == pool.sorted())
                 let median = Selection.select(&pool, pool.count / 2)
                 #expect(merged[merged.count / 2] == median)
-                for k in Set([0, pool.count / 2, pool.count - 1]) {
+                for k in 0..<pool.count {
                     var deviations = pool.map { abs($0 - median) }
                     let expected = Selection.select(&deviations, k)
                     let walked = merged.withUnsafeBufferPointer { SortedRuns.deviation($0, around: median, rank: k) }
                     #expect(walked == expected, "rank \(k) of \(pool.count), window \(start)+\(window)")
                 }
+            }
+        }
+    }
+
+    /// Sliding a window of sorted runs by one column gives the window merged from scratch, with
+    /// ties between the leaving, staying and entering runs, empty runs, and a window of one.
+    @Test func slidingSortedRunsEqualsMergingTheWindowAgain() {
+        let runs: [[Float]] = [
+            Self.randomFloats(41, seed: 21, range: 0...5), [], Self.randomFloats(50, seed: 22, range: 2...3),
+            Self.randomFloats(37, seed: 23, range: 0...1).map { ($0 * 3).rounded() }, [1, 2, 2, 3], [Float](repeating: 2, count: 9),
+            Self.randomFloats(60, seed: 24, range: 0...4).map { ($0 * 2).rounded() / 2 }, [], [0.5],
+        ].map { $0.sorted() }
+        for width in 1...4 {
+            var pool = runs[0..<width].flatMap { $0 }.sorted()
+            for start in 1...(runs.count - width) {
+                let leaving = runs[start - 1], entering = runs[start + width - 1]
+                var output = [Float](repeating: -1, count: pool.count - leaving.count + entering.count)
+                let written = pool.withUnsafeBufferPointer { p in leaving.withUnsafeBufferPointer { l in
+                    entering.withUnsafeBufferPointer { e in output.withUnsafeMutableBufferPointer {
+                        SortedRuns.slide(p, removing: l, adding: e, into: $0) } } } }
+                #expect(written == output.count)
+                pool = output
+                #expect(pool == runs[start..<start + width].flatMap { $0 }.sorted(), "window \(start)+\(width)")
             }
         }
     }
