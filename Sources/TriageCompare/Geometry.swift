@@ -36,16 +36,27 @@ public enum ContainerLocator {
         public let description: String
     }
 
+    /// The rows of a scan `imageHeight` high that ``locate(_:imageHeight:pitchX:pitchY:doorOnRight:declaredType:)``
+    /// reads when the type is declared: only rows that can hold the roof matter, the upper 70 %
+    /// and the roof tolerance below. (With the type to infer, it reads every row.)
+    public static func rowsRead(imageHeight height: Int, pitchY: Double) -> Int {
+        min(height, height * 7 / 10 + max(3, Int(80 / pitchY)) + 1)
+    }
+
     /// - Parameters:
+    ///   - map: the scan's attenuation, or its first rows: at least ``rowsRead(imageHeight:pitchY:)``
+    ///     of them with a declared type, all of them without.
+    ///   - imageHeight: the scan's height, when `map` holds only its first rows.
     ///   - declaredType: the manifest's size/type code, when it has one.
-    public static func locate(_ map: AttenuationMap, pitchX: Double, pitchY: Double, doorOnRight: Bool,
+    public static func locate(_ map: AttenuationMap, imageHeight: Int? = nil, pitchX: Double, pitchY: Double, doorOnRight: Bool,
                               declaredType: ContainerType?) throws -> ContainerGeometry {
-        let width = map.width, height = map.height
+        let width = map.width, height = imageHeight ?? map.height
+        precondition(map.height >= (declaredType == nil ? height : rowsRead(imageHeight: height, pitchY: pitchY)),
+                     "the map holds \(map.height) of the scan's \(height) rows, fewer than the locator reads")
         // 1. Per column, the first row from the top that is clearly not air: the roof line of
         //    the container, or something lower (chassis) where there is no container.
-        // Only rows that can hold the roof matter: the upper 70 % (and the roof tolerance below).
         let tolerance = max(3, Int(80 / pitchY))
-        let rowLimit = min(height, height * 7 / 10 + tolerance + 1)
+        let rowLimit = rowsRead(imageHeight: height, pitchY: pitchY)
         let firstDense = map.values.withUnsafeBufferPointer { a in
             // A roof sheet may be a single row thick; noise never reaches 0.45 in air.
             KernelDispatch.firstRowAbove(a, width: width, rowLimit: rowLimit, threshold: 0.45).map(Int.init)

@@ -69,10 +69,17 @@ public enum Measurer {
 
     public static func measure(scan: Scan, declaration: DeclaredContainer?) throws -> Measurements {
         let sidecar = scan.sidecar
-        let map = try scan.attenuation()
         let declaredType = declaration?.isoType.flatMap(ContainerType.named)
-        let geometry = try ContainerLocator.locate(map, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+        // Only the rows the analysis reads are transformed: with a declared type, those the
+        // locator searches for the roof, then down to the container's bottom if that is lower;
+        // the chassis and wheels below are never read (a third of a scan; the whole map is
+        // made when the type must be inferred, and for pictures).
+        let imageHeight = scan.image.pixels.height
+        var map = try scan.attenuation(rows: declaredType.map { _ in
+            ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: sidecar.pitchY) })
+        let geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                    doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        if map.height < geometry.bottom { map = try scan.attenuation(rows: geometry.bottom) }
         var degraded: [String] = []
         if scan.image.info.format.isLossy { degraded.append("lossy JPEG") }
         if scan.image.pixels.bitDepth < 16 { degraded.append("\(scan.image.pixels.bitDepth)-bit") }

@@ -83,9 +83,18 @@ public enum AttenuationKernel {
         }
         var opaque = Int(opaqueLanes.wrappedSum())
         if body < count {
-            let tail = UnsafeBufferPointer(rebasing: input[body..<count])
-            let tailOut = UnsafeMutableBufferPointer(rebasing: output[body..<count])
-            opaque &+= transmissionScalar(tail, tailOut, air: air, dark: dark)
+            // The last pixels go through the same SIMD arithmetic (lanes past the end padded),
+            // so that a pixel's A does not depend on where the buffer ends: a band of rows
+            // transformed alone equals the same rows of the whole map, bit for bit.
+            var pixels = SIMD8<UInt16>()
+            for lane in 0..<(count &- body) { pixels[lane] = source[body &+ lane] }
+            let signal = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: pixels)) - vDark
+            let dead = signal .< vOne
+            let a = vSaturation - simdLog(lanesMax(signal, vOne))
+            for lane in 0..<(count &- body) {
+                target[body &+ lane] = a[lane]
+                if dead[lane] { opaque &+= 1 }
+            }
         }
         return opaque
     }
@@ -134,9 +143,16 @@ public enum AttenuationKernel {
         }
         var opaque = Int(opaqueLanes.wrappedSum())
         if body < count {
-            opaque &+= logScalar(UnsafeBufferPointer(rebasing: input[body..<count]),
-                                 UnsafeMutableBufferPointer(rebasing: output[body..<count]),
-                                 zero: zero, scale: scale, floor: floor)
+            // The last pixels through the same SIMD arithmetic (see transmissionSIMD).
+            var pixels = SIMD8<UInt8>()
+            for lane in 0..<(count &- body) { pixels[lane] = source[body &+ lane] }
+            let p = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: pixels))
+            let dead = p .<= vFloor
+            let a = lanesMin((vZero - p) * vInverse, vSaturation)
+            for lane in 0..<(count &- body) {
+                target[body &+ lane] = a[lane]
+                if dead[lane] { opaque &+= 1 }
+            }
         }
         return opaque
     }

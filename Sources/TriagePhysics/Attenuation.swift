@@ -120,22 +120,33 @@ public struct AttenuationTransform: Sendable {
     /// and 8-bit log images, the two the interchange contract names, go through the SIMD kernels
     /// (the AVX2 build where the processor has it: ``KernelDispatch``); other combinations
     /// through the exact lookup table.
-    public func apply(_ pixels: Pixels) throws -> AttenuationMap {
+    ///
+    /// - Parameter rows: transform only the image's first `rows` rows (all when nil): the map
+    ///   is then that band, `rows` high, exactly as the same rows of the whole map would be, and
+    ///   its ``AttenuationMap/opaqueCount`` counts that band. The comparator reads no lower
+    ///   than the container's bottom, and the chassis and wheels below it are a third of a scan.
+    public func apply(_ pixels: Pixels, rows: Int? = nil) throws -> AttenuationMap {
         guard pixels.bitDepth == bitDepth, pixels.channels == 1 else {
             throw ScanTriageError(.invalidSidecar,
                                   "the transform is for 1-channel \(bitDepth)-bit pixels, the image is \(pixels.channels)-channel \(pixels.bitDepth)-bit")
         }
+        let height = min(pixels.height, max(0, rows ?? pixels.height))
+        let count = pixels.width * height
         switch (pixels, encoding) {
         case (.uint16(let image), .transmission(let air, let dark)):
-            return kernel(image.width, image.height) { out in
-                image.samples.withUnsafeBufferPointer { KernelDispatch.transmission($0, out, air: Float(air), dark: Float(dark)) }
+            return kernel(image.width, height) { out in
+                image.samples.withUnsafeBufferPointer {
+                    KernelDispatch.transmission(UnsafeBufferPointer(rebasing: $0[0..<count]), out, air: Float(air), dark: Float(dark))
+                }
             }
         case (.uint8(let image), .log(let zero, let scale, let floor)):
-            return kernel(image.width, image.height) { out in
-                image.samples.withUnsafeBufferPointer { KernelDispatch.log($0, out, zero: Float(zero), scale: Float(scale), floor: Float(floor)) }
+            return kernel(image.width, height) { out in
+                image.samples.withUnsafeBufferPointer {
+                    KernelDispatch.log(UnsafeBufferPointer(rebasing: $0[0..<count]), out, zero: Float(zero), scale: Float(scale), floor: Float(floor))
+                }
             }
-        case (.uint8(let image), _): return apply(image.samples, width: image.width, height: image.height)
-        case (.uint16(let image), _): return apply(image.samples, width: image.width, height: image.height)
+        case (.uint8(let image), _): return apply(image.samples[0..<count], width: image.width, height: height)
+        case (.uint16(let image), _): return apply(image.samples[0..<count], width: image.width, height: height)
         }
     }
 
@@ -151,12 +162,12 @@ public struct AttenuationTransform: Sendable {
     /// The exact lookup-table path (also the reference the kernels are tested against).
     public func applyTable(_ pixels: Pixels) -> AttenuationMap {
         switch pixels {
-        case .uint8(let image): apply(image.samples, width: image.width, height: image.height)
-        case .uint16(let image): apply(image.samples, width: image.width, height: image.height)
+        case .uint8(let image): apply(image.samples[...], width: image.width, height: image.height)
+        case .uint16(let image): apply(image.samples[...], width: image.width, height: image.height)
         }
     }
 
-    private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ samples: [Sample], width: Int, height: Int) -> AttenuationMap {
+    private func apply<Sample: FixedWidthInteger & UnsignedInteger>(_ samples: ArraySlice<Sample>, width: Int, height: Int) -> AttenuationMap {
         let count = samples.count
         var opaque = 0
         let table = lookupTable()

@@ -25,11 +25,12 @@ public struct Scan: Sendable {
         image.info.format.isLossy || image.pixels.bitDepth < 16
     }
 
-    /// The attenuation map of the scan, per the sidecar's encoding.
-    public func attenuation() throws -> AttenuationMap {
+    /// The attenuation map of the scan, per the sidecar's encoding: of its first `rows` rows
+    /// (``AttenuationTransform/apply(_:rows:)``), or of all.
+    public func attenuation(rows: Int? = nil) throws -> AttenuationMap {
         do {
             let transform = try AttenuationTransform(encoding: sidecar.encoding, bitDepth: image.pixels.bitDepth)
-            return try transform.apply(image.pixels)
+            return try transform.apply(image.pixels, rows: rows)
         } catch var error as ScanTriageError {
             error.location = SourceLocation(file: Sidecar.path(forImage: imagePath))
             throw error

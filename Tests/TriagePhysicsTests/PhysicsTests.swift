@@ -80,6 +80,36 @@ import TriagePhysics
         #expect(map.opaqueCount == 1, "code 0 is clipped: opaque")
     }
 
+    /// The comparator transforms only the rows it reads: the band of the first k rows is those
+    /// rows of the whole map, bit for bit, on the SIMD paths (16-bit transmission, 8-bit log)
+    /// and the table path (8-bit transmission), and its opaque count is the band's.
+    @Test func theFirstRowsAloneAreThoseRowsOfTheWholeMap() throws {
+        let width = 37, height = 11
+        let codes16 = (0..<(width * height)).map { UInt16(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) % 61000 }
+        let codes8 = codes16.map { UInt8(truncatingIfNeeded: $0 >> 3) }
+        let cases: [(AttenuationTransform, Pixels)] = [
+            (try AttenuationTransform(encoding: .transmission(air: 60000, dark: 250.5), bitDepth: 16),
+             .uint16(PixelImage(width: width, height: height, samples: codes16))),
+            (try AttenuationTransform(encoding: .log(zero: 250, scale: 25, floor: 3), bitDepth: 8),
+             .uint8(PixelImage(width: width, height: height, samples: codes8))),
+            (try AttenuationTransform(encoding: .transmission(air: 250, dark: 2), bitDepth: 8),
+             .uint8(PixelImage(width: width, height: height, samples: codes8))),
+        ]
+        for (transform, pixels) in cases {
+            let whole = try transform.apply(pixels)
+            #expect(whole.height == height && whole.opaqueCount > 0)
+            for rows in [0, 1, 4, height, height + 5] {
+                let band = try transform.apply(pixels, rows: rows)
+                let kept = min(rows, height)
+                #expect(band.width == width && band.height == kept)
+                #expect(band.values == Array(whole.values[0..<(kept * width)]), "\(transform.encoding), \(rows) rows")
+                let codes = pixels.samplesAsUInt16[0..<(kept * width)]
+                #expect(band.opaqueCount == codes.filter { Int($0) <= transform.opaqueCode }.count, "\(transform.encoding), \(rows) rows")
+                if kept == height { #expect(band.opaqueCount == whole.opaqueCount) }
+            }
+        }
+    }
+
     @Test func encodingThatCannotDescribeTheImageIsRejected() {
         #expect(throws: ScanTriageError(.invalidSidecar, "")) {
             try AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 8)
