@@ -19,21 +19,42 @@ public enum BoundedFile {
             throw ScanTriageError(.inputTooLarge,
                                   "file is \(status.st_size) bytes; the limit is \(maxBytes) bytes", at: location)
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ScanTriageError(.io, "cannot open for reading", at: location)
+        // One read(2) into a buffer of the file's size (plus one byte, to see a file that grew
+        // since stat), handed to Data without a copy. FileHandle.read(upToCount:) cost 0.08 ms
+        // more per 3 MB scan than Data(contentsOf:), in the batch's hot path.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ScanTriageError(.io, "cannot open for reading: \(String(cString: strerror(errno)))", at: location)
         }
-        defer { try? handle.close() }
-        do {
-            // Read at most one byte past the limit, in case the file grew since stat.
-            let data = try handle.read(upToCount: maxBytes + 1) ?? Data()
-            if data.count > maxBytes {
-                throw ScanTriageError(.inputTooLarge, "file is larger than the limit of \(maxBytes) bytes", at: location)
+        defer { close(fd) }
+        var capacity = min(maxBytes, max(0, Int(status.st_size))) + 1
+        guard var buffer = malloc(capacity) else { throw ScanTriageError(.io, "out of memory reading the file", at: location) }
+        var count = 0
+        while true {
+            if count == capacity {
+                // The file grew since stat: keep reading, up to one byte past the limit.
+                guard capacity <= maxBytes else { break }
+                capacity = min(maxBytes + 1, capacity * 2)
+                guard let larger = realloc(buffer, capacity) else {
+                    free(buffer)
+                    throw ScanTriageError(.io, "out of memory reading the file", at: location)
+                }
+                buffer = larger
             }
-            return data
-        } catch let error as ScanTriageError {
-            throw error
-        } catch {
-            throw ScanTriageError(.io, "read failed: \(error.localizedDescription)", at: location)
+            let got = Foundation.read(fd, buffer + count, capacity - count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                free(buffer)
+                throw ScanTriageError(.io, "read failed: \(reason)", at: location)
+            }
+            if got == 0 { break }
+            count += got
         }
+        if count > maxBytes {
+            free(buffer)
+            throw ScanTriageError(.inputTooLarge, "file is larger than the limit of \(maxBytes) bytes", at: location)
+        }
+        return Data(bytesNoCopy: buffer, count: count, deallocator: .free)
     }
 }

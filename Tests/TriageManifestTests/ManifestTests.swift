@@ -104,6 +104,30 @@ let goodJSON = """
     }
 }
 
+/// The one reader every input goes through: exact bytes, the limit checked on both sides of it,
+/// and located errors for what is not a readable file.
+@Test func boundedFileReadsExactlyAndRefusesWhatItShould() throws {
+    let folder = try TemporaryFolder()
+    let bytes = Data((0..<100_003).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+    let path = folder.path("scan.bin")
+    try bytes.write(to: URL(fileURLWithPath: path))
+    #expect(try BoundedFile.read(path) == bytes)
+    #expect(try BoundedFile.read(path, maxBytes: bytes.count) == bytes, "a file exactly at the limit is read")
+    #expect(throws: ScanTriageError(.inputTooLarge, "")) { try BoundedFile.read(path, maxBytes: bytes.count - 1) }
+    let empty = folder.path("empty")
+    FileManager.default.createFile(atPath: empty, contents: Data())
+    #expect(try BoundedFile.read(empty) == Data())
+    #expect(throws: ScanTriageError(.io, "")) { try BoundedFile.read(folder.path("missing")) }
+    let directory = folder.path("dir")
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+    do {
+        _ = try BoundedFile.read(directory)
+        Issue.record("a directory was read as a file")
+    } catch let error as ScanTriageError {
+        #expect(error.code == .io && error.location?.file == directory && error.description.contains("directory"))
+    }
+}
+
 @Suite struct CSVManifestTests {
     static let header = "manifest_id,port_of_loading,port_of_discharge,container_id,iso_type,tare_kg,hs_code,description,packages,package_kind,gross_kg"
 
