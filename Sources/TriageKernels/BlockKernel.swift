@@ -309,10 +309,15 @@ public enum RangeKernel {
     }
 
     /// SIMD version of ``firstRowAboveScalar(_:width:rowLimit:threshold:)``: strips of 32
-    /// columns (two cache lines of floats; then one of 16), walked down row by row without
-    /// branches (a lane takes the row where it is still unset and the value is over the
-    /// threshold); a strip stops as soon as all its lanes are set, so over a container only the
-    /// rows down to its roof are read, not the whole upper part of the image. Exact.
+    /// columns (two cache lines of floats; then one of 16), walked down without branches (a lane
+    /// takes the row where it is still unset and the value is over the threshold); a strip drops
+    /// out as soon as all its lanes are set, so over a container only the rows down to its roof
+    /// are read, not the whole upper part of the image. Exact.
+    ///
+    /// The 32-column strips go down together, four rows at a time across every strip still
+    /// searching, so the reads run along the rows (the prefetcher follows them) instead of down
+    /// one strip at a time, where each row is a page or more from the last and every read
+    /// waited on memory. Measured in the batch: 0.14 ms a scan before.
     @inlinable @inline(__always)
     public static func firstRowAboveSIMD(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,
                                          threshold: Float) -> [Int32] {
@@ -325,33 +330,43 @@ public enum RangeKernel {
         first.withUnsafeMutableBufferPointer { out in
             let outRaw = UnsafeMutableRawPointer(out.baseAddress!)
             var x = 0
-            // Strips of 32 columns first: two cache lines side by side per row and four
-            // independent lane chains, so more misses are in flight at once on the way down
-            // (rows are a page or more apart, where the prefetcher does not follow). Measured:
-            // 11.2 -> 13.6 Gpx/s baseline, 14.7 -> 17.0 AVX2, against 16-column strips.
-            while x < wide {
-                var v0 = unset, v1 = unset, v2 = unset, v3 = unset
-                var y = 0
-                while y < rowLimit {
-                    let offset = (y &* width &+ x) &* 4
-                    let rowValue = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: y))
-                    let a0 = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                    let a1 = raw.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self)
-                    let a2 = raw.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD8<Float>.self)
-                    let a3 = raw.loadUnaligned(fromByteOffset: offset &+ 96, as: SIMD8<Float>.self)
-                    v0 = v0.replacing(with: rowValue, where: (a0 .> limit) .& (v0 .== unset))
-                    v1 = v1.replacing(with: rowValue, where: (a1 .> limit) .& (v1 .== unset))
-                    v2 = v2.replacing(with: rowValue, where: (a2 .> limit) .& (v2 .== unset))
-                    v3 = v3.replacing(with: rowValue, where: (a3 .> limit) .& (v3 .== unset))
-                    if y & 3 == 3, ((v0 | v1) | (v2 | v3)).min() >= 0 { break }
-                    y &+= 1
+            // Strips of 32 columns first, each one's state kept in `out` between passes.
+            // (`first` starts at −1 everywhere.)
+            var active = Array(stride(from: 0, to: wide, by: 32))
+            var y0 = 0
+            while y0 < rowLimit && !active.isEmpty {
+                let y1 = min(rowLimit, y0 &+ 4)
+                var kept = 0
+                for strip in active {
+                    var v0 = outRaw.loadUnaligned(fromByteOffset: strip &* 4, as: SIMD8<Int32>.self)
+                    var v1 = outRaw.loadUnaligned(fromByteOffset: (strip &+ 8) &* 4, as: SIMD8<Int32>.self)
+                    var v2 = outRaw.loadUnaligned(fromByteOffset: (strip &+ 16) &* 4, as: SIMD8<Int32>.self)
+                    var v3 = outRaw.loadUnaligned(fromByteOffset: (strip &+ 24) &* 4, as: SIMD8<Int32>.self)
+                    var y = y0
+                    while y < y1 {
+                        let offset = (y &* width &+ strip) &* 4
+                        let rowValue = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: y))
+                        let a0 = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                        let a1 = raw.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self)
+                        let a2 = raw.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD8<Float>.self)
+                        let a3 = raw.loadUnaligned(fromByteOffset: offset &+ 96, as: SIMD8<Float>.self)
+                        v0 = v0.replacing(with: rowValue, where: (a0 .> limit) .& (v0 .== unset))
+                        v1 = v1.replacing(with: rowValue, where: (a1 .> limit) .& (v1 .== unset))
+                        v2 = v2.replacing(with: rowValue, where: (a2 .> limit) .& (v2 .== unset))
+                        v3 = v3.replacing(with: rowValue, where: (a3 .> limit) .& (v3 .== unset))
+                        y &+= 1
+                    }
+                    outRaw.storeBytes(of: v0, toByteOffset: strip &* 4, as: SIMD8<Int32>.self)
+                    outRaw.storeBytes(of: v1, toByteOffset: (strip &+ 8) &* 4, as: SIMD8<Int32>.self)
+                    outRaw.storeBytes(of: v2, toByteOffset: (strip &+ 16) &* 4, as: SIMD8<Int32>.self)
+                    outRaw.storeBytes(of: v3, toByteOffset: (strip &+ 24) &* 4, as: SIMD8<Int32>.self)
+                    // Still searching while a lane is −1 (the OR of all four has a negative lane).
+                    if ((v0 | v1) | (v2 | v3)).min() < 0 { active[kept] = strip; kept &+= 1 }
                 }
-                outRaw.storeBytes(of: v0, toByteOffset: x &* 4, as: SIMD8<Int32>.self)
-                outRaw.storeBytes(of: v1, toByteOffset: (x &+ 8) &* 4, as: SIMD8<Int32>.self)
-                outRaw.storeBytes(of: v2, toByteOffset: (x &+ 16) &* 4, as: SIMD8<Int32>.self)
-                outRaw.storeBytes(of: v3, toByteOffset: (x &+ 24) &* 4, as: SIMD8<Int32>.self)
-                x &+= 32
+                active.removeLast(active.count &- kept)
+                y0 = y1
             }
+            x = wide
             while x < body {
                 var left = unset, right = unset
                 var y = 0
