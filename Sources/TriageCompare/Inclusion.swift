@@ -97,29 +97,33 @@ extension Measurer {
             // of it in the load, those at or below the bound), and the ring is gathered and
             // selected from only when that says it may pass (same results).
             let bound = min(mean / 1.09, mean - 6 * noise, mean - Float(2000 / (Double(n) * cargo.blockAreaCm2)))
-            // The ring: the outlines of the region's box grown by two to five blocks.
-            @inline(__always) func forEachRingBlock(_ visit: (_ inside: Int?) -> Void) {
+            // The ring: the outlines of the region's box grown by two to five blocks. It has
+            // `ringBlocks` places (2w + 2h − 4 per outline), some outside the map; those inside
+            // it and in the load are visited (rows clamped to the map, no test per place).
+            let ringBlocks = (2...5).reduce(0) { $0 + 2 * (c1 - c0 + 1 + 2 * $1) + 2 * (r1 - r0 + 1 + 2 * $1) - 4 }
+            @inline(__always) func forEachRingBlock(_ visit: (_ index: Int) -> Void) {
                 for grow in 2...5 {
                     let left = c0 - grow, right = c1 + grow, upper = r0 - grow, lower = r1 + grow
-                    for y in upper...lower {
-                        let step = (y == upper || y == lower) ? 1 : right - left
-                        for x in stride(from: left, through: right, by: step) {
-                            guard x >= 0, x < columns, y >= 0, y < rows, body[y * columns + x] else { visit(nil); continue }
-                            visit(y * columns + x)
-                        }
+                    let x0 = max(0, left), x1 = min(columns - 1, right)
+                    for y in [upper, lower] where y >= 0 && y < rows && x0 <= x1 {
+                        for x in x0...x1 where body[y * columns + x] { visit(y * columns + x) }
+                    }
+                    let y0 = max(0, upper + 1), y1 = min(rows - 1, lower - 1)
+                    guard y0 <= y1 else { continue }
+                    for y in y0...y1 {
+                        if left >= 0, body[y * columns + left] { visit(y * columns + left) }
+                        if right < columns, body[y * columns + right] { visit(y * columns + right) }
                     }
                 }
             }
-            var ringBlocks = 0, inLoad = 0, below = 0
+            var inLoad = 0, below = 0
             forEachRingBlock { index in
-                ringBlocks &+= 1
-                guard let index else { return }
                 inLoad &+= 1
                 if density[index] <= bound { below &+= 1 }
             }
             guard inLoad >= 12, Double(inLoad) >= 0.75 * Double(ringBlocks), below > inLoad / 2 else { continue }
             ring.removeAll(keepingCapacity: true)
-            forEachRingBlock { index in if let index { ring.append(density[index]) } }
+            forEachRingBlock { index in ring.append(density[index]) }
             let ringMedian = Selection.select(&ring, ring.count / 2)
             guard mean > ringMedian else { continue }
             for index in ring.indices { ring[index] = abs(ring[index] - ringMedian) }
