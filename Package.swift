@@ -69,7 +69,7 @@ let package = Package(
         // pipeline: the nightly batch, from intake to ranking.
         .target(name: "TriagePipeline", dependencies: [
             "TriageCore", "TriageDecode", "TriagePhysics", "TriageManifest", "TriageCompare", "TriageRank", "TriageStore",
-            "CZlib",
+            "TriageReport", "CZlib",
         ]),
         // serve: the liaison intake service (Hummingbird) and the submit client.
         .target(name: "TriageServe", dependencies: [
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriageKernelsAVX2", "TriagePhysics", "TriageDecode"]),
         .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: [
-            "ScanTriageCLI", "TriageDecode", "TriageStore", "TestSupport",
+            "ScanTriageCLI", "TriageDecode", "TriageStore", "TriagePipeline", "TriageRank", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]

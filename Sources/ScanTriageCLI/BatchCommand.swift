@@ -68,7 +68,7 @@ struct BatchCommand: AsyncParsableCommand {
                                      reader: try run.manifestReader(diagnostics: bag), store: database)
             let runID = try database.startRun(inputs: inputs, profileID: profiles.profileID, capacity: capacity.description)
             let outcome = try await nightly.run(inputs: inputs, workFolder: out, diagnostics: bag, progress: TerminalProgress())
-            try write(outcome, inputs: inputs, profiles: profiles, capacity: capacity)
+            try nightly.writeOutputs(outcome, to: out, inputs: inputs)
             try database.finishRun(runID, status: bag.hasErrors ? "finished with input errors" : "finished",
                                    containers: outcome.ranking.count, reused: outcome.reused, analysed: outcome.analysed)
             printDiagnostics(bag, errorsOnly: true)
@@ -103,19 +103,6 @@ struct BatchCommand: AsyncParsableCommand {
         }
         printError("batch: \(files.count) file(s) received through the intake service\(since.map { " since \($0)" } ?? "")")
         return folder
-    }
-
-    func write(_ outcome: NightlyRun.Outcome, inputs: [String], profiles: ComparatorProfiles, capacity: Capacity) throws {
-        let folder = URL(fileURLWithPath: out)
-        try Data(Ranker.csv(outcome.ranking).utf8).write(to: folder.appendingPathComponent("ranking.csv"), options: .atomic)
-        try Ranker.json(outcome.ranking).write(to: folder.appendingPathComponent("ranking.json"), options: .atomic)
-        let input = ReportBuilder.Input(title: "ScanTriage: \(inputs.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))",
-                                        ranking: outcome.ranking, verdicts: outcome.verdicts, images: outcome.images,
-                                        quarantined: outcome.quarantined, unmatchedScans: outcome.unmatchedScans,
-                                        profileID: profiles.profileID, capacity: capacity.description,
-                                        analysed: outcome.analysed, reused: outcome.reused, seconds: outcome.seconds)
-        let html = ReportBuilder().html(input, generatedAt: Date().formatted(.iso8601))
-        try Data(html.utf8).write(to: folder.appendingPathComponent("report.html"), options: .atomic)
     }
 }
 

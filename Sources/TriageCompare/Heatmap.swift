@@ -5,32 +5,65 @@ import TriagePhysics
 /// Pictures for analysts: the scan as a radiograph (dense is dark) and the same with the
 /// findings drawn over it.
 public enum Heatmap {
-    /// RGB: the radiograph in grey, findings' boxes outlined (red for scored evidence, amber for
-    /// cannot-clear), and the container's cargo space in thin blue. Resampled to square pixels
-    /// (scanners' pitch often differs along and across), at most `maxWidth` wide.
-    public static func overlay(_ map: AttenuationMap, verdict: Verdict, pitchX: Double = 1, pitchY: Double = 1,
-                               maxWidth: Int? = nil) -> PixelImage<UInt8> {
-        let physicalWidth = Double(map.width) * pitchX, physicalHeight = Double(map.height) * pitchY
+    /// A scan made small for a picture: the radiograph in grey at square pixels, and how to place
+    /// scan-pixel boxes on it. About 0.3 MB at 900 pixels wide; the batch keeps one for each
+    /// container that may make the report's pictures, so the report need not decode it again.
+    public struct Preview: Sendable {
+        public var grey: PixelImage<UInt8>
+        /// Millimetres per picture pixel, and the scan's pitch.
+        public var size: Double
+        public var pitchX: Double
+        public var pitchY: Double
+    }
+
+    /// The preview of a scan, at most `maxWidth` pixels wide, resampled to square pixels
+    /// (scanners' pitch often differs along and across). The pixels are resampled first (nearest
+    /// pixel) and only the picture's own pixels are transformed: the transform works pixel by
+    /// pixel, so this is exactly the resampled attenuation map, at a small part of its cost. The
+    /// grey scale's black is the picture's own 99.5th percentile.
+    public static func preview(of scan: Scan, maxWidth: Int? = nil) throws -> Preview {
+        let pixels = scan.image.pixels
+        let pitchX = scan.sidecar.pitchX, pitchY = scan.sidecar.pitchY
+        let physicalWidth = Double(pixels.width) * pitchX, physicalHeight = Double(pixels.height) * pitchY
         var size = min(pitchX, pitchY)
         if let maxWidth { size = max(size, physicalWidth / Double(maxWidth)) }
         let width = max(1, Int(physicalWidth / size)), height = max(1, Int(physicalHeight / size))
-        // Resample first (nearest pixel), then map to grey: only the picture's pixels are mapped.
-        let sourceX = (0..<width).map { min(map.width - 1, Int(Double($0) * size / pitchX)) }
-        var small = [Float](repeating: 0, count: width * height)
-        map.values.withUnsafeBufferPointer { a in
-            for y in 0..<height {
-                let row = min(map.height - 1, Int(Double(y) * size / pitchY)) * map.width
-                for x in 0..<width { small[y * width + x] = a[row + sourceX[x]] }
+        let sourceX = (0..<width).map { min(pixels.width - 1, Int(Double($0) * size / pitchX)) }
+        let sourceRow = (0..<height).map { min(pixels.height - 1, Int(Double($0) * size / pitchY)) * pixels.width }
+        func resample<Sample>(_ image: PixelImage<Sample>) -> PixelImage<Sample> {
+            let samples = [Sample](unsafeUninitializedCapacity: width * height) { out, initialized in
+                image.samples.withUnsafeBufferPointer { source in
+                    var index = 0
+                    for row in sourceRow { for x in sourceX { out[index] = source[row &+ x]; index &+= 1 } }
+                }
+                initialized = width * height
             }
+            return PixelImage(width: width, height: height, samples: samples)
         }
-        let grey = AttenuationMap(width: width, height: height, values: small, opaqueCount: 0, saturation: map.saturation)
-            .radiograph(maxAttenuation: map.radiographBlack)
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
-        for index in 0..<(width * height) {
-            let v = grey.samples[index]
-            rgb[index * 3] = v
-            rgb[index * 3 + 1] = v
-            rgb[index * 3 + 2] = v
+        let small: Pixels
+        switch pixels {
+        case .uint8(let image): small = .uint8(resample(image))
+        case .uint16(let image): small = .uint16(resample(image))
+        }
+        let map = try scan.attenuation(of: small)
+        return Preview(grey: map.radiograph(maxAttenuation: map.radiographBlack), size: size, pitchX: pitchX, pitchY: pitchY)
+    }
+
+    /// RGB: the preview in grey, findings' boxes outlined (red for scored evidence, amber for
+    /// cannot-clear), and the container's cargo space in thin blue.
+    public static func overlay(_ preview: Preview, verdict: Verdict) -> PixelImage<UInt8> {
+        let width = preview.grey.width, height = preview.grey.height
+        let size = preview.size, pitchX = preview.pitchX, pitchY = preview.pitchY
+        var rgb = [UInt8](unsafeUninitializedCapacity: width * height * 3) { out, initialized in
+            preview.grey.samples.withUnsafeBufferPointer { grey in
+                for index in 0..<(width * height) {
+                    let v = grey[index]
+                    out[index &* 3] = v
+                    out[index &* 3 &+ 1] = v
+                    out[index &* 3 &+ 2] = v
+                }
+            }
+            initialized = width * height * 3
         }
         func paint(_ x: Int, _ y: Int, _ c: (UInt8, UInt8, UInt8)) {
             let i = (y * width + x) * 3
@@ -62,9 +95,12 @@ public enum Heatmap {
 
     /// The overlay as PNG, or as JPEG (quality 90: several times faster to encode and smaller,
     /// which is what a report with dozens of pictures wants).
-    public static func render(scan: Scan, verdict: Verdict, maxWidth: Int? = nil, jpeg: Bool = false) throws -> Data {
-        let picture = overlay(try scan.attenuation(), verdict: verdict, pitchX: scan.sidecar.pitchX,
-                              pitchY: scan.sidecar.pitchY, maxWidth: maxWidth)
+    public static func render(_ preview: Preview, verdict: Verdict, jpeg: Bool = false) throws -> Data {
+        let picture = overlay(preview, verdict: verdict)
         return jpeg ? try ImageEncoder.jpeg(picture, quality: 90) : try ImageEncoder.png(picture)
+    }
+
+    public static func render(scan: Scan, verdict: Verdict, maxWidth: Int? = nil, jpeg: Bool = false) throws -> Data {
+        try render(preview(of: scan, maxWidth: maxWidth), verdict: verdict, jpeg: jpeg)
     }
 }

@@ -55,9 +55,31 @@ public struct AttenuationMap: Sendable {
             let a = Double(index) / 1023 * maxAttenuation
             table[index] = UInt8(max(0, min(255, 255 - log1p(a) * scale)))
         }
-        let samples = values.map { a -> UInt8 in
-            let position = Int(Double(max(0, a)) / maxAttenuation * 1023)
-            return table[min(1023, position)]
+        // The table position of each value (the nearest entry), 8 at a time in Float: converting
+        // each value through Double cost 0.5 ms for a 900-pixel-wide picture.
+        let factor = SIMD8<Float>(repeating: Float(1023 / maxAttenuation))
+        let zero = SIMD8<Float>(), last = SIMD8<Float>(repeating: 1023), magic = SIMD8<Float>(repeating: 8_388_608)
+        let samples = [UInt8](unsafeUninitializedCapacity: values.count) { out, initialized in
+            values.withUnsafeBufferPointer { a in
+                table.withUnsafeBufferPointer { table in
+                    let raw = UnsafeRawPointer(a.baseAddress!)
+                    var index = 0
+                    while index &+ 8 <= a.count {
+                        let v = raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)
+                        let scaled = v * factor
+                        let clamped = scaled.replacing(with: zero, where: scaled .< zero).replacing(with: last, where: scaled .> last)
+                        // Adding 2^23 leaves the nearest integer in the low mantissa bits.
+                        let position = unsafeBitCast(clamped + magic, to: SIMD8<Int32>.self) & 0x3FF
+                        for lane in 0..<8 { out[index &+ lane] = table[Int(position[lane])] }
+                        index &+= 8
+                    }
+                    while index < a.count {
+                        out[index] = table[Int(min(1023, max(0, a[index] * factor[0])).rounded())]
+                        index &+= 1
+                    }
+                }
+            }
+            initialized = values.count
         }
         return PixelImage(width: width, height: height, samples: samples)
     }

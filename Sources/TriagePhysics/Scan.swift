@@ -28,9 +28,15 @@ public struct Scan: Sendable {
     /// The attenuation map of the scan, per the sidecar's encoding: of its first `rows` rows
     /// (``AttenuationTransform/apply(_:rows:)``), or of all.
     public func attenuation(rows: Int? = nil) throws -> AttenuationMap {
+        try attenuation(of: image.pixels, rows: rows)
+    }
+
+    /// The sidecar's transform applied to other pixels of this scan (resampled ones, for a
+    /// picture); errors are located at the sidecar.
+    public func attenuation(of pixels: Pixels, rows: Int? = nil) throws -> AttenuationMap {
         do {
-            let transform = try AttenuationTransform(encoding: sidecar.encoding, bitDepth: image.pixels.bitDepth)
-            return try transform.apply(image.pixels, rows: rows)
+            let transform = try AttenuationTransform(encoding: sidecar.encoding, bitDepth: pixels.bitDepth)
+            return try transform.apply(pixels, rows: rows)
         } catch var error as ScanTriageError {
             error.location = SourceLocation(file: Sidecar.path(forImage: imagePath))
             throw error

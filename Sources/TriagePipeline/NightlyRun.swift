@@ -30,6 +30,10 @@ public struct NightlyRun: Sendable {
     public var reader: ManifestReader
     public var store: TriageDatabase?
     public var archive = ArchiveExtractor()
+    /// The report pictures the containers within capacity and this many more; their pictures
+    /// are made while the batch runs (``Outcome/pictures``), this wide.
+    public var picturesBeyondCapacity = 10
+    public var pictureWidth = 900
 
     public init(profiles: ComparatorProfiles, capacity: Capacity, jobs: Int, decoder: ImageDecoder, reader: ManifestReader,
                 store: TriageDatabase?) {
@@ -47,6 +51,10 @@ public struct NightlyRun: Sendable {
         public var verdicts: [String: Verdict]
         /// Image path of each scanned entry's scan, by scan id, for thumbnails.
         public var images: [String: String]
+        /// The report's pictures (JPEG, findings drawn) made during the run, by scan id: those
+        /// of the containers ranked within capacity and ``picturesBeyondCapacity`` more, when
+        /// they were analysed in this run (a verdict reused from the store has none).
+        public var pictures: [String: Data]
         public var quarantined: [(file: String, reason: String)]
         public var unmatchedScans: [String]
         public var manifests: [Manifest]
@@ -124,9 +132,11 @@ public struct NightlyRun: Sendable {
         var verdicts: [String: Verdict] = [:]
         var images: [String: String] = [:]
         var analysed = 0, reused = 0, failed = 0, done = 0
-        let profiles = self.profiles, decoder = self.decoder, store = self.store
+        let profiles = self.profiles, decoder = self.decoder, store = self.store, pictureWidth = self.pictureWidth
+        // At most 1,024 pictures (~60 MB) are kept; beyond that the report decodes the rest again.
+        let shortlist = PictureShortlist(limit: min(1024, capacity.containers(of: total + unscanned.count) + picturesBeyondCapacity))
         await BatchRunner.forEach(allJobs, jobs: jobs, work: { work in
-            Self.process(work, profiles: profiles, decoder: decoder, store: store)
+            Self.process(work, profiles: profiles, decoder: decoder, store: store, shortlist: shortlist, pictureWidth: pictureWidth)
         }) { index, result in
             let work = allJobs[index]
             if !result.reused, let key = result.scanKey, let store {
@@ -154,12 +164,14 @@ public struct NightlyRun: Sendable {
         let seconds = Date().timeIntervalSince(start)
         progress.finished(done: done, reused: reused, seconds: seconds)
         return Outcome(ranking: Ranker.rank(entries, capacity: capacity), verdicts: verdicts, images: images,
+                       pictures: shortlist.pictures,
                        quarantined: quarantined, unmatchedScans: unmatched, manifests: manifests,
                        analysed: analysed, reused: reused, failed: failed, seconds: seconds)
     }
 
     /// One scan: read once, hash, reuse a stored verdict or decode and analyse.
-    static func process(_ work: Work, profiles: ComparatorProfiles, decoder: ImageDecoder, store: TriageDatabase?) -> Done {
+    static func process(_ work: Work, profiles: ComparatorProfiles, decoder: ImageDecoder, store: TriageDatabase?,
+                        shortlist: PictureShortlist? = nil, pictureWidth: Int = 900) -> Done {
         let job = work.job
         let containerID = job.declaration?.containerID ?? job.scan.containerID ?? job.scan.sidecar?.containerID ?? "unknown"
         guard let sidecar = job.scan.sidecar else {
@@ -182,6 +194,13 @@ public struct NightlyRun: Sendable {
                 var analysed = try Comparator.analyze(scan: scan, declaration: job.declaration, profiles: profiles)
                 analysed.containerID = containerID
                 verdict = analysed
+                // The report's picture, while the scan is decoded, if it may be shown.
+                if let shortlist {
+                    let entry = BatchRunner.entry(for: verdict, job: job)
+                    if shortlist.admits(entry), let jpeg = try? Heatmap.render(scan: scan, verdict: verdict, maxWidth: pictureWidth, jpeg: true) {
+                        shortlist.offer(entry, jpeg: jpeg)
+                    }
+                }
             } catch var error as ScanTriageError {
                 if error.location == nil { error.location = SourceLocation(file: job.scan.imagePath) }
                 verdict = Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: error.description, profiles: profiles)

@@ -41,15 +41,19 @@ public struct RankedContainer: Sendable, Codable {
 }
 
 public enum Ranker {
+    /// The ranking's order: `a` ranks before `b` (higher score, then strength, then container
+    /// number, then scan id).
+    public static func precedes(_ a: RankedContainer, _ b: RankedContainer) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        if a.strength != b.strength { return a.strength > b.strength }
+        if a.containerID != b.containerID { return a.containerID < b.containerID }
+        return (a.scanID ?? "") < (b.scanID ?? "")
+    }
+
     /// Sorts by score, then strength, then container number (so equal inputs rank identically),
     /// numbers the ranks and marks the first `capacity` for inspection.
     public static func rank(_ entries: [RankedContainer], capacity: Capacity) -> [RankedContainer] {
-        var sorted = entries.sorted {
-            if $0.score != $1.score { return $0.score > $1.score }
-            if $0.strength != $1.strength { return $0.strength > $1.strength }
-            if $0.containerID != $1.containerID { return $0.containerID < $1.containerID }
-            return ($0.scanID ?? "") < ($1.scanID ?? "")
-        }
+        var sorted = entries.sorted(by: precedes)
         let k = capacity.containers(of: sorted.count)
         for index in sorted.indices {
             sorted[index].rank = index + 1

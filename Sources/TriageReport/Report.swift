@@ -15,6 +15,8 @@ public struct ReportBuilder {
         public var ranking: [RankedContainer]
         public var verdicts: [String: Verdict]
         public var images: [String: String]
+        /// Pictures already made (JPEG, by scan id), used instead of decoding those scans again.
+        public var pictures: [String: Data] = [:]
         public var quarantined: [(file: String, reason: String)]
         public var unmatchedScans: [String]
         public var profileID: String
@@ -108,11 +110,12 @@ public struct ReportBuilder {
         return html
     }
 
-    /// The pictures of these scans (JPEG, base64), rendered on all cores: each needs its scan
-    /// decoded again, which is most of the report's cost.
+    /// The pictures of these scans (JPEG, base64): those the batch made while it ran, the rest
+    /// rendered here on all cores, each from its scan decoded again (what a resumed run's reused
+    /// verdicts need).
     func pictures(for scanIDs: [String], input: Input) -> [String: String] {
         let work: [(path: String, verdict: Verdict)?] = scanIDs.map { scanID in
-            guard let verdict = input.verdicts[scanID], let path = input.images[scanID] else { return nil }
+            guard input.pictures[scanID] == nil, let verdict = input.verdicts[scanID], let path = input.images[scanID] else { return nil }
             return (path, verdict)
         }
         // Each iteration writes only its own slot.
@@ -125,7 +128,7 @@ public struct ReportBuilder {
             slots[index] = jpeg.base64EncodedString()
         }
         var result: [String: String] = [:]
-        for (index, scanID) in scanIDs.enumerated() { result[scanID] = slots[index] }
+        for (index, scanID) in scanIDs.enumerated() { result[scanID] = input.pictures[scanID]?.base64EncodedString() ?? slots[index] }
         return result
     }
 

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+import TriageRank
 import TriageStore
+@testable import TriagePipeline
 
 /// A copy of the nightly sample batch in a scratch folder, with calibrated profiles beside it.
 func sampleBatch(_ folder: TemporaryFolder) throws -> String {
@@ -33,6 +35,30 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let second = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--capacity", "3"])
         #expect(second.stdout.contains("(0 analysed, 10 reused"))
         #expect(try String(contentsOfFile: out + "/ranking.csv", encoding: .utf8) == csv, "same inputs, same ranking")
+        // The first run made its pictures while it ran; the second reused every verdict, so its
+        // report decoded the scans again: the same pictures either way (3 + 10 covers all 10).
+        func pictures(_ html: String) -> Set<Substring> {
+            Set(html.split(separator: "data:image/jpeg;base64,").dropFirst().map { $0.prefix { $0 != "\"" } })
+        }
+        let again = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(pictures(report).count == 10)
+        #expect(pictures(again) == pictures(report))
+    }
+
+    /// The run keeps the pictures of the containers ranked highest so far, in the ranking's
+    /// order, whatever order they arrive in.
+    @Test func thePictureShortlistKeepsTheHighestRankedWhateverTheOrder() {
+        let entries = (0..<40).map { i in
+            RankedContainer(containerID: String(format: "MSCU%07d", i), score: Double((i * 37) % 40) / 40, strength: 0,
+                            status: "scanned", findings: [], scanID: "S\(i)")
+        }
+        let best = Set(Ranker.rank(entries, capacity: .count(0)).prefix(7).compactMap(\.scanID))
+        for order in [entries, entries.reversed(), entries.sorted { $0.containerID.hashValue < $1.containerID.hashValue }] {
+            let shortlist = PictureShortlist(limit: 7)
+            for entry in order where shortlist.admits(entry) { shortlist.offer(entry, jpeg: Data(entry.scanID!.utf8)) }
+            #expect(Set(shortlist.pictures.keys) == best)
+            #expect(shortlist.pictures.allSatisfy { Data($0.key.utf8) == $0.value })
+        }
     }
 
     /// Killed with SIGKILL in the middle, started again: the ranking of an uninterrupted run.

@@ -1,0 +1,25 @@
+import Foundation
+import TriageRank
+import TriageReport
+
+extension NightlyRun {
+    /// The run's outputs in `folder`: ranking.csv and ranking.json (spec §6) and report.html,
+    /// with the pictures the run made (the rest decoded again). What `scantriage batch` writes,
+    /// and what its benchmark times as part of a run.
+    public func writeOutputs(_ outcome: Outcome, to folder: String, inputs: [String], generatedAt: Date = Date()) throws {
+        let folder = URL(fileURLWithPath: folder)
+        try Data(Ranker.csv(outcome.ranking).utf8).write(to: folder.appendingPathComponent("ranking.csv"), options: .atomic)
+        try Ranker.json(outcome.ranking).write(to: folder.appendingPathComponent("ranking.json"), options: .atomic)
+        var input = ReportBuilder.Input(title: "ScanTriage: \(inputs.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))",
+                                        ranking: outcome.ranking, verdicts: outcome.verdicts, images: outcome.images,
+                                        quarantined: outcome.quarantined, unmatchedScans: outcome.unmatchedScans,
+                                        profileID: profiles.profileID, capacity: capacity.description,
+                                        analysed: outcome.analysed, reused: outcome.reused, seconds: outcome.seconds)
+        input.pictures = outcome.pictures
+        var report = ReportBuilder()
+        report.extraPictures = picturesBeyondCapacity
+        report.decoder = decoder
+        let html = report.html(input, generatedAt: generatedAt.formatted(.iso8601))
+        try Data(html.utf8).write(to: folder.appendingPathComponent("report.html"), options: .atomic)
+    }
+}
