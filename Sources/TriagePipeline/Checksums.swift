@@ -9,9 +9,22 @@ public enum Checksums {
         /// Paths (relative to the batch) whose content does not match, with the reason.
         public var mismatched: [String: String] = [:]
         public var checked = 0
+        /// The listed digest (lower-case hex) of each deferred file, by path relative to the
+        /// batch: whoever reads the file checks it (``mismatch(path:expected:actual:)``).
+        public var deferred: [String: String] = [:]
     }
 
-    public static func verify(batch root: String, diagnostics: any DiagnosticCollector) -> Result {
+    /// The reason a file whose content does not match is quarantined.
+    public static func mismatch(expected: String, actual: String) -> String {
+        "content does not match SHA256SUMS (expected \(expected.prefix(12))…, got \(actual.prefix(12))…): quarantined"
+    }
+
+    /// Checks the listed files now, except those `defer` picks (scan images in the batch: the
+    /// analysis reads and hashes each anyway, on every core, and compares it there; checking
+    /// them here read and hashed every image twice, the first time on one core before any
+    /// analysis started). A deferred file must still exist.
+    public static func verify(batch root: String, deferring: (String) -> Bool = { _ in false },
+                              diagnostics: any DiagnosticCollector) -> Result {
         let sumsPath = (root as NSString).appendingPathComponent("SHA256SUMS")
         var result = Result()
         guard FileManager.default.fileExists(atPath: sumsPath) else { return result }
@@ -41,13 +54,21 @@ public enum Checksums {
             }
             listed.insert(path)
             let full = (root as NSString).appendingPathComponent(path)
+            if deferring(path) {
+                guard FileManager.default.fileExists(atPath: full) else {
+                    diagnostics.error("\(path) is listed but missing from the batch", at: location)
+                    continue
+                }
+                result.deferred[path] = parts[0].lowercased()
+                continue
+            }
             guard let actual = Hashing.sha256(file: full) else {
                 diagnostics.error("\(path) is listed but missing from the batch", at: location)
                 continue
             }
             result.checked += 1
             if actual != parts[0].lowercased() {
-                let reason = "content does not match SHA256SUMS (expected \(parts[0].prefix(12))…, got \(actual.prefix(12))…): quarantined"
+                let reason = mismatch(expected: String(parts[0]), actual: actual)
                 result.mismatched[path] = reason
                 diagnostics.error(reason, at: SourceLocation(file: full))
             }

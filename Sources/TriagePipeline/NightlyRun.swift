@@ -67,6 +67,8 @@ public struct NightlyRun: Sendable {
     struct Work: Sendable {
         var job: ScanJob
         var declarationSHA256: String
+        /// The image's digest as SHA256SUMS lists it, checked when the image is read.
+        var expectedSHA256: String? = nil
     }
 
     struct Done: Sendable {
@@ -77,6 +79,8 @@ public struct NightlyRun: Sendable {
         var reused: Bool
         /// The verdict as stored, encoded on the worker.
         var verdictJSON: String? = nil
+        /// Why the image was quarantined (it does not match SHA256SUMS); no verdict is used.
+        var tampered: String? = nil
     }
 
     /// Runs over batch folders and archives; archives are unpacked under `workFolder`.
@@ -102,7 +106,8 @@ public struct NightlyRun: Sendable {
         var unmatched: [String] = []
         var manifests: [Manifest] = []
         for folder in folders {
-            let sums = Checksums.verify(batch: folder, diagnostics: diagnostics)
+            // Scan images are checked against SHA256SUMS as they are read for the analysis.
+            let sums = Checksums.verify(batch: folder, deferring: Self.isScanImage, diagnostics: diagnostics)
             for (path, reason) in sums.mismatched.sorted(by: { $0.key < $1.key }) {
                 let full = (folder as NSString).appendingPathComponent(path)
                 quarantined.append((full, reason))
@@ -118,7 +123,10 @@ public struct NightlyRun: Sendable {
                 }
             }
             manifests += intake.manifests
-            allJobs += intake.jobs.map { Work(job: $0, declarationSHA256: $0.declaration.map(Self.declarationHash) ?? "none") }
+            allJobs += intake.jobs.map { job in
+                Work(job: job, declarationSHA256: job.declaration.map(Self.declarationHash) ?? "none",
+                     expectedSHA256: sums.deferred[Self.relativePath(job.scan.imagePath, in: folder)])
+            }
             unmatched += intake.unmatchedScans.map(\.imagePath)
             for scan in intake.unmatchedScans where scan.sidecar == nil {
                 quarantined.append((scan.imagePath, "no valid sidecar: not analysed"))
@@ -139,6 +147,19 @@ public struct NightlyRun: Sendable {
             Self.process(work, profiles: profiles, decoder: decoder, store: store, shortlist: shortlist, pictureWidth: pictureWidth)
         }) { index, result in
             let work = allJobs[index]
+            if let reason = result.tampered {
+                // As if the file had failed the check before the run: quarantined, and its
+                // container (if declared) ranked as not scanned.
+                diagnostics.error(reason, at: SourceLocation(file: work.job.scan.imagePath))
+                quarantined.append((work.job.scan.imagePath, reason))
+                do { try store?.quarantine(file: work.job.scan.imagePath, containerID: nil, reason: reason) } catch {
+                    diagnostics.error("could not store the quarantine: \(error)", at: SourceLocation(file: store?.path ?? ""))
+                }
+                if let declaration = work.job.declaration { entries.append(BatchRunner.entry(unscanned: declaration, profiles: profiles)) }
+                done += 1
+                progress.advanced(done: done, total: total, reused: reused)
+                return
+            }
             if !result.reused, let key = result.scanKey, let store {
                 do {
                     try store.recordAnalysis(scanKey: key, scanID: result.verdict.scanID ?? "", imagePath: work.job.scan.imagePath,
@@ -182,6 +203,11 @@ public struct NightlyRun: Sendable {
             let imageData = try BoundedFile.read(job.scan.imagePath, maxBytes: decoder.maxFileBytes)
             let sidecarData = try BoundedFile.read(job.scan.sidecarPath, maxBytes: 1 << 20)
             let imageHash = Hashing.sha256(imageData), sidecarHash = Hashing.sha256(sidecarData)
+            if let expected = work.expectedSHA256, expected != imageHash {
+                return Done(verdict: Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "tampered", profiles: profiles),
+                            scanKey: nil, imageSHA256: imageHash, sidecarSHA256: sidecarHash, reused: false,
+                            tampered: Checksums.mismatch(expected: expected, actual: imageHash))
+            }
             let key = Hashing.sha256(imageHash + sidecarHash)
             if let store, let stored = try? store.verdict(scanKey: key, declarationSHA256: work.declarationSHA256,
                                                           profileID: Comparator.verdictKey(profiles: profiles)) {
@@ -213,6 +239,17 @@ public struct NightlyRun: Sendable {
             return Done(verdict: Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles),
                         scanKey: nil, imageSHA256: nil, sidecarSHA256: nil, reused: false)
         }
+    }
+
+    /// Scan images, by their path relative to a batch (as SHA256SUMS names them).
+    static func isScanImage(_ relative: String) -> Bool {
+        let lower = relative.lowercased()
+        return lower.hasPrefix("scans/") && [".png", ".jpg", ".jpeg"].contains { lower.hasSuffix($0) }
+    }
+
+    static func relativePath(_ path: String, in folder: String) -> String {
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     static func declarationHash(_ container: DeclaredContainer) -> String {

@@ -120,6 +120,40 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
     }
 
+    /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
+    /// a changed image is quarantined and its container ranked as not scanned, the rest as usual.
+    @Test func aTamperedImageIsQuarantinedWhenItIsReadAndItsContainerRankedUnscanned() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let scans = try FileManager.default.contentsOfDirectory(atPath: batch + "/scans").sorted()
+        var sums = ""
+        for name in scans {
+            sums += Hashing.sha256(try Data(contentsOf: URL(fileURLWithPath: batch + "/scans/" + name))) + "  ./scans/" + name + "\n"
+        }
+        try Data(sums.utf8).write(to: URL(fileURLWithPath: batch + "/SHA256SUMS"))
+        let clean = try CommandRun.run(["batch", batch, "--out", folder.path("clean"), "--profiles", sampleProfiles])
+        #expect(clean.status == 0 && clean.stdout.contains("(10 analysed, 0 reused, 0 could not be analysed, 0 input(s) quarantined)"),
+                "\(clean.stdout)\(clean.stderr)")
+        let victim = try #require(scans.first { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") })
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: batch + "/scans/" + victim))
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: batch + "/scans/" + victim))
+        // Into the same store: the clean run's verdict for this scan must not be reused.
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("clean"), "--profiles", sampleProfiles])
+        #expect(run.status == 1, "finished, with an input error")
+        #expect(run.stderr.contains(victim) && run.stderr.contains("does not match SHA256SUMS"))
+        #expect(run.stdout.contains("(0 analysed, 9 reused, 0 could not be analysed, 1 input(s) quarantined)"), "\(run.stdout)")
+        let csv = try String(contentsOfFile: folder.path("clean") + "/ranking.csv", encoding: .utf8)
+        let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+            batch + "/scans/" + (victim as NSString).deletingPathExtension + ".json"))) as? [String: Any]
+        let container = try #require(sidecar?["container_id"] as? String)
+        let line = try #require(csv.split(separator: "\n").first { $0.contains(container) })
+        #expect(line.contains(",unscanned,"), "\(line)")
+        #expect(csv.split(separator: "\n").count == 11, "every container still ranked")
+        let report = try String(contentsOfFile: folder.path("clean") + "/report.html", encoding: .utf8)
+        #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
+    }
+
     @Test func tarAndTarGzipBundlesAreRankedLikeTheFolder() throws {
         let folder = try TemporaryFolder()
         _ = try sampleBatch(folder)
