@@ -14,6 +14,13 @@ public enum Heatmap {
         public var size: Double
         public var pitchX: Double
         public var pitchY: Double
+
+        public init(grey: PixelImage<UInt8>, size: Double, pitchX: Double, pitchY: Double) {
+            self.grey = grey
+            self.size = size
+            self.pitchX = pitchX
+            self.pitchY = pitchY
+        }
     }
 
     /// The preview of a scan, at most `maxWidth` pixels wide, resampled to square pixels

@@ -38,9 +38,9 @@ public struct AttenuationMap: Sendable {
     public subscript(x: Int, y: Int) -> Float { values[y * width + x] }
 
     /// The attenuation a radiograph shows as black by default: the 99.5th percentile of a sample
-    /// of the pixels (at least 3), so dense loads keep their texture.
+    /// of about 5,000 pixels (at least 3), so dense loads keep their texture.
     public var radiographBlack: Double {
-        let step = max(1, values.count / 20000)
+        let step = max(1, values.count / 5000)
         var sample = stride(from: 0, to: values.count, by: step).map { values[$0] }
         guard !sample.isEmpty else { return 3 }
         return max(3, Double(Selection.select(&sample, min(sample.count - 1, Int(Double(sample.count) * 0.995)))))

@@ -185,7 +185,7 @@ public struct NightlyRun: Sendable {
         let seconds = Date().timeIntervalSince(start)
         progress.finished(done: done, reused: reused, seconds: seconds)
         return Outcome(ranking: Ranker.rank(entries, capacity: capacity), verdicts: verdicts, images: images,
-                       pictures: shortlist.pictures,
+                       pictures: shortlist.finish(),
                        quarantined: quarantined, unmatchedScans: unmatched, manifests: manifests,
                        analysed: analysed, reused: reused, failed: failed, seconds: seconds)
     }
@@ -223,8 +223,8 @@ public struct NightlyRun: Sendable {
                 // The report's picture, while the scan is decoded, if it may be shown.
                 if let shortlist {
                     let entry = BatchRunner.entry(for: verdict, job: job)
-                    if shortlist.admits(entry), let jpeg = try? Heatmap.render(scan: scan, verdict: verdict, maxWidth: pictureWidth, jpeg: true) {
-                        shortlist.offer(entry, jpeg: jpeg)
+                    if shortlist.admits(entry), let preview = try? Heatmap.preview(of: scan, maxWidth: pictureWidth) {
+                        shortlist.offer(entry, preview: preview, verdict: verdict)
                     }
                 }
             } catch var error as ScanTriageError {

@@ -6,34 +6,80 @@ import TriageRank
 /// first `limit` containers of the ranking with their scan; the ranking is known only at the
 /// end, so the shortlist keeps the pictures of the `limit` containers ranked highest so far
 /// (by the ranking's own order). A worker asks first whether its container would make it
-/// (cheap), renders only then, and offers the picture; pictures pushed out are dropped.
-/// Decoding those scans again for the report cost as much as a sixth of the whole batch.
+/// (cheap), makes the picture's preview only then, and offers it; what is pushed out is
+/// dropped. Decoding those scans again for the report cost as much as a sixth of the batch.
+///
+/// A preview (the scan small, in grey, ~0.3 MB) is kept as it is while the previews kept stay
+/// within `previewBudget` bytes, and drawn and encoded (JPEG, ~60 KB) only for those still
+/// kept at the end (``finish()``): most previews made early in a run are pushed out later,
+/// and encoding was the larger part of a picture's cost. Past the budget a preview is encoded
+/// when it is offered, so memory stays bounded however large the batch.
 final class PictureShortlist: @unchecked Sendable {
+    enum Picture {
+        case preview(Heatmap.Preview, Verdict)
+        case jpeg(Data)
+    }
+
     private let lock = NSLock()
     private let limit: Int
+    private let previewBudget: Int
     /// Best first; never more than `limit`.
-    private var kept: [(entry: RankedContainer, jpeg: Data)] = []
+    private var kept: [(entry: RankedContainer, picture: Picture)] = []
+    private var previewBytes = 0
 
-    init(limit: Int) { self.limit = max(0, limit) }
+    init(limit: Int, previewBudget: Int = 16 << 20) {
+        self.limit = max(0, limit)
+        self.previewBudget = previewBudget
+    }
 
     /// Whether a container ranked like `entry` would be kept now.
     func admits(_ entry: RankedContainer) -> Bool {
         lock.withLock { kept.count < limit || Ranker.precedes(entry, kept[kept.count - 1].entry) }
     }
 
-    func offer(_ entry: RankedContainer, jpeg: Data) {
-        lock.withLock {
-            let index = kept.firstIndex { Ranker.precedes(entry, $0.entry) } ?? kept.count
-            guard index < limit else { return }
-            kept.insert((entry, jpeg), at: index)
-            if kept.count > limit { kept.removeLast() }
+    /// Offers a preview; it is encoded at once when the previews kept would exceed the budget.
+    func offer(_ entry: RankedContainer, preview: Heatmap.Preview, verdict: Verdict) {
+        let bytes = preview.grey.samples.count
+        let fits = lock.withLock { previewBytes + bytes <= previewBudget }
+        if fits {
+            insert(entry, .preview(preview, verdict))
+        } else if let jpeg = try? Heatmap.render(preview, verdict: verdict, jpeg: true) {
+            insert(entry, .jpeg(jpeg))
         }
     }
 
-    /// The pictures kept, by scan id.
-    var pictures: [String: Data] {
+    func offer(_ entry: RankedContainer, jpeg: Data) { insert(entry, .jpeg(jpeg)) }
+
+    private func insert(_ entry: RankedContainer, _ picture: Picture) {
         lock.withLock {
-            Dictionary(kept.compactMap { item in item.entry.scanID.map { ($0, item.jpeg) } }, uniquingKeysWith: { first, _ in first })
+            let index = kept.firstIndex { Ranker.precedes(entry, $0.entry) } ?? kept.count
+            guard index < limit else { return }
+            kept.insert((entry, picture), at: index)
+            if case .preview(let preview, _) = picture { previewBytes += preview.grey.samples.count }
+            if kept.count > limit, case .preview(let preview, _) = kept.removeLast().picture {
+                previewBytes -= preview.grey.samples.count
+            }
         }
+    }
+
+    /// Draws and encodes the previews still kept (on all cores) and returns every picture, by
+    /// scan id.
+    func finish() -> [String: Data] {
+        let items = lock.withLock { kept }
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Data?>.allocate(capacity: items.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            switch items[index].picture {
+            case .jpeg(let data): slots[index] = data
+            case .preview(let preview, let verdict): slots[index] = try? Heatmap.render(preview, verdict: verdict, jpeg: true)
+            }
+        }
+        var pictures: [String: Data] = [:]
+        for (index, item) in items.enumerated() {
+            guard let scanID = item.entry.scanID, pictures[scanID] == nil, let data = slots[index] else { continue }
+            pictures[scanID] = data
+        }
+        return pictures
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
+import TriageCompare
+import TriageDecode
 import TriageRank
 import TriageStore
 @testable import TriagePipeline
@@ -56,8 +58,25 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         for order in [entries, entries.reversed(), entries.sorted { $0.containerID.hashValue < $1.containerID.hashValue }] {
             let shortlist = PictureShortlist(limit: 7)
             for entry in order where shortlist.admits(entry) { shortlist.offer(entry, jpeg: Data(entry.scanID!.utf8)) }
-            #expect(Set(shortlist.pictures.keys) == best)
-            #expect(shortlist.pictures.allSatisfy { Data($0.key.utf8) == $0.value })
+            let pictures = shortlist.finish()
+            #expect(Set(pictures.keys) == best)
+            #expect(pictures.allSatisfy { Data($0.key.utf8) == $0.value })
+        }
+        // Previews, kept as they are within the budget (three here) and encoded when offered
+        // past it: every picture kept comes out as a JPEG of the preview's size.
+        let grey = PixelImage<UInt8>(width: 30, height: 20, samples: (0..<600).map { UInt8($0 % 251) })
+        for order in [entries, entries.reversed()] {
+            let shortlist = PictureShortlist(limit: 7, previewBudget: 3 * grey.samples.count)
+            for entry in order where shortlist.admits(entry) {
+                let verdict = Comparator.failed(containerID: entry.containerID, scanID: entry.scanID, reason: "test", profiles: .prior)
+                shortlist.offer(entry, preview: Heatmap.Preview(grey: grey, size: 1, pitchX: 1, pitchY: 1), verdict: verdict)
+            }
+            let pictures = shortlist.finish()
+            #expect(Set(pictures.keys) == best)
+            for jpeg in pictures.values {
+                let decoded = try? ImageDecoder().decode(jpeg)
+                #expect(decoded?.info.width == 30 && decoded?.info.height == 20)
+            }
         }
     }
 
