@@ -240,7 +240,19 @@ public enum Measurer {
             let top = profile.top[c]
             guard top < rows - 5 else { continue }
             for r in (top + 2)..<(rows - 3) where occupied[r * columns + c] { sortedRuns.append(cargo.density[r * columns + c]) }
-            sortedRuns[starts[c]...].sort()
+            let first = starts[c], end = sortedRuns.count
+            sortedRuns.withUnsafeMutableBufferPointer { all in
+                // Insertion sort: a column holds a few dozen values, mostly in runs of similar
+                // ones (cartons), where it beats the library's sort.
+                var i = first &+ 1
+                while i < end {
+                    let value = all[i]
+                    var j = i
+                    while j > first && all[j &- 1] > value { all[j] = all[j &- 1]; j &-= 1 }
+                    all[j] = value
+                    i &+= 1
+                }
+            }
         }
         starts[columns] = sortedRuns.count
         // Each column's context: the five columns around it, pooled and kept sorted as the
