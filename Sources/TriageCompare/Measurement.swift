@@ -13,6 +13,8 @@ public enum EvidenceKind: String, Sendable, Codable, CaseIterable {
     case denseRegion = "dense_region"
     /// A compact region denser than the uniform goods that enclose it.
     case inclusion = "dense_inclusion"
+    /// A stretch of the load heavier than the same rows elsewhere along the container.
+    case denseWindow = "dense_window"
     /// Something above the load, under the roof.
     case aboveLoad = "above_load"
     /// Something in the door zone that is not part of the load.
@@ -115,6 +117,7 @@ public enum Measurer {
         }
         candidates.append(denseRegion(cargo, profile: profile, geometry: geometry))
         candidates.append(inclusion(cargo, profile: profile, geometry: geometry))
+        candidates.append(denseWindow(cargo, profile: profile, geometry: geometry))
         candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry))
         candidates.append(doorZone(cargo, profile: profile, geometry: geometry))
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,

@@ -221,3 +221,37 @@ enum Fixture {
         #expect(throws: ScanTriageError(.invalidInput, "")) { try ComparatorProfiles.load(folder.path("f.json")) }
     }
 }
+
+
+/// A package hidden in dense goods (pressed bricks among sacks of sugar and cartons of
+/// bananas, 20 t in a 40 ft box): block by block it is lost in the goods' own pattern, but the
+/// windows over it weigh more than the same rows elsewhere. Measured over eight scenes each:
+/// sugar found in the truth box in 7, bananas in 5, and the same loads without the package
+/// stay below.
+@Suite struct DenseWindowTests {
+    static func found(_ cargo: String, seed: UInt64) throws -> (inBox: Bool, statistic: Double, clean: Double) {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: cargo, mass: 20000, anomaly: .concealedInLoad,
+                                                          strength: 0.9, pitchScale: 1, seed: seed)
+        let found = try Measurer.measure(scan: scan, declaration: declaration).candidate(.denseWindow)
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: cargo, mass: 20000, pitchScale: 1, seed: seed)
+        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration).candidate(.denseWindow)
+        var inBox = false
+        if let box = found?.bbox, let truth = scene.anomalyBBox {
+            inBox = box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3]
+        }
+        return (inBox, found?.statistic ?? 0, clean?.statistic ?? 0)
+    }
+
+    @Test(arguments: [("sugar", 6), ("bananas", 4)])
+    func aPackageInDenseGoodsMakesItsWindowsHeavier(cargo: String, atLeast: Int) throws {
+        var hits = 0, withPackage = 0.0, without = 0.0
+        for seed in UInt64(1)...8 {
+            let result = try Self.found(cargo, seed: seed)
+            if result.inBox && result.statistic > result.clean { hits += 1 }
+            withPackage += result.statistic
+            without += result.clean
+        }
+        #expect(hits >= atLeast, "\(cargo): found in the truth box, above the clean load, in \(hits) of 8")
+        #expect(withPackage > 1.4 * without, "\(cargo): mean statistic \(withPackage / 8) with the package, \(without / 8) without")
+    }
+}

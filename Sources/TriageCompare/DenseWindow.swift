@@ -1,0 +1,74 @@
+import Foundation
+import TriageKernels
+
+extension Measurer {
+    /// Heavier windows: a stretch of the load, 0.3 to 0.8 m across, that weighs more per cm²
+    /// than the same rows do elsewhere along the container. A package hidden inside dense
+    /// goods (sugar in sacks, fruit in cartons) replaces part of the goods along the beam's
+    /// path and leaves the rest in front and behind: block by block it is lost in the goods'
+    /// own pattern (sack edges, carton gaps, ±40 %), but averaged over its area that pattern
+    /// averages out and the package's excess (10–20 %) remains.
+    ///
+    /// The mean areal density of every window (three sizes, one block apart) over the load's
+    /// body (occupied blocks two below its top to three above the floor), from an integral
+    /// image; windows must lie in the body (90 %). Each window against the windows of the same
+    /// size and rows along the container: their median, and their spread (MAD, at least 2 % of
+    /// the median and the block noise averaged over the window). The statistic is the largest
+    /// excess in those units, with at least 2 kg of excess mass.
+    static func denseWindow(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let columns = cargo.columns, rows = cargo.rows
+        var best = Candidate(kind: .denseWindow, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        guard columns > 12, rows > 8 else { return best }
+        // Integral images of the body's density and of its count.
+        let stride = columns + 1
+        var sum = [Double](repeating: 0, count: (rows + 1) * stride)
+        var count = [Int32](repeating: 0, count: (rows + 1) * stride)
+        for r in 0..<rows {
+            var rowSum = 0.0
+            var rowCount: Int32 = 0
+            for c in 0..<columns {
+                let top = profile.top[c]
+                let inBody = c >= 1 && c < columns - 1 && top < rows - 4 && r >= top + 2 && r < rows - 3
+                    && cargo.density[r * columns + c] > cargo.occupiedThreshold
+                if inBody { rowSum += Double(cargo.density[r * columns + c]); rowCount += 1 }
+                sum[(r + 1) * stride + c + 1] = sum[r * stride + c + 1] + rowSum
+                count[(r + 1) * stride + c + 1] = count[r * stride + c + 1] + rowCount
+            }
+        }
+        let noise = cargo.noise
+        var means: [Double] = [], positions: [Int] = [], scratch: [Double] = []
+        for (widthMM, heightMM) in [(200.0, 200.0), (300.0, 300.0), (500.0, 400.0), (800.0, 600.0)] {
+            let w = Int((widthMM / cargo.blockWidthMM).rounded()), h = Int((heightMM / cargo.blockHeightMM).rounded())
+            guard w >= 3, h >= 3, w < columns, h < rows else { continue }
+            let area = w * h
+            for r in 0...(rows - h) {
+                means.removeAll(keepingCapacity: true)
+                positions.removeAll(keepingCapacity: true)
+                for c in 0...(columns - w) {
+                    let n = Int(count[(r + h) * stride + c + w] - count[r * stride + c + w] - count[(r + h) * stride + c] + count[r * stride + c])
+                    guard 10 * n >= 9 * area else { continue }
+                    let s = sum[(r + h) * stride + c + w] - sum[r * stride + c + w] - sum[(r + h) * stride + c] + sum[r * stride + c]
+                    means.append(s / Double(n))
+                    positions.append(c)
+                }
+                guard means.count >= 3 * w else { continue }
+                scratch = means
+                let median = Double(Selection.select(&scratch, scratch.count / 2))
+                for index in scratch.indices { scratch[index] = abs(scratch[index] - median) }
+                let mad = Double(Selection.select(&scratch, scratch.count / 2))
+                let spread = max(1.4826 * mad, 0.02 * median, noise / Double(area).squareRoot())
+                for (index, mean) in means.enumerated() where mean > median {
+                    let z = (mean - median) / spread
+                    guard z > best.statistic else { continue }
+                    let excessKg = (mean - median) * Double(area) * cargo.blockAreaCm2 / 1000
+                    guard excessKg >= 2 else { continue }
+                    let c = positions[index]
+                    let doors = fromDoors(c + w / 2, cargo: cargo, geometry: geometry)
+                    best = Candidate(kind: .denseWindow, statistic: z, bbox: cargo.bbox(columns: c...(c + w - 1), rows: r...(r + h - 1)),
+                                     massKg: excessKg, place: String(format: "%.1f m from the doors", doors))
+                }
+            }
+        }
+        return best
+    }
+}
