@@ -36,31 +36,40 @@ extension Measurer {
             }
         }
         let noise = cargo.noise
-        var means: [Double] = [], positions: [Int] = [], scratch: [Double] = []
+        var means = [Double](repeating: 0, count: columns), positions = [Int](repeating: 0, count: columns)
+        var scratch: [Double] = []
+        sum.withUnsafeBufferPointer { sum in count.withUnsafeBufferPointer { count in
         for (widthMM, heightMM) in [(200.0, 200.0), (300.0, 300.0), (500.0, 400.0), (800.0, 600.0)] {
             let w = Int((widthMM / cargo.blockWidthMM).rounded()), h = Int((heightMM / cargo.blockHeightMM).rounded())
             guard w >= 3, h >= 3, w < columns, h < rows else { continue }
             let area = w * h
             for r in 0...(rows - h) {
-                means.removeAll(keepingCapacity: true)
-                positions.removeAll(keepingCapacity: true)
+                // The band's windows: sums and counts from the integral images' rows r and r + h.
+                let upper = r * stride, lower = (r + h) * stride
+                var found = 0
                 for c in 0...(columns - w) {
-                    let n = Int(count[(r + h) * stride + c + w] - count[r * stride + c + w] - count[(r + h) * stride + c] + count[r * stride + c])
+                    let n = Int(count[lower + c + w] &- count[upper + c + w] &- count[lower + c] &+ count[upper + c])
                     guard 10 * n >= 9 * area else { continue }
-                    let s = sum[(r + h) * stride + c + w] - sum[r * stride + c + w] - sum[(r + h) * stride + c] + sum[r * stride + c]
-                    means.append(s / Double(n))
-                    positions.append(c)
+                    means[found] = (sum[lower + c + w] - sum[upper + c + w] - sum[lower + c] + sum[upper + c]) / Double(n)
+                    positions[found] = c
+                    found += 1
                 }
-                guard means.count >= 3 * w else { continue }
-                scratch = means
-                let median = Double(Selection.select(&scratch, scratch.count / 2))
+                guard found >= 3 * w else { continue }
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: means[0..<found])
+                let median = Double(Selection.select(&scratch, found / 2))
+                // The spread is at least its floor: when even the heaviest window cannot beat
+                // the best so far against the floor, the band is done (same result, and most
+                // bands end here).
+                let floor = max(0.02 * median, noise / Double(area).squareRoot())
+                guard let heaviest = means[0..<found].max(), (heaviest - median) / floor > best.statistic else { continue }
                 for index in scratch.indices { scratch[index] = abs(scratch[index] - median) }
-                let mad = Double(Selection.select(&scratch, scratch.count / 2))
-                let spread = max(1.4826 * mad, 0.02 * median, noise / Double(area).squareRoot())
-                for (index, mean) in means.enumerated() where mean > median {
-                    let z = (mean - median) / spread
+                let mad = Double(Selection.select(&scratch, found / 2))
+                let spread = max(1.4826 * mad, floor)
+                for index in 0..<found where means[index] > median {
+                    let z = (means[index] - median) / spread
                     guard z > best.statistic else { continue }
-                    let excessKg = (mean - median) * Double(area) * cargo.blockAreaCm2 / 1000
+                    let excessKg = (means[index] - median) * Double(area) * cargo.blockAreaCm2 / 1000
                     guard excessKg >= 2 else { continue }
                     let c = positions[index]
                     let doors = fromDoors(c + w / 2, cargo: cargo, geometry: geometry)
@@ -69,6 +78,7 @@ extension Measurer {
                 }
             }
         }
+        } }
         return best
     }
 }
