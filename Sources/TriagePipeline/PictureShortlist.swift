@@ -34,7 +34,7 @@ final class PictureShortlist: @unchecked Sendable {
 
     /// Whether a container ranked like `entry` would be kept now.
     func admits(_ entry: RankedContainer) -> Bool {
-        lock.withLock { kept.count < limit || Ranker.precedes(entry, kept[kept.count - 1].entry) }
+        lock.withLock { kept.count < limit || (!kept.isEmpty && Ranker.precedes(entry, kept[kept.count - 1].entry)) }
     }
 
     /// Offers a preview; it is encoded at once when the previews kept would exceed the budget.

@@ -55,6 +55,8 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
                             status: "scanned", findings: [], scanID: "S\(i)")
         }
         let best = Set(Ranker.rank(entries, capacity: .count(0)).prefix(7).compactMap(\.scanID))
+        let none = PictureShortlist(limit: 0)
+        #expect(entries.allSatisfy { !none.admits($0) } && none.finish().isEmpty, "a report without pictures keeps none")
         for order in [entries, entries.reversed(), entries.sorted { $0.containerID.hashValue < $1.containerID.hashValue }] {
             let shortlist = PictureShortlist(limit: 7)
             for entry in order where shortlist.admits(entry) { shortlist.offer(entry, jpeg: Data(entry.scanID!.utf8)) }
