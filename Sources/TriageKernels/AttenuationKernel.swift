@@ -71,26 +71,26 @@ public enum AttenuationKernel {
         let sourceRaw = UnsafeRawPointer(source)
         let targetRaw = UnsafeMutableRawPointer(target)
         var index = 0
-        while index < body {
-            let pixels = sourceRaw.loadUnaligned(fromByteOffset: index &* 2, as: SIMD8<UInt16>.self)
+        // Eight pixels: their A, and which are opaque. The body and the last pixels both go
+        // through it, so a pixel's A does not depend on where the buffer ends: a band of rows
+        // transformed alone equals the same rows of the whole map, bit for bit.
+        @inline(__always) func lanes(_ pixels: SIMD8<UInt16>) -> (a: SIMD8<Float>, dead: SIMDMask<SIMD8<Int32>>) {
             let signal = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: pixels)) - vDark
-            let dead = signal .< vOne
+            return (vSaturation - simdLog(lanesMax(signal, vOne)), signal .< vOne)
+        }
+        while index < body {
+            let (a, dead) = lanes(sourceRaw.loadUnaligned(fromByteOffset: index &* 2, as: SIMD8<UInt16>.self))
             // A mask's lanes are −1 where true: subtracting counts the opaque pixels.
             opaqueLanes &-= unsafeBitCast(dead, to: SIMD8<Int32>.self)
-            let a = vSaturation - simdLog(lanesMax(signal, vOne))
             targetRaw.storeBytes(of: a, toByteOffset: index &* 4, as: SIMD8<Float>.self)
             index &+= 8
         }
         var opaque = Int(opaqueLanes.wrappedSum())
         if body < count {
-            // The last pixels go through the same SIMD arithmetic (lanes past the end padded),
-            // so that a pixel's A does not depend on where the buffer ends: a band of rows
-            // transformed alone equals the same rows of the whole map, bit for bit.
+            // The last pixels, lanes past the end padded.
             var pixels = SIMD8<UInt16>()
             for lane in 0..<(count &- body) { pixels[lane] = source[body &+ lane] }
-            let signal = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: pixels)) - vDark
-            let dead = signal .< vOne
-            let a = vSaturation - simdLog(lanesMax(signal, vOne))
+            let (a, dead) = lanes(pixels)
             for lane in 0..<(count &- body) {
                 target[body &+ lane] = a[lane]
                 if dead[lane] { opaque &+= 1 }
@@ -133,22 +133,24 @@ public enum AttenuationKernel {
         let vSaturation = SIMD8<Float>(repeating: (zero - floor) / scale)
         var opaqueLanes = SIMD8<Int32>()
         var index = 0
-        while index < body {
-            let pixels = sourceRaw.loadUnaligned(fromByteOffset: index, as: SIMD8<UInt8>.self)
+        // Eight pixels: their A, and which are opaque (the body and the last pixels alike; see
+        // transmissionSIMD).
+        @inline(__always) func lanes(_ pixels: SIMD8<UInt8>) -> (a: SIMD8<Float>, dead: SIMDMask<SIMD8<Int32>>) {
             let p = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: pixels))
-            opaqueLanes &-= unsafeBitCast(p .<= vFloor, to: SIMD8<Int32>.self)
-            let a = lanesMin((vZero - p) * vInverse, vSaturation)
+            return (lanesMin((vZero - p) * vInverse, vSaturation), p .<= vFloor)
+        }
+        while index < body {
+            let (a, dead) = lanes(sourceRaw.loadUnaligned(fromByteOffset: index, as: SIMD8<UInt8>.self))
+            opaqueLanes &-= unsafeBitCast(dead, to: SIMD8<Int32>.self)
             targetRaw.storeBytes(of: a, toByteOffset: index &* 4, as: SIMD8<Float>.self)
             index &+= 8
         }
         var opaque = Int(opaqueLanes.wrappedSum())
         if body < count {
-            // The last pixels through the same SIMD arithmetic (see transmissionSIMD).
+            // The last pixels, lanes past the end padded.
             var pixels = SIMD8<UInt8>()
             for lane in 0..<(count &- body) { pixels[lane] = source[body &+ lane] }
-            let p = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: pixels))
-            let dead = p .<= vFloor
-            let a = lanesMin((vZero - p) * vInverse, vSaturation)
+            let (a, dead) = lanes(pixels)
             for lane in 0..<(count &- body) {
                 target[body &+ lane] = a[lane]
                 if dead[lane] { opaque &+= 1 }

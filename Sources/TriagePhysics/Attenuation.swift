@@ -62,20 +62,25 @@ public struct AttenuationMap: Sendable {
         let samples = [UInt8](unsafeUninitializedCapacity: values.count) { out, initialized in
             values.withUnsafeBufferPointer { a in
                 table.withUnsafeBufferPointer { table in
-                    let raw = UnsafeRawPointer(a.baseAddress!)
-                    var index = 0
-                    while index &+ 8 <= a.count {
-                        let v = raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)
+                    @inline(__always) func positions(_ v: SIMD8<Float>) -> SIMD8<Int32> {
                         let scaled = v * factor
                         let clamped = scaled.replacing(with: zero, where: scaled .< zero).replacing(with: last, where: scaled .> last)
                         // Adding 2^23 leaves the nearest integer in the low mantissa bits.
-                        let position = unsafeBitCast(clamped + magic, to: SIMD8<Int32>.self) & 0x3FF
+                        return unsafeBitCast(clamped + magic, to: SIMD8<Int32>.self) & 0x3FF
+                    }
+                    guard let base = a.baseAddress else { return }
+                    let raw = UnsafeRawPointer(base)
+                    var index = 0
+                    while index &+ 8 <= a.count {
+                        let position = positions(raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self))
                         for lane in 0..<8 { out[index &+ lane] = table[Int(position[lane])] }
                         index &+= 8
                     }
-                    while index < a.count {
-                        out[index] = table[Int(min(1023, max(0, a[index] * factor[0])).rounded())]
-                        index &+= 1
+                    if index < a.count {
+                        var v = SIMD8<Float>()
+                        for lane in 0..<(a.count &- index) { v[lane] = a[index &+ lane] }
+                        let position = positions(v)
+                        for lane in 0..<(a.count &- index) { out[index &+ lane] = table[Int(position[lane])] }
                     }
                 }
             }
