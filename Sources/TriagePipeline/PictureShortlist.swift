@@ -39,26 +39,27 @@ final class PictureShortlist: @unchecked Sendable {
 
     /// Offers a preview; it is encoded at once when the previews kept would exceed the budget.
     func offer(_ entry: RankedContainer, preview: Heatmap.Preview, verdict: Verdict) {
-        let bytes = preview.grey.samples.count
-        let fits = lock.withLock { previewBytes + bytes <= previewBudget }
-        if fits {
-            insert(entry, .preview(preview, verdict))
-        } else if let jpeg = try? Heatmap.render(preview, verdict: verdict, jpeg: true) {
-            insert(entry, .jpeg(jpeg))
+        // Checked and kept in one step, so the budget holds with several workers offering.
+        let kept = lock.withLock { () -> Bool in
+            guard previewBytes + preview.grey.samples.count <= previewBudget else { return false }
+            insertLocked(entry, .preview(preview, verdict))
+            return true
+        }
+        if !kept, let jpeg = try? Heatmap.render(preview, verdict: verdict, jpeg: true) {
+            offer(entry, jpeg: jpeg)
         }
     }
 
-    func offer(_ entry: RankedContainer, jpeg: Data) { insert(entry, .jpeg(jpeg)) }
+    func offer(_ entry: RankedContainer, jpeg: Data) { lock.withLock { insertLocked(entry, .jpeg(jpeg)) } }
 
-    private func insert(_ entry: RankedContainer, _ picture: Picture) {
-        lock.withLock {
-            let index = kept.firstIndex { Ranker.precedes(entry, $0.entry) } ?? kept.count
-            guard index < limit else { return }
-            kept.insert((entry, picture), at: index)
-            if case .preview(let preview, _) = picture { previewBytes += preview.grey.samples.count }
-            if kept.count > limit, case .preview(let preview, _) = kept.removeLast().picture {
-                previewBytes -= preview.grey.samples.count
-            }
+    /// Inserts in ranking order and drops what falls past the limit; the caller holds the lock.
+    private func insertLocked(_ entry: RankedContainer, _ picture: Picture) {
+        let index = kept.firstIndex { Ranker.precedes(entry, $0.entry) } ?? kept.count
+        guard index < limit else { return }
+        kept.insert((entry, picture), at: index)
+        if case .preview(let preview, _) = picture { previewBytes += preview.grey.samples.count }
+        if kept.count > limit, case .preview(let preview, _) = kept.removeLast().picture {
+            previewBytes -= preview.grey.samples.count
         }
     }
 
