@@ -57,10 +57,11 @@ public enum Calibrator {
             let step = max(1, sorted.count / 2000)
             profiles.nulls[key] = .init(values: stride(from: 0, to: sorted.count, by: step).map { sorted[$0] })
         }
+        var statistics = [[String: Double]](repeating: [:], count: clean.count)
         for kind in Scorer.scored + Scorer.reported {
             var all: [Double] = []
             var byHeading: [String: [Double]] = [:]
-            for m in clean {
+            for (index, m) in clean.enumerated() {
                 // The machinery is judged against a reference learned without this unit (leave one
                 // out): in-sample, every unit would look closer to the reference than a new one does.
                 var judge = profiles
@@ -72,12 +73,23 @@ public enum Calibrator {
                 }
                 guard let value = Scorer.statistic(kind, m, profiles: judge)?.0 else { continue }
                 all.append(value)
+                statistics[index][kind.rawValue] = value
                 if let code = m.hsCode { byHeading[String(code.prefix(4)), default: []].append(value) }
             }
             if all.count >= 5 { store(kind.rawValue, all) }
             for (heading, values) in byHeading where values.count >= ComparatorProfiles.headingMinimum {
                 store("\(kind.rawValue)@\(heading)", values)
             }
+        }
+        // The clean containers by the look of their loads (at most 2,000, evenly spaced).
+        let described = clean.indices.compactMap { index in
+            ComparatorProfiles.CleanReferences.features(of: clean[index]).map {
+                ComparatorProfiles.CleanReferences.Entry(features: $0, statistics: statistics[index])
+            }
+        }
+        if described.count >= 20 {
+            let step = max(1, (described.count + 1999) / 2000)
+            profiles.references = .init(entries: stride(from: 0, to: described.count, by: step).map { described[$0] })
         }
         // The id is a hash of what was learned (not of when), so the same calibration gives the
         // same id and any change gives a new one.

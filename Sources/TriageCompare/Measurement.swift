@@ -61,8 +61,29 @@ public struct Measurements: Sendable, Codable {
     /// Median D of the occupied cargo blocks, and the share of the cargo space occupied.
     public var loadDensity: Double?
     public var loadFill: Double
+    /// How the load looks, whatever it is declared to be: what calibration matches a container
+    /// of goods it has not seen against (absent in measurements made before compare-18).
+    public var loadShape: LoadShape?
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
+}
+
+/// Features of a load measured from the image alone, without its declaration: clean loads that
+/// look alike in these behave alike under the detectors (a heap of scrap has bumps on top
+/// and dense lumps, cartons of fruit do not).
+public struct LoadShape: Sendable, Codable, Equatable {
+    /// Mean departure of the load's top outline from the same outline opened by 0.9 m (what
+    /// narrower than a pallet stands above or dips below it), over the loaded columns, as a
+    /// share of the load's usual height: 0 for flat-topped stacks.
+    public var roughness: Double
+    /// Block-to-block spread of the occupied blocks' density (1.4826 × MAD, less the scanner's
+    /// block noise in quadrature) as a share of their median.
+    public var texture: Double
+
+    public init(roughness: Double, texture: Double) {
+        self.roughness = roughness
+        self.texture = texture
+    }
 }
 
 public enum Measurer {
@@ -123,13 +144,20 @@ public enum Measurer {
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                        effectiveMeV: energy, wall: cargo.wallAttenuation) : nil
         var occupiedBlocks = cargo.density.filter { $0 > cargo.occupiedThreshold }
+        let occupiedCount = occupiedBlocks.count
         let loadDensity = occupiedBlocks.isEmpty ? nil : Double(Selection.select(&occupiedBlocks, occupiedBlocks.count / 2))
+        var loadShape: LoadShape?
+        if let loadDensity, loadDensity > 0, occupiedCount >= 20 {
+            for index in occupiedBlocks.indices { occupiedBlocks[index] = abs(occupiedBlocks[index] - Float(loadDensity)) }
+            let spread = 1.4826 * Double(Selection.select(&occupiedBlocks, occupiedCount / 2))
+            loadShape = LoadShape(roughness: profile.roughness, texture: (max(0, spread * spread - cargo.noise * cargo.noise)).squareRoot() / loadDensity)
+        }
         return Measurements(scanID: sidecar.scanID, containerID: sidecar.containerID, scannerID: sidecar.scannerID,
                             pitchX: sidecar.pitchX, pitchY: sidecar.pitchY, geometry: geometry, imageMassKg: mass,
                             declaredMassKg: declaration.map { $0.declaredGoodsKg }, declaredEmpty: declaredEmpty,
                             hsCode: declaration?.mainHSCode, opaqueFraction: opaqueFraction, degraded: degraded,
                             noise: cargo.noise, candidates: candidates, machineryCells: cells, loadDensity: loadDensity,
-                            loadFill: Double(occupiedBlocks.count) / Double(max(1, cargo.density.count)))
+                            loadFill: Double(occupiedCount) / Double(max(1, cargo.density.count)), loadShape: loadShape)
     }
 
     // MARK: the load's shape
@@ -143,6 +171,8 @@ public enum Measurer {
         /// The load's usual height: 80th percentile over the loaded columns of the outline
         /// opened by 0.9 m.
         var typicalHeight: Double
+        /// See ``LoadShape/roughness``.
+        var roughness: Double
 
         init(_ cargo: CargoMap) {
             var top = [Int](repeating: cargo.rows, count: cargo.columns)
@@ -179,6 +209,12 @@ public enum Measurer {
             let outline = Measurer.opening(height, half: max(1, Int(450 / cargo.blockWidthMM)))
             var loaded = outline.filter { $0 > 200 }
             typicalHeight = loaded.isEmpty ? 0 : Selection.select(&loaded, min(loaded.count - 1, Int(Double(loaded.count) * 0.8)))
+            var departure = 0.0, loadedColumns = 0
+            for c in 0..<cargo.columns where max(height[c], outline[c]) > 200 {
+                departure += abs(height[c] - outline[c])
+                loadedColumns += 1
+            }
+            roughness = loadedColumns == 0 || typicalHeight <= 0 ? 0 : departure / Double(loadedColumns) / typicalHeight
             self.top = top
             self.height = height
         }

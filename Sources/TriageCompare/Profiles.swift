@@ -26,6 +26,11 @@ public struct ComparatorProfiles: Sendable, Codable {
     public var machinery: [String: MachineryReference]
     /// Cargo density per HS heading (4 digits).
     public var headings: [String: HeadingProfile]
+    /// The clean containers themselves: how their loads looked and what each detector measured.
+    /// Goods calibration saw too few of (or none: a new commodity) are judged against the clean
+    /// containers whose loads look most like theirs, not against all clean containers alike.
+    /// Absent in profiles written before compare-18.
+    public var references: CleanReferences?
 
     public struct MassCalibration: Sendable, Codable {
         /// Median of ln(declared / image) and its robust spread.
@@ -69,6 +74,64 @@ public struct ComparatorProfiles: Sendable, Codable {
         public var count: Int
     }
 
+    /// Clean containers as features of their load (``features(of:)``) and their detector
+    /// statistics by kind.
+    public struct CleanReferences: Sendable, Codable {
+        /// Per feature, the unit distances are measured in: its robust spread over the entries
+        /// (1.4826 × MAD, or the 10–90 % range ÷ 2.56 when wider: most loads are flat-topped,
+        /// so the roughness' MAD is often 0).
+        public var scale: [Double]
+        public var entries: [Entry]
+
+        public struct Entry: Sendable, Codable {
+            public var features: [Double]
+            public var statistics: [String: Double]
+        }
+
+        /// How many look-alikes make a null: enough for its upper fifth to fit a tail.
+        public static func neighbourCount(_ available: Int) -> Int { min(available, max(20, min(60, available / 8))) }
+
+        /// What a load looks like, from the image alone: ln of its median density, the share of
+        /// the cargo space it fills, its roughness and its texture (``LoadShape``).
+        public static func features(of m: Measurements) -> [Double]? {
+            guard let density = m.loadDensity, density > 1, let shape = m.loadShape else { return nil }
+            return [log(density), m.loadFill, shape.roughness, shape.texture]
+        }
+
+        public init(entries: [Entry]) {
+            self.entries = entries
+            let dimensions = entries.first?.features.count ?? 0
+            scale = (0..<dimensions).map { d in
+                let values = entries.map { $0.features[d] }.sorted()
+                let median = values[values.count / 2]
+                let deviations = values.map { abs($0 - median) }.sorted()
+                let range = values[values.count * 9 / 10] - values[values.count / 10]
+                return max(1e-3, 1.4826 * deviations[deviations.count / 2], range / 2.563)
+            }
+        }
+
+        /// Indices of the entries nearest to `features` (Euclidean, each feature in its scale;
+        /// ties by index, so the same load always gets the same neighbours).
+        public func nearest(to features: [Double]) -> [Int] {
+            guard features.count == scale.count else { return [] }
+            let distances = entries.map { entry in
+                scale.indices.reduce(0.0) { sum, d in
+                    let difference = (entry.features[d] - features[d]) / scale[d]
+                    return sum + difference * difference
+                }
+            }
+            let order = distances.indices.sorted { distances[$0] != distances[$1] ? distances[$0] < distances[$1] : $0 < $1 }
+            return Array(order.prefix(Self.neighbourCount(entries.count)))
+        }
+
+        /// The null of one kind over the given entries, when at least 20 of them measured it.
+        public func null(_ kind: String, among indices: [Int]) -> NullDistribution? {
+            let values = indices.compactMap { entries[$0].statistics[kind] }
+            guard values.count >= 20 else { return nil }
+            return NullDistribution(values: values.sorted())
+        }
+    }
+
     public struct HeadingProfile: Sendable, Codable {
         public var medianDensity: Double
         public var spread: Double
@@ -84,12 +147,19 @@ public struct ComparatorProfiles: Sendable, Codable {
     /// Clean containers of one heading needed before its own null distribution is used.
     public static let headingMinimum = 15
 
-    /// The null distribution for a kind of evidence, the heading's own when there is one.
-    public func null(_ kind: String, heading: String?) -> NullDistribution? {
-        if let heading, let own = nulls["\(kind)@\(heading)"], own.values.count >= Self.headingMinimum { return own }
-        if let all = nulls[kind], all.values.count >= 20 { return all }
+    /// The null distribution for a kind of evidence: the heading's own when calibration saw
+    /// enough of it; else that of the clean containers whose loads look most like this one
+    /// (`alike` finds them, ``CleanReferences/nearest(to:)``, asked only when needed); else
+    /// that of all clean containers.
+    public func null(_ kind: String, heading: String?, alike: (() -> [Int]?)? = nil) -> (distribution: NullDistribution, source: NullSource)? {
+        if let heading, let own = nulls["\(kind)@\(heading)"], own.values.count >= Self.headingMinimum { return (own, .heading) }
+        if let references, let neighbours = alike?(), let near = references.null(kind, among: neighbours) { return (near, .lookAlike) }
+        if let all = nulls[kind], all.values.count >= 20 { return (all, .allClean) }
         return nil
     }
+
+    /// Which clean containers a null distribution comes from.
+    public enum NullSource: Sendable { case heading, lookAlike, allClean }
 
     public func machineryReference(forScanner id: String, type: String) -> MachineryReference? {
         if let own = machinery["\(id)/\(type)"], own.count >= 5 { return own }

@@ -53,23 +53,36 @@ public enum Scorer {
         var findings: [Finding] = []
         var pValues: [Double] = []
         let heading = m.hsCode.map { String($0.prefix(4)) }
-        func p(_ kind: EvidenceKind, _ s: Double) -> Double {
-            if let null = profiles.null(kind.rawValue, heading: heading) { return null.pValue(s) }
-            return priorP(kind, s)
+        // The clean containers whose loads look most like this one, found once and only when a
+        // kind needs them (goods calibration saw too few of).
+        var neighbours: [Int]??
+        func alike() -> [Int]? {
+            if let known = neighbours { return known }
+            let found = profiles.references.flatMap { references in
+                ComparatorProfiles.CleanReferences.features(of: m).map { references.nearest(to: $0) } }
+            neighbours = .some(found)
+            return found
+        }
+        // The p-value, and a note when it rests on look-alikes rather than the declared goods.
+        func p(_ kind: EvidenceKind, _ s: Double) -> (Double, note: String) {
+            guard let (null, source) = profiles.null(kind.rawValue, heading: heading, alike: alike) else { return (priorP(kind, s), "") }
+            let why = heading.map { "calibration saw too few clean loads of HS \($0)" } ?? "the declaration gives no HS code"
+            let note = source == .lookAlike ? "; judged against clean loads that look like this one: \(why)" : ""
+            return (null.pValue(s), note)
         }
         for kind in scored {
             guard let (statistic, candidate) = statistic(kind, m, profiles: profiles) else { continue }
-            let pv = statistic > 0 ? p(kind, statistic) : 1
+            let (pv, note) = statistic > 0 ? p(kind, statistic) : (1, "")
             pValues.append(pv)
             if statistic > 0, pv < 0.2 {
-                findings.append(Finding(kind: kind.rawValue, score: 1 - pv, reason: reason(kind, m, candidate, profiles: profiles),
+                findings.append(Finding(kind: kind.rawValue, score: 1 - pv, reason: reason(kind, m, candidate, profiles: profiles) + note,
                                         bbox: candidate?.bbox ?? (kind == .mass || kind == .profile ? m.geometry.innerBBox : nil),
                                         massKg: candidate?.massKg))
             }
         }
         for kind in reported {
             guard let (statistic, _) = statistic(kind, m, profiles: profiles), statistic > 0 else { continue }
-            let pv = p(kind, statistic)
+            let (pv, _) = p(kind, statistic)
             if pv < 0.01 {
                 findings.append(Finding(kind: kind.rawValue, score: 0, reason: reason(kind, m, nil, profiles: profiles) + " (not scored)",
                                         bbox: nil, massKg: nil))

@@ -255,3 +255,67 @@ enum Fixture {
         #expect(withPackage > 1.4 * without, "\(cargo): mean statistic \(withPackage / 8) with the package, \(without / 8) without")
     }
 }
+
+/// Goods calibration never saw (or saw too few of) are judged against the clean containers
+/// whose loads look most like theirs: a heap with bumps on top against other heaps, a flat
+/// stack of cartons against other flat stacks; not against all clean containers alike.
+@Suite struct LookAlikeTests {
+    /// A rough heap has more of its outline above or below the outline opened by a pallet's
+    /// width than flat-topped cartons do; both loads are measured from the image alone.
+    @Test func aHeapOfScrapIsRougherThanStackedCartons() throws {
+        var heap = 0.0, cartons = 0.0
+        for seed in UInt64(1)...3 {
+            let (scrap, scrapDeclaration, _) = try Fixture.scan(type: "22G1", cargo: "scrap", mass: 12000, pitchScale: 3, seed: seed)
+            let (fruit, fruitDeclaration, _) = try Fixture.scan(type: "22G1", cargo: "bananas", mass: 12000, pitchScale: 3, seed: seed)
+            heap += try #require(try Measurer.measure(scan: scrap, declaration: scrapDeclaration).loadShape).roughness
+            cartons += try #require(try Measurer.measure(scan: fruit, declaration: fruitDeclaration).loadShape).roughness
+        }
+        #expect(heap > 2 * cartons && heap > 0.03, "roughness: scrap \(heap / 3), bananas \(cartons / 3)")
+    }
+
+    /// Calibration from 60 flat loads of bananas (nothing ever above them) and 20 rough heaps
+    /// of scrap (40–150 kg of bumps above their usual height). A new load of aluminium (HS 7602,
+    /// never seen) with 120 kg above its usual height: ordinary for a heap, extraordinary for a
+    /// flat stack; the bananas heading, seen 60 times, keeps its own null.
+    @Test func unseenGoodsAreJudgedAgainstLoadsThatLookAlike() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "bananas", mass: 9000, pitchScale: 3)
+        let base = try Measurer.measure(scan: scan, declaration: declaration)
+        let shape = try #require(base.loadShape)
+        let aboveLoad = try #require(base.candidates.firstIndex { $0.kind == .aboveLoad })
+        func load(_ index: Int, hs: String, rough: Bool, aboveKg: Double) -> Measurements {
+            var m = base
+            m.scanID = "S\(index)"
+            m.hsCode = hs
+            m.loadShape = LoadShape(roughness: (rough ? 0.08 : 0) + 0.002 * Double(index % 7), texture: shape.texture)
+            m.candidates[aboveLoad].statistic = aboveKg
+            return m
+        }
+        var samples: [(Measurements, Calibrator.Outcome)] = []
+        for index in 0..<60 { samples.append((load(index, hs: "080390", rough: false, aboveKg: 0), .clean)) }
+        for index in 0..<20 { samples.append((load(60 + index, hs: "720449", rough: true, aboveKg: 40 + 6 * Double(index)), .clean)) }
+        let profiles = Calibrator.learn(samples, createdAt: "test")
+        let references = try #require(profiles.references)
+        #expect(references.entries.count == 80)
+
+        // The above-load p-value, from its finding (made when p < 0.2; none means p ≥ 0.2).
+        func aboveLoadP(_ m: Measurements, _ profiles: ComparatorProfiles) -> (p: Double, reason: String?) {
+            guard let finding = Scorer.score(m, profiles: profiles).findings.first(where: { $0.kind == "above_load" }) else { return (0.2, nil) }
+            return (1 - finding.score, finding.reason)
+        }
+        let heap = load(900, hs: "760200", rough: true, aboveKg: 120)
+        let flat = load(901, hs: "760200", rough: false, aboveKg: 120)
+        var withoutReferences = profiles
+        withoutReferences.references = nil
+        let (heapP, _) = aboveLoadP(heap, profiles)
+        let (heapAllP, _) = aboveLoadP(heap, withoutReferences)
+        let (flatP, flatReason) = aboveLoadP(flat, profiles)
+        // Against the 20 heaps, 120 kg is one of the larger; against all 80 clean loads it
+        // looked rarer than it is.
+        #expect(heapP >= 0.15 && heapP > 2 * heapAllP, "heap: p \(heapP) against look-alikes, \(heapAllP) against all (measured: ≥ 0.2, 0.058)")
+        #expect(flatP < 0.01, "flat: p \(flatP)")
+        #expect(flatReason?.contains("look like this one: calibration saw too few clean loads of HS 7602") == true, "\(flatReason ?? "no finding")")
+        // The bananas heading has its own null: the same 120 kg there is judged by it, no note.
+        let (bananaP, bananaReason) = aboveLoadP(load(902, hs: "080390", rough: true, aboveKg: 120), profiles)
+        #expect(bananaP < 0.01 && bananaReason?.contains("look like") == false)
+    }
+}
