@@ -24,21 +24,30 @@ func batchBenchmark(_ arguments: [String]) async throws {
     let images = try FileManager.default.contentsOfDirectory(atPath: scansFolder).filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
     var rounds = 3
     if let index = arguments.firstIndex(of: "--rounds"), index + 1 < arguments.count, let n = Int(arguments[index + 1]) { rounds = max(1, n) }
-    // Bare decode: read and decode every file with plain C, one core.
-    var buffer = [UInt8](repeating: 0, count: 64 << 20)
-    func bareDecode() throws -> Double {
+    // Bare decode: read and decode every file with plain C, on `threads` cores at once (each
+    // thread every threads-th file, into its own buffer). On more than one core it shows what
+    // the machine itself loses when its cores share the caches and memory (and turbo clock).
+    func bareDecode(threads: Int = 1) throws -> Double {
         let start = now()
-        for name in images {
-            let data = try Data(contentsOf: URL(fileURLWithPath: (scansFolder as NSString).appendingPathComponent(name)))
-            let status = data.withUnsafeBytes { raw in
-                buffer.withUnsafeMutableBytes { out in
-                    name.hasSuffix(".png")
-                        ? cbenchref_png_decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, out.baseAddress!, out.count)
-                        : cbenchref_jpeg_decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count)
+        let failures = ManagedCounter()
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            // Allocated, not written: only the pages a decode touches count in the peak memory.
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 20, alignment: 64)
+            defer { buffer.deallocate() }
+            for name in stride(from: thread, to: images.count, by: threads).map({ images[$0] }) {
+                guard let data = try? Data(contentsOf: URL(fileURLWithPath: (scansFolder as NSString).appendingPathComponent(name))) else {
+                    failures.add(); continue
                 }
+                let status = data.withUnsafeBytes { raw in
+                    name.hasSuffix(".png")
+                        ? cbenchref_png_decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, buffer.baseAddress!, buffer.count)
+                        : cbenchref_jpeg_decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count,
+                                                buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), buffer.count)
+                }
+                if status != 0 { failures.add() }
             }
-            precondition(status == 0)
         }
+        guard failures.value == 0 else { throw ScanTriageError(.invalidInput, "\(failures.value) files failed the bare decode") }
         return Double(images.count) / (Double(now() - start) / 1e9)
     }
     // Where a 1-job batch's time goes beside the bare decode: the same files through the Swift
@@ -75,9 +84,11 @@ func batchBenchmark(_ arguments: [String]) async throws {
     // The machine is shared: every measurement is taken in each of `rounds` interleaved rounds
     // and the best of each is kept, so a busy moment slows one round, not one side of a ratio.
     var bare = 0.0, wrapped = 0.0, hashSeconds = Double.infinity
+    var bareOn: [Int: Double] = [:]
     var perJob: [Int: Double] = [:], runOnly: [Int: Double] = [:]
     for _ in 0..<rounds {
         bare = max(bare, try bareDecode())
+        for jobs in jobsList where jobs > 1 { bareOn[jobs] = max(bareOn[jobs] ?? 0, try bareDecode(threads: jobs)) }
         let w = try wrappedDecode()
         wrapped = max(wrapped, w.rate)
         hashSeconds = min(hashSeconds, w.hashSeconds)
@@ -89,6 +100,10 @@ func batchBenchmark(_ arguments: [String]) async throws {
     }
     print("scantriage-bench batch: \(images.count) scans in \(folder), best of \(rounds) interleaved rounds; kernels: \(KernelDispatch.description)")
     print(String(format: "bare C decode, 1 core:          %7.1f scans/s", bare))
+    for jobs in jobsList where jobs > 1 {
+        print(String(format: "bare C decode, %d cores at once: %7.1f scans/s  (%.0f%% of 1 core per core)", jobs, bareOn[jobs]!,
+                     bareOn[jobs]! / Double(jobs) / bare * 100))
+    }
     print(String(format: "ImageDecoder decode, 1 core:    %7.1f scans/s  (%.0f%% of bare)", wrapped, wrapped / bare * 100))
     print(String(format: "SHA-256 of the inputs:          %7.1f ms per scan (%.1f%% of a bare decode)",
                  hashSeconds / Double(images.count) * 1000, hashSeconds / Double(images.count) * bare * 100))
@@ -97,7 +112,19 @@ func batchBenchmark(_ arguments: [String]) async throws {
         print(String(format: "scantriage batch, %d job(s):      %7.1f scans/s  (%.0f%% of bare decode per core)  end to end, with report.html",
                      jobs, rate, rate / Double(jobs) / bare * 100))
         print(String(format: "  the run without its outputs:   %7.1f scans/s  (%.0f%%)", runOnly[jobs]!, runOnly[jobs]! / Double(jobs) / bare * 100))
+        if let same = bareOn[jobs] {
+            print(String(format: "  beside the bare decode on %d cores at once: %.0f%% end to end, %.0f%% the run", jobs, rate / same * 100,
+                         runOnly[jobs]! / same * 100))
+        }
     }
     if let one = perJob[1], let two = perJob[2] { print(String(format: "speed-up 1 -> 2 jobs:           %7.2fx", two / one)) }
     print(String(format: "peak memory (RSS):              %7.1f MB", peakMemoryMB()))
+}
+
+/// A counter the bare decode's threads add failures to.
+final class ManagedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
