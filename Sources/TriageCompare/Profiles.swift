@@ -186,6 +186,19 @@ public struct ComparatorProfiles: Sendable, Codable {
                                   "profile format version \(profiles.version) is newer than this build reads (\(formatVersion)); update scantriage",
                                   at: SourceLocation(file: path, path: "$.version"))
         }
+        if let references = profiles.references {
+            // Distances are taken feature by feature: every entry needs one value per scale, and
+            // every scale must be a positive number.
+            if let bad = references.scale.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+                throw ScanTriageError(.invalidInput, "expected a positive number, found \(references.scale[bad])",
+                                      at: SourceLocation(file: path, path: "$.references.scale[\(bad)]"))
+            }
+            if let bad = references.entries.firstIndex(where: { $0.features.count != references.scale.count || !$0.features.allSatisfy(\.isFinite) }) {
+                throw ScanTriageError(.invalidInput,
+                                      "expected \(references.scale.count) finite features (one per scale), found \(references.entries[bad].features.count)",
+                                      at: SourceLocation(file: path, path: "$.references.entries[\(bad)].features"))
+            }
+        }
         return profiles
     }
 

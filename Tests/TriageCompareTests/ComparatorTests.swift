@@ -219,6 +219,23 @@ enum Fixture {
         future = future.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 99")
         try future.write(toFile: folder.path("f.json"), atomically: true, encoding: .utf8)
         #expect(throws: ScanTriageError(.invalidInput, "")) { try ComparatorProfiles.load(folder.path("f.json")) }
+        // The clean containers' load features come back; an entry with a feature missing is
+        // refused, saying which.
+        #expect(read.references?.entries.count == 24 && read.references?.scale.count == 4)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("p.json")))) as? [String: Any])
+        var references = try #require(object["references"] as? [String: Any])
+        var entries = try #require(references["entries"] as? [[String: Any]])
+        entries[3]["features"] = [1.0, 2.0]
+        references["entries"] = entries
+        object["references"] = references
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: folder.path("r.json")))
+        do {
+            _ = try ComparatorProfiles.load(folder.path("r.json"))
+            Issue.record("a reference without all its features was accepted")
+        } catch let error as ScanTriageError {
+            #expect(error.description.contains("$.references.entries[3].features") && error.description.contains("expected 4 finite features"),
+                    "\(error)")
+        }
     }
 }
 
