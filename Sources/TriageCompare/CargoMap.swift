@@ -84,7 +84,14 @@ public enum CargoMapper {
             return KernelDispatch.blockStatistics(interior, width: innerWidth, height: innerHeight, rowStride: width,
                                                   blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling)
         }
-        let opaqueCount = grid.over.map(Float.init)
+        // Opaque pixels per block; a block whose mean attenuation reaches the encoding's
+        // under-penetration level, or the scan's photon ceiling, counts as opaque throughout:
+        // goods denser than what it shows (a package among sacks of coffee on an 8-bit scan)
+        // would read the same.
+        let pixelsPerBlockF = Float(blockWidth * blockHeight)
+        let limit = min(attenuation.underPenetrated, photonCeiling(grid) ?? .infinity)
+        let opaqueCount = zip(grid.over, grid.mean).map { over, mean in
+            mean >= limit ? pixelsPerBlockF : Float(over) }
         // Walls: the prior from the type's construction, checked against the emptiest blocks.
         let steelMu = Material.iron.massAttenuation(atMeV: effectiveMeV)
         let prior = geometry.isReefer
@@ -107,6 +114,24 @@ public enum CargoMapper {
                         blockWidthMM: Double(blockWidth) * pitchX, blockHeightMM: Double(blockHeight) * pitchY,
                         density: density, opaque: opaqueCount, mu: mu, wallAttenuation: wall, noise: noiseD,
                         occupiedThreshold: Float(max(3.0, 4 * noiseD)))
+    }
+
+    /// The attenuation at which the scan ran out of photons, when it did: the densest blocks
+    /// pile up at one value (2 % of the blocks or more within 0.1 of the largest mean) with
+    /// their pixel variance collapsed (under a quarter of that of blocks 0.5 to 1 lower, where
+    /// photon noise grows with A as long as photons get through), at a transmission below
+    /// 1/3000 (A ≥ 8). Counting statistics end there, whatever the encoding's floor says: a
+    /// low-flux linac's log-encoded scan reads the same for anything denser.
+    static func photonCeiling(_ grid: BlockGrid) -> Float? {
+        guard let top = grid.mean.max(), top >= 8 else { return nil }
+        var atTop: [Float] = [], below: [Float] = []
+        for index in grid.mean.indices {
+            let mean = grid.mean[index]
+            if mean >= top - 0.1 { atTop.append(grid.variance[index]) } else if mean >= top - 1, mean < top - 0.5 { below.append(grid.variance[index]) }
+        }
+        guard atTop.count >= 10, atTop.count * 50 >= grid.mean.count, below.count >= 10 else { return nil }
+        let topVariance = Selection.select(&atTop, atTop.count / 2), belowVariance = Selection.select(&below, below.count / 2)
+        return topVariance * 4 < belowVariance ? top - 0.1 : nil
     }
 
     /// Standard deviation of A over air: rows above the container (or beside it).

@@ -96,7 +96,7 @@ public enum Scorer {
             let floor = 0.5 * min(1, opaque.statistic / 0.05)
             score = max(score, floor)
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
-                                    reason: String(format: "cannot clear: %.1f%% of the cargo space is opaque to the beam; nothing can be said there", opaque.statistic * 100),
+                                    reason: String(format: "cannot clear: %.1f%% of the cargo space is opaque to the beam or beyond what it penetrates; nothing can be said there", opaque.statistic * 100),
                                     bbox: opaque.bbox, massKg: nil))
         }
         if let degraded = m.candidate(.degraded) {

@@ -15,6 +15,10 @@ public struct AttenuationMap: Sendable {
     public let opaqueCount: Int
     /// The largest attenuation this encoding can express; what opaque pixels are set to.
     public let saturation: Float
+    /// Attenuation from which the beam left too little to measure (see
+    /// ``AttenuationTransform/underPenetrated``): a region whose mean reaches it may hold
+    /// anything denser, so it cannot be cleared. Equal to ``saturation`` when not known.
+    public let underPenetrated: Float
     /// Smallest and largest attenuation among the pixels that were not opaque (0...0 if none);
     /// computed when asked (one SIMD pass), since the comparator does not need them.
     public var minimum: Float { range.0 }
@@ -24,12 +28,13 @@ public struct AttenuationMap: Sendable {
         values.withUnsafeBufferPointer { RangeKernel.minMaxSIMD($0, below: saturation - 1e-4) }
     }
 
-    public init(width: Int, height: Int, values: [Float], opaqueCount: Int, saturation: Float) {
+    public init(width: Int, height: Int, values: [Float], opaqueCount: Int, saturation: Float, underPenetrated: Float? = nil) {
         self.width = width
         self.height = height
         self.values = values
         self.opaqueCount = opaqueCount
         self.saturation = saturation
+        self.underPenetrated = min(saturation, underPenetrated ?? saturation)
     }
 
     public var pixelCount: Int { width * height }
@@ -100,6 +105,11 @@ public struct AttenuationTransform: Sendable {
     /// Codes at or below this are opaque (-1 when none is).
     public let opaqueCode: Int
     public let saturation: Float
+    /// Attenuation from which what the beam left is within 3 levels of the encoding's floor: 3
+    /// codes above the log floor (a code is 1/scale in A, and lossy JPEG moves codes by 2 or so),
+    /// 3 counts above dark. A block whose mean reaches it is mostly clipped pixels: denser goods
+    /// would read the same, so it is under-penetrated.
+    public let underPenetrated: Float
 
     /// Fails when the encoding cannot describe an image of this depth (air above the largest
     /// code, say), with a reason naming the field.
@@ -117,9 +127,11 @@ public struct AttenuationTransform: Sendable {
             // One count above dark is the faintest signal that can be told from no signal:
             // codes less than that are opaque.
             saturation = Float(log(air - dark))
+            underPenetrated = Float(log((air - dark) / 3))
             opaqueCode = Int((dark + 1).rounded(.up)) - 1
         case .log(let zero, let scale, let floor):
             saturation = Float((zero - floor) / scale)
+            underPenetrated = Float((zero - floor - 3) / scale)
             opaqueCode = Int(floor.rounded(.down))
         }
         self.encoding = encoding
@@ -183,7 +195,8 @@ public struct AttenuationTransform: Sendable {
             opaque = body(out)
             initialized = width * height
         }
-        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque, saturation: saturation)
+        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque, saturation: saturation,
+                              underPenetrated: underPenetrated)
     }
 
     /// The exact lookup-table path (also the reference the kernels are tested against).
@@ -212,6 +225,7 @@ public struct AttenuationTransform: Sendable {
             }
             initialized = count
         }
-        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque, saturation: saturation)
+        return AttenuationMap(width: width, height: height, values: values, opaqueCount: opaque, saturation: saturation,
+                              underPenetrated: underPenetrated)
     }
 }

@@ -336,3 +336,35 @@ enum Fixture {
         #expect(bananaP < 0.01 && bananaReason?.contains("look like") == false)
     }
 }
+
+/// Where the beam runs out of photons, nothing can be told apart: 20 t of coffee in a 20 ft
+/// box on the low-flux 8-bit scanner (PNG-LINAC-3) reads the same for the sacks and for
+/// anything denser among them (A ≈ 10.8, far above the encoding's floor of 11.4). Those parts
+/// are cannot clear, not clean. A light load on the same scanner is not, nor is timber on the
+/// 9 MeV scanner, whose blocks also pile up at one value with little variance (a uniform load
+/// at full depth) but where photons still get through (A ≈ 4.4).
+@Suite struct UnderPenetrationTests {
+    static func opaque(_ cargo: String, mass: Double, scanner: String, seed: UInt64) throws -> (fraction: Double, verdict: Verdict) {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: cargo, mass: mass, scanner: scanner, pitchScale: 2, seed: seed)
+        let measurements = try Measurer.measure(scan: scan, declaration: declaration)
+        return (measurements.opaqueFraction, Scorer.score(measurements, profiles: .prior))
+    }
+
+    @Test(arguments: [UInt64(1), 2])
+    func coffeeBeyondThePhotonCeilingCannotBeCleared(seed: UInt64) throws {
+        let coffee = try Self.opaque("coffee", mass: 20000, scanner: "PNG-LINAC-3", seed: seed)
+        #expect(coffee.fraction > 0.05, "under-penetrated share of the cargo space: \(coffee.fraction)")
+        let finding = coffee.verdict.findings.first { $0.kind == "cannot_clear" }
+        #expect(finding?.reason.contains("beyond what it penetrates") == true && coffee.verdict.score >= 0.25)
+        let bananas = try Self.opaque("bananas", mass: 9000, scanner: "PNG-LINAC-3", seed: seed)
+        let timber = try Self.opaque("timber", mass: 16000, scanner: "GYE-LINAC-1", seed: seed)
+        #expect(bananas.fraction < 0.002 && timber.fraction < 0.002, "bananas \(bananas.fraction), timber \(timber.fraction)")
+    }
+
+    @Test func theEncodingsSayWhereTheySaturate() throws {
+        let log8 = try AttenuationTransform(encoding: .log(zero: 250, scale: 22, floor: 0), bitDepth: 8)
+        #expect(abs(log8.saturation - 250 / 22) < 1e-5 && abs(log8.underPenetrated - 247 / 22) < 1e-5)
+        let sixteen = try AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 16)
+        #expect(abs(Double(sixteen.underPenetrated) - log(59750.0 / 3)) < 1e-4)
+    }
+}
