@@ -107,8 +107,9 @@ public struct AttenuationTransform: Sendable {
     public let saturation: Float
     /// Attenuation from which what the beam left is within 3 levels of the encoding's floor: 3
     /// codes above the log floor (a code is 1/scale in A, and lossy JPEG moves codes by 2 or so),
-    /// 3 counts above dark. A block whose mean reaches it is mostly clipped pixels: denser goods
-    /// would read the same, so it is under-penetrated.
+    /// 3 counts above dark; never below 90 % of ``saturation`` (an encoding with only a few
+    /// levels would otherwise call ordinary goods under-penetrated). A block whose mean reaches
+    /// it is mostly clipped pixels: denser goods would read the same, so it is under-penetrated.
     public let underPenetrated: Float
 
     /// Fails when the encoding cannot describe an image of this depth (air above the largest
@@ -127,11 +128,11 @@ public struct AttenuationTransform: Sendable {
             // One count above dark is the faintest signal that can be told from no signal:
             // codes less than that are opaque.
             saturation = Float(log(air - dark))
-            underPenetrated = Float(log((air - dark) / 3))
+            underPenetrated = Float(max(log((air - dark) / 3), 0.9 * log(air - dark)))
             opaqueCode = Int((dark + 1).rounded(.up)) - 1
         case .log(let zero, let scale, let floor):
             saturation = Float((zero - floor) / scale)
-            underPenetrated = Float((zero - floor - 3) / scale)
+            underPenetrated = Float(max((zero - floor - 3) / scale, 0.9 * (zero - floor) / scale))
             opaqueCode = Int(floor.rounded(.down))
         }
         self.encoding = encoding

@@ -366,5 +366,8 @@ enum Fixture {
         #expect(abs(log8.saturation - 250 / 22) < 1e-5 && abs(log8.underPenetrated - 247 / 22) < 1e-5)
         let sixteen = try AttenuationTransform(encoding: .transmission(air: 60000, dark: 250), bitDepth: 16)
         #expect(abs(Double(sixteen.underPenetrated) - log(59750.0 / 3)) < 1e-4)
+        // An encoding with only a few levels above dark: never below 90 % of its saturation.
+        let few = try AttenuationTransform(encoding: .transmission(air: 5, dark: 0), bitDepth: 8)
+        #expect(abs(Double(few.underPenetrated) - 0.9 * log(5.0)) < 1e-5)
     }
 }
