@@ -58,6 +58,9 @@ struct EvaluateCommand: ParsableCommand {
         }
         if let localisation = r.localisation {
             lines.append(String(format: "localisation         %.3f  (of %d anomalies with a place)", localisation, r.localisedOf))
+            if let tight = r.tightLocalisation {
+                lines.append(String(format: "  by boxes at most 10x the anomaly's area %.3f", tight))
+            }
         } else {
             lines.append("localisation         n/a (the ranking has no finding boxes)")
         }

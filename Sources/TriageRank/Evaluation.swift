@@ -47,6 +47,10 @@ public struct EvaluationReport: Sendable, Codable {
     /// Share of anomalies with a bbox where some finding's bbox overlaps it (nil: no boxes given).
     public var localisation: Double?
     public var localisedOf: Int
+    /// The same counting only boxes of at most ten times the anomaly's area: a box over the
+    /// whole container (a mass finding's) or over a large opaque part says "somewhere in
+    /// here", not where (nil: no boxes given).
+    public var tightLocalisation: Double?
     /// Truth containers the ranking left out (ranked last, as if scored lowest).
     public var missingFromRanking: [String]
     /// Ranked containers the truth does not know (ignored).
@@ -169,9 +173,11 @@ public enum Evaluation {
         // Localisation: anomalies with a box, where a finding's box overlaps it.
         let boxes = Dictionary(uniqueKeysWithValues: ordered.map { ($0.containerID, $0.findingBoxes) })
         let located = positives.filter { $0.bbox != nil }
-        var localised = 0
+        var localised = 0, tight = 0
         for entry in located {
-            if (boxes[entry.containerID] ?? []).contains(where: { overlaps($0, entry.bbox!) }) { localised += 1 }
+            let truthBox = entry.bbox!, found = (boxes[entry.containerID] ?? []).filter { overlaps($0, truthBox) }
+            if !found.isEmpty { localised += 1 }
+            if found.contains(where: { $0[2] * $0[3] <= 10 * max(1, truthBox[2] * truthBox[3]) }) { tight += 1 }
         }
         let anyBoxes = ranking.contains { !$0.findingBoxes.isEmpty }
         return EvaluationReport(
@@ -183,6 +189,7 @@ public enum Evaluation {
             recallByKind: recallByKind, countByKind: countByKind,
             localisation: (anyBoxes && !located.isEmpty) ? Double(localised) / Double(located.count) : nil,
             localisedOf: located.count,
+            tightLocalisation: (anyBoxes && !located.isEmpty) ? Double(tight) / Double(located.count) : nil,
             missingFromRanking: missing,
             unknownInRanking: ranking.filter { truthByID[$0.containerID] == nil }.map(\.containerID))
     }

@@ -26,11 +26,22 @@ import TriageRank
         #expect(report.localisation == 0.5, "A's box overlaps, C's does not")
     }
 
+    /// A box over the whole container overlaps every anomaly in it: it counts for the
+    /// localisation, not for the tight one (boxes at most ten times the anomaly's area).
+    @Test func aBoxOverTheWholeContainerIsNotATightPlace() {
+        let report = Evaluation.evaluate(truth: Self.truth, ranking: Self.ranking(["A", "C", "B", "D", "E"],
+                                         boxes: ["A": [[12, 12, 2, 2]], "C": [[0, 0, 100, 100]]]), capacity: .count(2))
+        #expect(report.localisation == 1 && report.tightLocalisation == 0.5, "\(String(describing: report.tightLocalisation))")
+        let tenfold = Evaluation.evaluate(truth: Self.truth, ranking: Self.ranking(["A", "C"], boxes: ["A": [[10, 10, 25, 10]], "C": [[50, 0, 20, 50]]]),
+                                          capacity: .count(2))
+        #expect(tenfold.tightLocalisation == 1, "each box is ten times its anomaly's area: still tight")
+    }
+
     @Test func aReversedRankingScoresZero() {
         let report = Evaluation.evaluate(truth: Self.truth, ranking: Self.ranking(["E", "D", "B", "C", "A"]), capacity: .percent(40))
         #expect(report.rocAUC == 0 && report.rPrecision == 0 && report.recallAtCapacity == 0)
         #expect(report.inspected == 2)
-        #expect(report.localisation == nil)
+        #expect(report.localisation == nil && report.tightLocalisation == nil)
     }
 
     @Test func missingContainersCountAsLowestAndTiesAsHalf() {
