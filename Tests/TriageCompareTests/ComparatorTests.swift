@@ -371,3 +371,27 @@ enum Fixture {
         #expect(abs(Double(few.underPenetrated) - 0.9 * log(5.0)) < 1e-5)
     }
 }
+
+@Suite struct EmptyContainerTests {
+    /// A clean empty container on the 8-bit lossy scanners: specks of noise and of the roof's
+    /// edge are not "something inside"; bags planted in it (from ~5 kg) are.
+    @Test func specksAreNotContentsButBagsAre() throws {
+        var specks = 0.0
+        for seed in UInt64(1)...6 {
+            for scanner in ["RIG-LINAC-1", "PNG-LINAC-3"] {
+                let (empty, declaration, _) = try Fixture.scan(type: "45G1", cargo: nil, mass: 0, scanner: scanner, pitchScale: 1, seed: seed)
+                let m = try Measurer.measure(scan: empty, declaration: declaration)
+                specks += m.candidate(.declaredEmpty)?.statistic ?? -1
+                let verdict = Scorer.score(m, profiles: .prior)
+                #expect(!verdict.findings.contains { $0.kind == "declared_empty" }, "seed \(seed) on \(scanner): \(verdict.findings)")
+            }
+        }
+        #expect(specks == 0)
+        for seed in UInt64(1)...3 {
+            let (bags, declaration, _) = try Fixture.scan(type: "45G1", cargo: nil, mass: 0, anomaly: .topOfLoad, strength: 0.1,
+                                                          scanner: "RIG-LINAC-1", pitchScale: 1, seed: seed, declaredEmpty: true)
+            let found = try #require(try Measurer.measure(scan: bags, declaration: declaration).candidate(.declaredEmpty))
+            #expect(found.statistic >= 5 && found.bbox != nil, "seed \(seed): \(found)")
+        }
+    }
+}
