@@ -73,6 +73,7 @@ public enum Calibrator {
                 }
                 guard let value = Scorer.statistic(kind, m, profiles: judge)?.0 else { continue }
                 all.append(value)
+                guard kind.dependsOnGoods else { continue }
                 statistics[index][kind.rawValue] = value
                 if let code = m.hsCode { byHeading[String(code.prefix(4)), default: []].append(value) }
             }

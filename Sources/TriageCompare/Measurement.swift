@@ -27,6 +27,14 @@ public enum EvidenceKind: String, Sendable, Codable, CaseIterable {
     case cannotClear = "cannot_clear"
     /// Lossy, 8-bit or noisy input: less certainty either way.
     case degraded = "degraded_input"
+
+    /// Whether what clean containers show for this kind depends on the goods they carry, so that
+    /// it is judged against clean loads of the same heading (or loads that look alike). The
+    /// refrigeration unit sits in its recess apart from the cargo: it is judged against all clean
+    /// reefers, not against the ~30 of one heading, whose tail fitted past the few it saw called
+    /// 4 kg of difference certain (dev seeds 200–400: 19 → 14 clean units over 0.9, reefer hits
+    /// the same).
+    public var dependsOnGoods: Bool { self != .machinery }
 }
 
 /// The strongest candidate of one kind of evidence, before calibration turns it into a score.

@@ -65,7 +65,8 @@ public enum Scorer {
         }
         // The p-value, and a note when it rests on look-alikes rather than the declared goods.
         func p(_ kind: EvidenceKind, _ s: Double) -> (Double, note: String) {
-            guard let (null, source) = profiles.null(kind.rawValue, heading: heading, alike: alike) else { return (priorP(kind, s), "") }
+            let found = kind.dependsOnGoods ? profiles.null(kind.rawValue, heading: heading, alike: alike) : profiles.null(kind.rawValue, heading: nil)
+            guard let (null, source) = found else { return (priorP(kind, s), "") }
             guard source == .lookAlike else { return (null.pValue(s), "") }
             let why = heading.map { "calibration saw too few clean loads of HS \($0)" } ?? "the declaration gives no HS code"
             return (null.pValue(s), "; judged against clean loads that look like this one: \(why)")
