@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TriageCompare
 import TriageCore
 import TriageDecode
 import TriagePhysics
@@ -30,7 +31,10 @@ struct InspectCommand: ParsableCommand {
         var failed = !missing.isEmpty
         for path in missing { printError("\(path): no such file or folder") }
         for file in files {
-            let inspection = Inspection.inspect(file, decoder: decoder)
+            let inspection = Inspection.inspect(file, decoder: decoder) { scan in
+                let m = try Measurer.measure(scan: scan, declaration: nil)
+                return .init(containerType: m.geometry.type, cannotClear: m.opaqueFraction, photonCeiling: m.photonCeiling)
+            }
             results.append(inspection)
             if !inspection.succeeded { failed = true }
             if let error = inspection.error { printError("\(file): \(error)") }
@@ -64,6 +68,14 @@ struct InspectCommand: ParsableCommand {
                            scan.scanID, scan.containerID, scan.encoding, scan.attenuationMin, scan.attenuationMax,
                            scan.saturation, scan.opaqueFraction * 100)
             if scan.degraded { line += ", degraded input" }
+        }
+        if let space = inspection.cargoSpace {
+            line += String(format: "; cargo space of the %@ found in the image: ", space.containerType)
+            line += space.cannotClear < 0.005 ? "penetrated throughout"
+                : String(format: "%.1f%% cannot be cleared", space.cannotClear * 100)
+            if let ceiling = space.photonCeiling {
+                line += String(format: ", the beam runs out of photons at A %.2f (denser goods all read the same: rescan at higher energy or dose)", ceiling)
+            }
         }
         if !info.warnings.isEmpty { line += "; warnings: \(info.warnings.joined(separator: "; "))" }
         return line

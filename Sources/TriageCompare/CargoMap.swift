@@ -29,6 +29,9 @@ public struct CargoMap: Sendable {
     public let noise: Double
     /// Blocks whose D is above this are occupied.
     public let occupiedThreshold: Float
+    /// The attenuation at which the scan ran out of photons (``CargoMapper/photonCeiling(_:)``),
+    /// when it did: blocks there count as opaque.
+    public let photonCeiling: Float?
 
     public subscript(column: Int, row: Int) -> Float { density[row * columns + column] }
     public func occupied(_ column: Int, _ row: Int) -> Bool { density[row * columns + column] > occupiedThreshold }
@@ -89,7 +92,8 @@ public enum CargoMapper {
         // goods denser than what it shows (a package among sacks of coffee on an 8-bit scan)
         // would read the same.
         let pixelsPerBlockF = Float(blockWidth * blockHeight)
-        let limit = min(attenuation.underPenetrated, photonCeiling(grid) ?? .infinity)
+        let ceiling = photonCeiling(grid)
+        let limit = min(attenuation.underPenetrated, ceiling ?? .infinity)
         let opaqueCount = zip(grid.over, grid.mean).map { over, mean in
             mean >= limit ? pixelsPerBlockF : Float(over) }
         // Walls: the prior from the type's construction, checked against the emptiest blocks.
@@ -113,7 +117,7 @@ public enum CargoMapper {
                         originX: originX, originY: originY,
                         blockWidthMM: Double(blockWidth) * pitchX, blockHeightMM: Double(blockHeight) * pitchY,
                         density: density, opaque: opaqueCount, mu: mu, wallAttenuation: wall, noise: noiseD,
-                        occupiedThreshold: Float(max(3.0, 4 * noiseD)))
+                        occupiedThreshold: Float(max(3.0, 4 * noiseD)), photonCeiling: ceiling)
     }
 
     /// The attenuation at which the scan ran out of photons, when it did: the densest blocks

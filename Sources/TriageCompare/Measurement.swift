@@ -61,6 +61,9 @@ public struct Measurements: Sendable, Codable {
     public var declaredEmpty: Bool
     public var hsCode: String?
     public var opaqueFraction: Double
+    /// The attenuation at which the scan ran out of photons inside the container, when it did
+    /// (absent in measurements made before compare-21).
+    public var photonCeiling: Double?
     public var degraded: [String]
     public var noise: Double
     public var candidates: [Candidate]
@@ -169,7 +172,8 @@ public enum Measurer {
         return Measurements(scanID: sidecar.scanID, containerID: sidecar.containerID, scannerID: sidecar.scannerID,
                             pitchX: sidecar.pitchX, pitchY: sidecar.pitchY, geometry: geometry, imageMassKg: mass,
                             declaredMassKg: declaration.map { $0.declaredGoodsKg }, declaredEmpty: declaredEmpty,
-                            hsCode: declaration?.mainHSCode, opaqueFraction: opaqueFraction, degraded: degraded,
+                            hsCode: declaration?.mainHSCode, opaqueFraction: opaqueFraction,
+                            photonCeiling: cargo.photonCeiling.map(Double.init), degraded: degraded,
                             noise: cargo.noise, candidates: candidates, machineryCells: cells, loadDensity: loadDensity,
                             loadFill: Double(occupiedCount) / Double(max(1, cargo.density.count)), loadShape: loadShape)
     }

@@ -35,7 +35,7 @@ public enum CUSCARManifestReader {
         }
         var result: [Segment] = []
         var elements: [[String]] = [[""]]
-        var line = text.hasPrefix("UNA") ? 1 : 1, column = text.hasPrefix("UNA") ? 10 : 1
+        var line = 1, column = text.hasPrefix("UNA") ? 10 : 1
         var startLine = line, startColumn = column
         var escaped = false
         var started = false

@@ -74,6 +74,47 @@ struct CommandRun {
         #expect(array[1]["error_code"] as? String == "notAnImage")
     }
 
+    /// With its sidecar beside it, a scan's container is examined: how much of the cargo space
+    /// the beam could not clear, and where the scan ran out of photons (dense drums on the
+    /// 8-bit low-flux scanner of the bundled samples).
+    @Test func theCargoSpaceIsExamined() throws {
+        let run = try CommandRun.run(["inspect", "Samples/nightly/scans/PNG-nightly-0005.jpg", "Samples/nightly/scans/GYE-nightly-0001.png"])
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("; cargo space of the 22G1 found in the image: ") == true)
+        #expect(lines.first?.contains("% cannot be cleared, the beam runs out of photons at A 10.") == true, "\(lines)")
+        #expect(lines.last?.hasSuffix("; cargo space of the 42G1 found in the image: penetrated throughout") == true, "\(lines)")
+        let json = try CommandRun.run(["inspect", "--json", "Samples/nightly/scans/PNG-nightly-0005.jpg"])
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let space = try #require(array.first?["cargo_space"] as? [String: Any])
+        let scan = try #require(array.first?["scan"] as? [String: Any])
+        let ceiling = try #require(space["photon_ceiling"] as? Double), saturation = try #require(scan["saturation"] as? Double)
+        #expect(ceiling > 8 && ceiling < saturation - 0.3, "the photon limit, well below the encoding's floor")
+        #expect((space["cannot_clear"] as? Double ?? 0) > 0.1)
+    }
+
+    /// A sidecar's errors are located and fail the run (they were once collected and lost); a
+    /// valid sidecar beside an image without a container is a warning, not a failure.
+    @Test func sidecarProblemsAreSaid() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inspect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = TestData.projectRoot.appendingPathComponent("Samples/nightly/scans/GYE-nightly-0001")
+        try FileManager.default.copyItem(at: sample.appendingPathExtension("png"), to: folder.appendingPathComponent("bad.png"))
+        try Data(#"{"scan_id": 5}"#.utf8).write(to: folder.appendingPathComponent("bad.json"))
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: try TestData.path("pngsuite/basn0g16.png")),
+                                         to: folder.appendingPathComponent("tiny.png"))
+        try FileManager.default.copyItem(at: sample.appendingPathExtension("json"), to: folder.appendingPathComponent("tiny.json"))
+        let bad = try CommandRun.run(["inspect", folder.appendingPathComponent("bad.png").path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("bad.json: error: $.scan_id: expected a string"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("bad.json: error: $.door_side: missing"))
+        let tiny = try CommandRun.run(["inspect", folder.appendingPathComponent("tiny.png").path])
+        #expect(tiny.status == 0, "\(tiny.stderr)")
+        #expect(tiny.stderr.contains("tiny.png: warning: cargo space not examined: no container roof found"), "\(tiny.stderr)")
+    }
+
     @Test func pixelLimitIsConfigurable() throws {
         let run = try CommandRun.run(["inspect", "--max-pixels", "100", try TestData.path("pngsuite/basn0g16.png")])
         #expect(run.status == 1)
