@@ -96,8 +96,9 @@ public enum Scorer {
         if let opaque = m.candidate(.cannotClear), opaque.statistic > 0.005 {
             let floor = 0.5 * min(1, opaque.statistic / 0.05)
             score = max(score, floor)
+            let why = m.photonCeiling.map { String(format: " (the scan runs out of photons at attenuation %.1f: denser goods all read the same)", $0) } ?? ""
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
-                                    reason: String(format: "cannot clear: %.1f%% of the cargo space is opaque to the beam or beyond what it penetrates; nothing can be said there", opaque.statistic * 100),
+                                    reason: String(format: "cannot clear: %.1f%% of the cargo space is opaque to the beam or beyond what it penetrates%@; nothing can be said there", opaque.statistic * 100, why),
                                     bbox: opaque.bbox, massKg: nil))
         }
         if let degraded = m.candidate(.degraded) {

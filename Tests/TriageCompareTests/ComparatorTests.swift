@@ -356,9 +356,13 @@ enum Fixture {
         #expect(coffee.fraction > 0.05, "under-penetrated share of the cargo space: \(coffee.fraction)")
         let finding = coffee.verdict.findings.first { $0.kind == "cannot_clear" }
         #expect(finding?.reason.contains("beyond what it penetrates") == true && coffee.verdict.score >= 0.25)
+        let ceiling = try #require(coffee.verdict.measurements?.photonCeiling, "the photon ceiling is measured and kept")
+        #expect(ceiling > 10 && ceiling < 11.2 && finding?.reason.contains(String(format: "runs out of photons at attenuation %.1f", ceiling)) == true,
+                "\(ceiling): \(finding?.reason ?? "")")
         let bananas = try Self.opaque("bananas", mass: 9000, scanner: "PNG-LINAC-3", seed: seed)
         let timber = try Self.opaque("timber", mass: 16000, scanner: "GYE-LINAC-1", seed: seed)
         #expect(bananas.fraction < 0.002 && timber.fraction < 0.002, "bananas \(bananas.fraction), timber \(timber.fraction)")
+        #expect(bananas.verdict.measurements?.photonCeiling == nil && timber.verdict.measurements?.photonCeiling == nil)
     }
 
     @Test func theEncodingsSayWhereTheySaturate() throws {
