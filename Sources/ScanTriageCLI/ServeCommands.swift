@@ -32,9 +32,19 @@ struct ServeCommand: AsyncParsableCommand {
     var hsTable: String?
 
     func run() async throws {
-        let database = try TriageDatabase(path: store)
         var validator = ManifestValidator()
-        if let hsTable { validator.hsTable = try HSTable.load(hsTable, diagnostics: DiagnosticBag()) }
+        if let hsTable {
+            // A service must not run on a partly read reference table (codes it dropped would be
+            // refused all night): its problems are printed and refuse the start.
+            let bag = DiagnosticBag()
+            validator.hsTable = try HSTable.load(hsTable, diagnostics: bag)
+            for diagnostic in bag.diagnostics { printError(diagnostic.description) }
+            if bag.hasErrors {
+                printError("\(hsTable): the HS table has errors (above); fix it or leave --hs-table out")
+                throw ExitCode(2)
+            }
+        }
+        let database = try TriageDatabase(path: store)
         let service = try IntakeService(database: database, root: IntakeService.intakeRoot(forStore: store),
                                         limits: IntakeLimits(maxManifestBytes: maxManifestBytes, maxScanBytes: maxScanBytes),
                                         validator: validator)

@@ -15,7 +15,9 @@ struct CommandRun {
         return url.appendingPathComponent("scantriage")
     }
 
-    static func run(_ arguments: [String]) throws -> CommandRun {
+    /// Runs the binary and waits; after `timeout` seconds it is stopped (a command that should
+    /// have ended, such as a server refusing to start, fails the test instead of hanging it).
+    static func run(_ arguments: [String], timeout: TimeInterval = 900) throws -> CommandRun {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -24,6 +26,9 @@ struct CommandRun {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -175,6 +175,21 @@ func manifestVariant(_ n: Int) throws -> Data {
         #expect(run.stdout.contains("gave up after 2 attempts"))
     }
 
+    /// An HS table with a malformed row refuses the start, saying where (its problems were once
+    /// dropped and the service ran on what was read); no store is created.
+    @Test func aBrokenHSTableRefusesTheStart() throws {
+        let folder = try TemporaryFolder()
+        let rows = try String(contentsOfFile: try TestData.path("hs/harmonized-system.csv"), encoding: .utf8).split(separator: "\n")
+        let broken = rows.prefix(3) + [#"I,010129,"Horses; live, other,0101,6"#] + rows[4..<20]
+        try Data(broken.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: folder.path("hs.csv")))
+        let run = try CommandRun.run(["serve", "--port", "0", "--store", folder.path("store.sqlite"), "--hs-table", folder.path("hs.csv")],
+                                     timeout: 30)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("hs.csv:5:11: error: text after a closing quote"), "\(run.stderr)")
+        #expect(run.stderr.contains("the HS table has errors (above); fix it or leave --hs-table out"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("store.sqlite")))
+    }
+
     /// 500 submissions from 32 concurrent clients: every one answered 201 and stored once.
     @Test func aBoundedLoadLosesNothing() async throws {
         let server = try ServerProcess()
