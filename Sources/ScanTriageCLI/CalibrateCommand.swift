@@ -44,7 +44,15 @@ struct CalibrateCommand: AsyncParsableCommand {
         var database: TriageDatabase?
         if let store {
             database = try TriageDatabase(path: store)
-            measured.samples += try database!.labelledMeasurements()
+            let stored = try database!.labelledMeasurements()
+            measured.samples += stored.samples
+            if stored.olderComparator > 0 {
+                printError("\(store): warning: \(stored.olderComparator) labelled scan(s) were measured by an older comparator only "
+                           + "and are left out (their statistics mean something else); run their batches again to learn from them")
+            }
+            if stored.unreadable > 0 {
+                printError("\(store): warning: \(stored.unreadable) stored verdict(s) could not be read and are left out")
+            }
         }
         let profiles = Calibrator.learn(measured.samples, createdAt: Date().formatted(.iso8601))
         try profiles.write(to: out)

@@ -260,21 +260,41 @@ public final class TriageDatabase: @unchecked Sendable {
             """, arguments: [scanKey, declarationSHA256, verdictKey, verdict.containerID, verdict.score, verdict.strength, json, now()])
     }
 
-    /// Measurements of every stored verdict whose container has an outcome, for calibration.
-    public func labelledMeasurements() throws -> [(Measurements, Calibrator.Outcome)] {
-        try writer.read { db in
+    /// What the store holds for calibration: the measurements of stored verdicts whose container
+    /// has an outcome, made by this build's comparator (``Comparator/algorithmVersion``); how
+    /// many labelled scans only an older comparator measured (its statistics mean something
+    /// else: they are left out, never mixed in); and how many stored verdicts could not be read.
+    public struct LabelledMeasurements {
+        public var samples: [(Measurements, Calibrator.Outcome)] = []
+        public var olderComparator = 0
+        public var unreadable = 0
+    }
+
+    public func labelledMeasurements() throws -> LabelledMeasurements {
+        let current = "/\(Comparator.algorithmVersion)"
+        return try writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT v.verdict AS verdict, o.outcome AS outcome FROM verdicts v
+                SELECT v.scanKey AS scanKey, v.declarationSHA256 AS declaration, v.profileID AS verdictKey,
+                       v.verdict AS verdict, o.outcome AS outcome FROM verdicts v
                 JOIN (SELECT containerID, outcome FROM outcomes WHERE id IN (SELECT MAX(id) FROM outcomes GROUP BY containerID)) o
                   ON o.containerID = v.containerID
-                GROUP BY v.scanKey, v.declarationSHA256
+                ORDER BY v.scanKey, v.declarationSHA256, v.profileID
                 """)
-            return rows.compactMap { row -> (Measurements, Calibrator.Outcome)? in
+            // One sample per scan and declaration: the first verdict of this comparator.
+            var result = LabelledMeasurements()
+            var seen = Set<String>(), older = Set<String>()
+            for row in rows {
+                let scan: String = row["scanKey"], declaration: String = row["declaration"], key: String = row["verdictKey"]
+                let input = scan + "/" + declaration
+                guard key.hasSuffix(current) else { older.insert(input); continue }
+                guard seen.insert(input).inserted else { continue }
                 let json: String = row["verdict"]
                 guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)), let m = verdict.measurements,
-                      let outcome = Calibrator.Outcome(rawValue: row["outcome"]) else { return nil }
-                return (m, outcome)
+                      let outcome = Calibrator.Outcome(rawValue: row["outcome"]) else { result.unreadable += 1; continue }
+                result.samples.append((m, outcome))
             }
+            result.olderComparator = older.subtracting(seen).count
+            return result
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 import TriageCompare
@@ -216,6 +217,20 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let calibrate = try CommandRun.run(["calibrate", "--store", store, "--out", folder.path("p.json")])
         #expect(calibrate.status == 0, "\(calibrate.stderr)")
         #expect(calibrate.stdout.contains("learned from 5 clean and 5 hit containers"))
+        #expect(!calibrate.stderr.contains("warning"), "\(calibrate.stderr)")
+        // Verdicts of an older comparator are not mixed in (their statistics mean something
+        // else), nor are unreadable ones; both are said.
+        let queue = try DatabaseQueue(path: store)
+        try queue.write { db in
+            let keys = try String.fetchAll(db, sql: "SELECT scanKey FROM verdicts ORDER BY scanKey")
+            try db.execute(sql: "UPDATE verdicts SET profileID = profileID || '-compare-0' WHERE scanKey IN (?, ?)", arguments: [keys[0], keys[1]])
+            try db.execute(sql: "UPDATE verdicts SET verdict = '{' WHERE scanKey = ?", arguments: [keys[2]])
+        }
+        let mixed = try CommandRun.run(["calibrate", "--store", store, "--out", folder.path("p2.json")])
+        #expect(mixed.status == 0, "\(mixed.stderr)")
+        #expect(mixed.stdout.contains("learned from") && !mixed.stdout.contains("learned from 5 clean and 5 hit"), "\(mixed.stdout)")
+        #expect(mixed.stderr.contains("warning: 2 labelled scan(s) were measured by an older comparator only"), "\(mixed.stderr)")
+        #expect(mixed.stderr.contains("warning: 1 stored verdict(s) could not be read"))
     }
 
     @Test func hostileArchiveMembersAreRefused() throws {
