@@ -8,12 +8,17 @@ public enum Hashing {
 
     public static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
 
-    /// The file's SHA-256, read a megabyte at a time; nil when it cannot be opened.
+    /// The file's SHA-256, read a megabyte at a time; nil when it cannot be opened or read (a
+    /// read that fails part way must not give the hash of what came before).
     public static func sha256(file path: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         var hasher = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        } catch {
+            return nil
+        }
         return hex(hasher.finalize())
     }
 

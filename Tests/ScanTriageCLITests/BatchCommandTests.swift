@@ -278,4 +278,7 @@ extension String {
     let path = folder.path("million-a")
     try Data(repeating: UInt8(ascii: "a"), count: 1_000_000).write(to: URL(fileURLWithPath: path))
     #expect(Hashing.sha256(file: path) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    // A file that opens but cannot be read (a folder) has no hash, not the empty input's.
+    #expect(Hashing.sha256(file: folder.path("")) == nil)
+    #expect(Hashing.sha256(file: folder.path("missing")) == nil)
 }
