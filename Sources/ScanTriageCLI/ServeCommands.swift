@@ -116,7 +116,7 @@ struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Upload a batch's manifests and scans to the intake service, with retries; a rerun sends only what was not accepted.",
-        discussion: "Exit codes: 0 everything accepted; 1 some items rejected (each printed with its reason); 3 the server could not be used.")
+        discussion: "Exit codes: 0 everything accepted; 1 some items rejected (each printed with its reason); 2 not a batch folder, or nothing in it to submit; 3 the server could not be used.")
 
     @Argument(help: "Batch folder.")
     var batch: String
@@ -146,6 +146,9 @@ struct SubmitCommand: AsyncParsableCommand {
                 else if item.accepted { print("accepted  \(item.file) -> \(item.submissionID ?? "") \(item.message.isEmpty ? "" : "(\(item.message))")") }
                 else { print("REJECTED  \(item.file): \(item.status == 0 ? "" : "HTTP \(item.status): ")\(item.message)") }
             }
+        } catch let error as ScanTriageError where error.code == .invalidInput {
+            printError("\(error)")
+            throw ExitCode(2)
         } catch {
             printError("\(error)")
             throw ExitCode(3)

@@ -45,6 +45,10 @@ public struct SubmitClient: Sendable {
 
         var items: [(relative: String, kind: String)] = []
         let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        guard fm.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ScanTriageError(.invalidInput, "no such batch folder", at: SourceLocation(file: root))
+        }
         for name in ((try? fm.contentsOfDirectory(atPath: (root as NSString).appendingPathComponent("manifests"))) ?? []).sorted()
             where ManifestReader.extensions.contains((name as NSString).pathExtension.lowercased()) {
             items.append(("manifests/\(name)", "manifest"))
@@ -52,6 +56,12 @@ public struct SubmitClient: Sendable {
         for name in ((try? fm.contentsOfDirectory(atPath: (root as NSString).appendingPathComponent("scans"))) ?? []).sorted()
             where ["png", "jpg", "jpeg"].contains((name as NSString).pathExtension.lowercased()) {
             items.append(("scans/\(name)", "scan"))
+        }
+        // A wrong folder must not read as "0 of 0 accepted".
+        guard !items.isEmpty else {
+            throw ScanTriageError(.invalidInput,
+                                  "nothing to submit: expected manifests (\(ManifestReader.extensions.sorted().map { "." + $0 }.joined(separator: ", "))) in manifests/ or scans (.png, .jpg) in scans/",
+                                  at: SourceLocation(file: root))
         }
         for item in items {
             let path = (root as NSString).appendingPathComponent(item.relative)

@@ -175,6 +175,20 @@ func manifestVariant(_ n: Int) throws -> Data {
         #expect(run.stdout.contains("gave up after 2 attempts"))
     }
 
+    /// A wrong folder is said (it once read "0 of 0 accepted", exit 0), before any server is asked.
+    @Test func submitSaysWhenThereIsNothingToSubmit() throws {
+        let folder = try TemporaryFolder()
+        try Data("st_000000000000_".utf8).write(to: URL(fileURLWithPath: folder.path("token")))
+        try FileManager.default.createDirectory(atPath: folder.path("empty/scans"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder.path("empty/scans/notes.txt")))
+        for (batch, reason) in [(folder.path("missing"), "no such batch folder"), (folder.path("empty"), "nothing to submit: expected manifests")] {
+            let run = try CommandRun.run(["submit", batch, "--server", "http://127.0.0.1:9", "--token-file", folder.path("token"), "--retries", "0"])
+            #expect(run.status == 2, "\(batch): \(run.stdout) \(run.stderr)")
+            #expect(run.stderr.contains("\(batch): \(reason)"), "\(run.stderr)")
+            #expect(!run.stdout.contains("accepted"))
+        }
+    }
+
     /// An HS table with a malformed row refuses the start, saying where (its problems were once
     /// dropped and the service ran on what was read); no store is created.
     @Test func aBrokenHSTableRefusesTheStart() throws {
