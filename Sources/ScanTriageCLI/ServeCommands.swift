@@ -155,7 +155,7 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         let accepted = results.filter(\.accepted).count
         print("\(accepted) of \(results.count) accepted (\(results.filter(\.skipped).count) already were), \(results.count - accepted) rejected")
-        if results.contains(where: { $0.status == 0 && !$0.accepted }) { throw ExitCode(3) }
+        if results.contains(where: { $0.status == 0 && !$0.accepted && !$0.local }) { throw ExitCode(3) }
         if accepted < results.count { throw ExitCode(1) }
     }
 }

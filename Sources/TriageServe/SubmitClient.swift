@@ -30,6 +30,9 @@ public struct SubmitClient: Sendable {
         public var submissionID: String?
         public var message: String
         public var skipped: Bool
+        /// Refused here, before the server was asked (a file that cannot be read, a scan
+        /// without its sidecar): the batch's problem, not the server's.
+        public var local = false
     }
 
     /// The state file in the batch folder: what was accepted, by content hash.
@@ -92,7 +95,8 @@ public struct SubmitClient: Sendable {
                     ], boundary: boundary)
                 }
             } catch {
-                let result = ItemResult(file: item.relative, status: 0, accepted: false, submissionID: nil, message: "\(error)", skipped: false)
+                let result = ItemResult(file: item.relative, status: 0, accepted: false, submissionID: nil, message: "\(error)", skipped: false,
+                                        local: true)
                 results.append(result)
                 log(result)
                 continue

@@ -153,6 +153,13 @@ func manifestVariant(_ n: Int) throws -> Data {
         #expect(first.stdout.contains("11 of 11 accepted (0 already were)"))
         let second = try CommandRun.run(["submit", batch, "--server", server.base.absoluteString, "--token-file", folder.path("token")])
         #expect(second.stdout.contains("11 of 11 accepted (11 already were)"))
+        // A scan without its sidecar is the batch's problem (exit 1, said), not the server's (3).
+        try FileManager.default.copyItem(atPath: batch + "/scans/GYE-nightly-0001.png", toPath: batch + "/scans/LONE-0001.png")
+        let lone = try CommandRun.run(["submit", batch, "--server", server.base.absoluteString, "--token-file", folder.path("token")])
+        #expect(lone.status == 1, "\(lone.stdout)\(lone.stderr)")
+        #expect(lone.stdout.contains("REJECTED  scans/LONE-0001.png: ") && lone.stdout.contains("LONE-0001.json: cannot read"))
+        #expect(lone.stdout.contains("11 of 12 accepted (11 already were), 1 rejected"))
+        try FileManager.default.removeItem(atPath: batch + "/scans/LONE-0001.png")
         // The same content sent again directly: same id, marked duplicate, nothing stored twice.
         let body = try Data(contentsOf: URL(fileURLWithPath: batch + "/manifests/nightly.json"))
         let again = try await server.send("POST", "v1/manifests", token: token, type: "application/json", body: body)
