@@ -63,7 +63,8 @@ public enum Checksums {
                 continue
             }
             guard let actual = Hashing.sha256(file: full) else {
-                diagnostics.error("\(path) is listed but missing from the batch", at: location)
+                let why = FileManager.default.fileExists(atPath: full) ? "cannot be read" : "missing from the batch"
+                diagnostics.error("\(path) is listed but \(why)", at: location)
                 continue
             }
             result.checked += 1

@@ -128,6 +128,8 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
             let data = try Data(contentsOf: URL(fileURLWithPath: batch + "/scans/" + name))
             sums += Hashing.sha256(data) + "  scans/" + name + "\n"
         }
+        // A listed entry that is there but cannot be read (a folder) is said as such.
+        sums += String(repeating: "0", count: 64) + "  manifests\n"
         try Data(sums.utf8).write(to: URL(fileURLWithPath: batch + "/SHA256SUMS"))
         let victim = scans.first { $0.hasSuffix(".json") }!
         var sidecar = try String(contentsOfFile: batch + "/scans/" + victim, encoding: .utf8)
@@ -137,6 +139,7 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--profiles", sampleProfiles])
         #expect(run.status == 1, "finished, with an input error")
         #expect(run.stderr.contains("does not match SHA256SUMS"))
+        #expect(run.stderr.contains("SHA256SUMS:\(scans.count + 1):1: error: manifests is listed but cannot be read"), "\(run.stderr)")
         #expect(run.stdout.contains("2 input(s) quarantined"), "the sidecar, and its image that cannot be read without it")
         let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
         #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
