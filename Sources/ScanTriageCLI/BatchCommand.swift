@@ -20,7 +20,7 @@ struct BatchCommand: AsyncParsableCommand {
         and report.html to --out. Verdicts are kept in a SQLite store (default OUT/scantriage.sqlite): \
         a run that is interrupted and started again reuses them and ends with the same ranking. \
         Exit codes: 0 finished, every input read; 1 finished, some inputs had errors (quarantined, \
-        listed in the report); 2 misuse; 3 could not finish.
+        listed in the report); 3 could not finish; 64 misuse (the arguments, as with every command).
         """)
 
     @Argument(help: "Batch folders or .tar/.tar.gz bundles.")
@@ -54,6 +54,10 @@ struct BatchCommand: AsyncParsableCommand {
         for input in inputs where !FileManager.default.fileExists(atPath: input) {
             throw ValidationError("\(input): no such batch folder or archive")
         }
+        var outIsFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &outIsFolder), !outIsFolder.boolValue {
+            throw ValidationError("--out \(out) is a file; expected a folder (made when missing)")
+        }
         var inputs = self.inputs
         if fromStore, let store {
             inputs.append(try assembleFromStore(store))
@@ -61,7 +65,17 @@ struct BatchCommand: AsyncParsableCommand {
         let profiles = try loadProfiles(self.profiles)
         let bag = DiagnosticBag()
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                // Foundation's error says little ("error 512"): name a file standing in the way.
+                var ancestor = (out as NSString).deletingLastPathComponent, isFolder: ObjCBool = false
+                while !ancestor.isEmpty && !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder) {
+                    ancestor = (ancestor as NSString).deletingLastPathComponent
+                }
+                let cause = !ancestor.isEmpty && !isFolder.boolValue ? "\(ancestor) is a file" : error.localizedDescription
+                throw ScanTriageError(.io, "cannot make the output folder: \(cause)", at: SourceLocation(file: out))
+            }
             let database = try TriageDatabase(path: store ?? (out as NSString).appendingPathComponent("scantriage.sqlite"))
             let nightly = NightlyRun(profiles: profiles, capacity: capacity, jobs: run.jobCount,
                                      decoder: ImageDecoder(limits: run.decode.limits),

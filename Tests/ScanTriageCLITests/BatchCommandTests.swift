@@ -119,6 +119,18 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM verdicts") } == 10, "nothing counted twice")
     }
 
+    /// An output path that is a file, or lies under one, is said plainly (it was Foundation's
+    /// "error 512", exit 1 as if inputs had failed).
+    @Test func anOutputFolderThatCannotBeIsSaid() throws {
+        let folder = try TemporaryFolder()
+        try Data("x".utf8).write(to: URL(fileURLWithPath: folder.path("file")))
+        let onFile = try CommandRun.run(["batch", "Samples/nightly", "--out", folder.path("file"), "--profiles", sampleProfiles])
+        #expect(onFile.status == 64 && onFile.stderr.contains("--out \(folder.path("file")) is a file; expected a folder"), "\(onFile.stderr)")
+        let under = try CommandRun.run(["batch", "Samples/nightly", "--out", folder.path("file/out/deeper"), "--profiles", sampleProfiles])
+        #expect(under.status == 3, "\(under.stderr)")
+        #expect(under.stderr.contains("file/out/deeper: cannot make the output folder: \(folder.path("file")) is a file"), "\(under.stderr)")
+    }
+
     @Test func aTamperedFileIsQuarantinedAndTheRestRanked() throws {
         let folder = try TemporaryFolder()
         let batch = try sampleBatch(folder)
