@@ -24,6 +24,9 @@ public struct ContainerGeometry: Sendable, Codable {
     /// Measured length (mm) and how far it is from the type's.
     public var measuredLengthMM: Double
     public var lengthMismatch: Double
+    /// Whether the image shows a refrigeration unit's bulkhead at the front end (absent in
+    /// geometries found before compare-23). Without a declared type it makes the type a reefer.
+    public var machinerySeen: Bool?
 
     public var bbox: [Int] { [x0, top, x1 - x0, bottom - top] }
     public var innerBBox: [Int] { [innerX0, ceiling, innerX1 - innerX0, floor - ceiling] }
@@ -115,11 +118,21 @@ public enum ContainerLocator {
         while refinedTop > 0 && profile[refinedTop - 1 - walked.lowerBound] > 0.08 && bestRow - refinedTop < reach { refinedTop -= 1 }
         // 4. The type: as declared, or the nearest known length, and the height whose bottom
         //    edge (floor, bottom rails) the row profile supports best.
-        let type: ContainerType
+        var type: ContainerType
         if let declaredType {
             type = declaredType
         } else {
             type = inferType(rows: profile, roofRow: refinedTop, pitchY: pitchY, measuredLength: measuredLength)
+        }
+        // 5. A reefer's bulkhead at the front end: what the image says, whatever was declared;
+        //    an inferred dry type becomes the reefer of that size.
+        let machinerySeen = bulkheadContrast(map, x0: run.0, x1: run.1, top: refinedTop, height: Int((type.height / pitchY).rounded()),
+                                             doorOnRight: doorOnRight, pitchX: pitchX).map { line in
+            line.at >= bulkheadLine && line.at >= 2.5 * max(line.elsewhere, 0.5)
+        }
+        if declaredType == nil, machinerySeen == true, !type.isReefer,
+           let reefer = ContainerType.named(String(type.code.prefix(2)) + "R1") {
+            type = reefer
         }
         let x0 = run.0, x1 = run.1
         let top = refinedTop
@@ -147,7 +160,56 @@ public enum ContainerLocator {
                                  ceiling: ceiling, floor: max(ceiling + 1, floor), doorOnRight: doorOnRight, type: type.code,
                                  isReefer: type.isReefer, machineryX0: machineryX0, machineryX1: machineryX1,
                                  measuredLengthMM: measuredLength,
-                                 lengthMismatch: (measuredLength - type.length) / type.length)
+                                 lengthMismatch: (measuredLength - type.length) / type.length, machinerySeen: machinerySeen)
+    }
+
+    /// How much the bulkhead's line must weigh (attenuation × mm across, so that it does not
+    /// depend on the pixel pitch) in every band; it must also be 2.5 times the strongest line
+    /// elsewhere 0.25–1 m from the front. A bulkhead is seen edge-on (its skins run the whole
+    /// width along the beam). Measured on 1,020 generated scans at 0.7×, 1× and 1.6× the
+    /// scanners' pitch and the 10 samples at 2.5×: reefers 8.3 and more (17.5 and more but at
+    /// 2.5×) and at least 3.1 times the rest; dry boxes 7.4 and less, or not standing out (but
+    /// one piece of scrap, 38 at 13 times: called a reefer).
+    static let bulkheadLine: Float = 6
+
+    /// The line a reefer's bulkhead makes 500 mm in from the front end (the machinery recess's
+    /// 440 mm and the front wall): per column, the excess over the columns beside it summed
+    /// across the line, in mm, weakest over four bands of the middle 60 % of the height (a lump
+    /// of cargo does not span the height); at the bulkhead (±60 mm) and the strongest elsewhere
+    /// 0.25–1 m from the front. Nil when the map does not hold those rows or columns.
+    static func bulkheadContrast(_ map: AttenuationMap, x0: Int, x1: Int, top: Int, height: Int, doorOnRight: Bool, pitchX: Double) -> (at: Float, elsewhere: Float)? {
+        let span = Int(1000 / pitchX)
+        let first = doorOnRight ? x0 : max(x0, x1 - span), last = doorOnRight ? min(x1, x0 + span) : x1
+        let near = max(2, Int(30 / pitchX)), far = near + max(2, Int(40 / pitchX))
+        let expected = Int(500 / pitchX), reach = max(2, Int(60 / pitchX)), wall = Int(250 / pitchX)
+        // Columns counted from the front end.
+        let count = last - first
+        guard expected + 3 * reach + far < count, wall - far >= 0 else { return nil }
+        func fromFront(_ i: Int) -> Int { doorOnRight ? i : count - 1 - i }
+        var strength = [Float](repeating: .infinity, count: count)
+        for band in 0..<4 {
+            let rows = (top + height / 5 + band * height * 3 / 20)..<(top + height / 5 + (band + 1) * height * 3 / 20)
+            guard !rows.isEmpty, rows.upperBound <= map.height else { return nil }
+            let columns = map.values.withUnsafeBufferPointer { all in
+                (0..<count).map { k -> Float in
+                    let x = first + fromFront(k)
+                    var sum: Float = 0
+                    for y in rows { sum += all[y * map.width + x] }
+                    return sum / Float(rows.count)
+                }
+            }
+            for i in far..<(count - far) {
+                let background = max(columns[(i - far)...(i - near)].min()!, columns[(i + near)...(i + far)].min()!)
+                var excess: Float = 0
+                for j in (i - near + 1)...(i + near - 1) { excess += max(0, columns[j] - background) }
+                strength[i] = min(strength[i], excess * Float(pitchX))
+            }
+        }
+        var at: Float = 0, elsewhere: Float = 0
+        for i in wall..<(count - far) {
+            if abs(i - expected) <= reach { at = max(at, strength[i]) } else if abs(i - expected) > 3 * reach { elsewhere = max(elsewhere, strength[i]) }
+        }
+        return (at, elsewhere)
     }
 
     /// The nearest known length, and the height whose bottom the row profile supports: at a

@@ -39,7 +39,8 @@ enum Fixture {
 }
 
 @Suite struct LocatorTests {
-    @Test(arguments: [("22G1", true, 1.0), ("45R1", false, 2.0), ("42G1", true, 3.0), ("25G1", false, 2.5)])
+    @Test(arguments: [("22G1", true, 1.0), ("45R1", false, 2.0), ("42G1", true, 3.0), ("25G1", false, 2.5),
+                      ("22R1", true, 1.0), ("42R1", false, 1.0), ("45R1", true, 2.5)])
     func theContainerIsFoundForAnyTypeDoorSideAndPitch(case: (String, Bool, Double)) throws {
         let (type, doorRight, pitch) = `case`
         let (scan, _, scene) = try Fixture.scan(type: type, cargo: "bananas", mass: 9000, doorOnRight: doorRight, pitchScale: pitch)
@@ -50,8 +51,33 @@ enum Fixture {
         let truth = scene.containerBBox
         #expect(abs(geometry.x0 - truth[0]) <= 2 && abs(geometry.x1 - (truth[0] + truth[2])) <= 2, "\(geometry) vs \(truth)")
         #expect(abs(geometry.top - truth[1]) <= 2)
-        #expect(geometry.type.prefix(2) == type.prefix(2), "inferred \(geometry.type) for \(type)")
+        // The length and height from the outline, a reefer from its bulkhead at the front end.
+        #expect(geometry.type == type, "inferred \(geometry.type) for \(type)")
+        #expect(geometry.machinerySeen == type.contains("R"))
         #expect(abs(geometry.lengthMismatch) < 0.02)
+    }
+}
+
+/// What the image shows against the declared type: a reefer declared as a dry box, or a dry box
+/// declared as a reefer, is said (not scored).
+@Suite struct DeclaredTypeTests {
+    @Test func aRefrigerationUnitTheDeclarationDoesNotHaveIsSaid() throws {
+        let (reefer, reeferDeclaration, _) = try Fixture.scan(type: "42R1", cargo: "bananas", mass: 18000)
+        var asDry = reeferDeclaration
+        asDry.isoType = "42G1"
+        let dry = Scorer.score(try Measurer.measure(scan: reefer, declaration: asDry), profiles: .prior)
+        let said = try #require(dry.findings.first { $0.kind == "geometry" && $0.reason.contains("bulkhead") }, "\(dry.findings)")
+        #expect(said.reason.contains("shows a refrigeration unit's bulkhead") && said.reason.contains("a 42G1 has none") && said.score == 0)
+        let (box, boxDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18000)
+        var asReefer = boxDeclaration
+        asReefer.isoType = "42R1"
+        let reeferSaid = Scorer.score(try Measurer.measure(scan: box, declaration: asReefer), profiles: .prior)
+        #expect(reeferSaid.findings.contains { $0.kind == "geometry" && $0.reason.contains("no refrigeration unit's bulkhead") })
+        // As declared: nothing said.
+        for (scan, declaration) in [(reefer, reeferDeclaration), (box, boxDeclaration)] {
+            let verdict = Scorer.score(try Measurer.measure(scan: scan, declaration: declaration), profiles: .prior)
+            #expect(!verdict.findings.contains { $0.reason.contains("bulkhead") })
+        }
     }
 }
 
