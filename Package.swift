@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriageKernelsAVX2", "TriagePhysics", "TriageDecode"]),
         .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: [
-            "ScanTriageCLI", "TriageDecode", "TriageStore", "TriagePipeline", "TriageRank", "TriageCompare", "TestSupport",
+            "ScanTriageCLI", "TriageDecode", "TriageStore", "TriagePipeline", "TriageRank", "TriageCompare", "TriageReport", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]

@@ -110,32 +110,45 @@ public struct ReportBuilder {
         return html
     }
 
-    /// The pictures of these scans (JPEG, base64): those the batch made while it ran, the rest
-    /// rendered here on all cores, each from its scan decoded again (what a resumed run's reused
-    /// verdicts need).
-    func pictures(for scanIDs: [String], input: Input) -> [String: String] {
+    /// A scan's picture (JPEG, base64), or why it has none.
+    enum Picture { case jpeg(String), missing(String) }
+
+    /// The pictures of these scans: those the batch made while it ran, the rest rendered here on
+    /// all cores, each from its scan decoded again (what a resumed run's reused verdicts need);
+    /// a scan that cannot be drawn (its image gone since, or unreadable) says why.
+    func pictures(for scanIDs: [String], input: Input) -> [String: Picture] {
         let work: [(path: String, verdict: Verdict)?] = scanIDs.map { scanID in
             guard input.pictures[scanID] == nil, let verdict = input.verdicts[scanID], let path = input.images[scanID] else { return nil }
             return (path, verdict)
         }
         // Each iteration writes only its own slot.
-        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<String?>.allocate(capacity: scanIDs.count)
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Picture?>.allocate(capacity: scanIDs.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
         let decoder = self.decoder
         DispatchQueue.concurrentPerform(iterations: scanIDs.count) { index in
-            guard let job = work[index], let jpeg = try? Self.thumbnail(path: job.path, verdict: job.verdict, decoder: decoder) else { return }
-            slots[index] = jpeg.base64EncodedString()
+            guard let job = work[index] else { return }
+            do {
+                slots[index] = .jpeg(try Self.thumbnail(path: job.path, verdict: job.verdict, decoder: decoder).base64EncodedString())
+            } catch {
+                slots[index] = .missing("\(error)")
+            }
         }
-        var result: [String: String] = [:]
-        for (index, scanID) in scanIDs.enumerated() { result[scanID] = input.pictures[scanID]?.base64EncodedString() ?? slots[index] }
+        var result: [String: Picture] = [:]
+        for (index, scanID) in scanIDs.enumerated() {
+            result[scanID] = input.pictures[scanID].map { .jpeg($0.base64EncodedString()) } ?? slots[index]
+        }
         return result
     }
 
-    func card(_ entry: RankedContainer, input: Input, picture base64: String?) -> String {
+    func card(_ entry: RankedContainer, input: Input, picture: Picture?) -> String {
         guard let scanID = entry.scanID else { return "" }
-        let picture = base64.map { "<img alt=\"scan \(escape(scanID)) with findings outlined\" src=\"data:image/jpeg;base64,\($0)\">" }
-            ?? "<p class=\"meta\">(no picture)</p>"
+        let shown: String
+        switch picture {
+        case .jpeg(let base64): shown = "<img alt=\"scan \(escape(scanID)) with findings outlined\" src=\"data:image/jpeg;base64,\(base64)\">"
+        case .missing(let why): shown = "<p class=\"meta\">(no picture: \(escape(why)))</p>"
+        case nil: shown = "<p class=\"meta\">(no picture)</p>"
+        }
         let findings = entry.findings.map { finding -> String in
             let place = finding.bbox.map { " <span class=\"meta\">at x \($0[0]), y \($0[1]), \($0[2])×\($0[3]) px</span>" } ?? ""
             return "<li><b>\(escape(finding.kind.replacingOccurrences(of: "_", with: " ")))</b> (\(String(format: "%.2f", finding.score))): \(escape(finding.reason))\(place)</li>"
@@ -143,7 +156,7 @@ public struct ReportBuilder {
         return """
         <article id="c-\(escape(scanID))" class="\(entry.inspect ? "inspect" : "")">
           <h3>#\(entry.rank) \(escape(entry.containerID)) <span class="score">\(String(format: "%.3f", entry.score))</span></h3>
-          <div class="card">\(picture)
+          <div class="card">\(shown)
             <dl>
               <dt>Scan</dt><dd>\(escape(scanID))</dd>
               <dt>Type</dt><dd>\(escape(entry.isoType ?? "?"))</dd>
