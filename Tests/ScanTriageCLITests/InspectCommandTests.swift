@@ -89,7 +89,7 @@ struct CommandRun {
         #expect(lines.count == 2)
         #expect(lines.first?.contains("; cargo space of the 22G1 found in the image: ") == true)
         #expect(lines.first?.contains("% cannot be cleared, the beam runs out of photons at A 10.") == true, "\(lines)")
-        #expect(lines.last?.hasSuffix("; cargo space of the 42G1 found in the image: penetrated throughout") == true, "\(lines)")
+        #expect(lines.last?.hasSuffix("; cargo space of the 42R1 found in the image: penetrated throughout") == true, "\(lines)")
         let json = try CommandRun.run(["inspect", "--json", "Samples/nightly/scans/PNG-nightly-0005.jpg"])
         let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         let space = try #require(array.first?["cargo_space"] as? [String: Any])
