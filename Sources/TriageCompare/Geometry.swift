@@ -169,7 +169,9 @@ public enum ContainerLocator {
     /// width along the beam). Measured on 1,020 generated scans at 0.7×, 1× and 1.6× the
     /// scanners' pitch and the 10 samples at 2.5×: reefers 8.3 and more (17.5 and more but at
     /// 2.5×) and at least 3.1 times the rest; dry boxes 7.4 and less, or not standing out (but
-    /// one piece of scrap, 38 at 13 times: called a reefer).
+    /// one piece of scrap, 38 at 13 times: called a reefer). These are the generator's
+    /// bulkheads: a scanner that does not resolve a real one's thin skins sees a weaker line, and
+    /// then simply no bulkhead (nothing is concluded from its absence).
     static let bulkheadLine: Float = 6
 
     /// The line a reefer's bulkhead makes 500 mm in from the front end (the machinery recess's

@@ -112,12 +112,13 @@ public enum Scorer {
                                                    m.geometry.type, (m.geometry.measuredLengthMM / (1 + m.geometry.lengthMismatch)) / 1000),
                                     bbox: m.geometry.bbox, massKg: nil))
         }
-        if let seen = m.geometry.machinerySeen, seen != m.geometry.isReefer {
+        // A bulkhead where the declared type has none is said. Not the reverse: a scanner that
+        // does not resolve the bulkhead's thin skins would say it of every reefer.
+        if m.geometry.machinerySeen == true, !m.geometry.isReefer {
             let g = m.geometry
             let front = [g.doorOnRight ? g.x0 : max(g.x0, g.x1 - Int(1000 / m.pitchX)), g.top, min(g.x1 - g.x0, Int(1000 / m.pitchX)), g.bottom - g.top]
             findings.append(Finding(kind: "geometry", score: 0,
-                                    reason: seen ? "the image shows a refrigeration unit's bulkhead 0.5 m from the front end; a \(g.type) has none (a wrong type declared, or a reefer declared as a dry box)"
-                                        : "no refrigeration unit's bulkhead shows at the front end; a \(g.type) has one (a wrong type declared, or the unit removed)",
+                                    reason: "the image shows a refrigeration unit's bulkhead 0.5 m from the front end; a \(g.type) has none (a wrong type declared, or a reefer declared as a dry box)",
                                     bbox: front, massKg: nil))
         }
         findings.sort { $0.score > $1.score }

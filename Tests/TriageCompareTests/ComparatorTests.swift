@@ -58,8 +58,8 @@ enum Fixture {
     }
 }
 
-/// What the image shows against the declared type: a reefer declared as a dry box, or a dry box
-/// declared as a reefer, is said (not scored).
+/// What the image shows against the declared type: a reefer declared as a dry box is said (not
+/// scored).
 @Suite struct DeclaredTypeTests {
     @Test func aRefrigerationUnitTheDeclarationDoesNotHaveIsSaid() throws {
         let (reefer, reeferDeclaration, _) = try Fixture.scan(type: "42R1", cargo: "bananas", mass: 18000)
@@ -71,8 +71,10 @@ enum Fixture {
         let (box, boxDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18000)
         var asReefer = boxDeclaration
         asReefer.isoType = "42R1"
-        let reeferSaid = Scorer.score(try Measurer.measure(scan: box, declaration: asReefer), profiles: .prior)
-        #expect(reeferSaid.findings.contains { $0.kind == "geometry" && $0.reason.contains("no refrigeration unit's bulkhead") })
+        // The reverse is not said: a bulkhead's absence is weak evidence (a scanner may not
+        // resolve its thin skins).
+        let asDeclared = Scorer.score(try Measurer.measure(scan: box, declaration: asReefer), profiles: .prior)
+        #expect(!asDeclared.findings.contains { $0.reason.contains("bulkhead") })
         // As declared: nothing said.
         for (scan, declaration) in [(reefer, reeferDeclaration), (box, boxDeclaration)] {
             let verdict = Scorer.score(try Measurer.measure(scan: scan, declaration: declaration), profiles: .prior)
