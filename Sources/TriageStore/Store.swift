@@ -280,17 +280,18 @@ public final class TriageDatabase: @unchecked Sendable {
                   ON o.containerID = v.containerID
                 ORDER BY v.scanKey, v.declarationSHA256, v.profileID
                 """)
-            // One sample per scan and declaration: the first verdict of this comparator.
+            // One sample per scan and declaration: the first readable verdict of this comparator.
             var result = LabelledMeasurements()
             var seen = Set<String>(), older = Set<String>()
             for row in rows {
                 let scan: String = row["scanKey"], declaration: String = row["declaration"], key: String = row["verdictKey"]
                 let input = scan + "/" + declaration
                 guard key.hasSuffix(current) else { older.insert(input); continue }
-                guard seen.insert(input).inserted else { continue }
+                guard !seen.contains(input) else { continue }
                 let json: String = row["verdict"]
                 guard let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(json.utf8)), let m = verdict.measurements,
                       let outcome = Calibrator.Outcome(rawValue: row["outcome"]) else { result.unreadable += 1; continue }
+                seen.insert(input)
                 result.samples.append((m, outcome))
             }
             result.olderComparator = older.subtracting(seen).count
