@@ -63,6 +63,9 @@ public final class IntakeService: Sendable {
     public let root: String
     public let limits: IntakeLimits
     public let validator: ManifestValidator
+    /// Held while a scan id is checked and its files placed: two requests for one id must not
+    /// both find it free.
+    let placing = NSLock()
 
     public init(database: TriageDatabase, root: String, limits: IntakeLimits = IntakeLimits(), validator: ManifestValidator = ManifestValidator()) throws {
         self.database = database
@@ -179,9 +182,13 @@ public final class IntakeService: Sendable {
         } catch {
             return .error(422, "the image cannot be used: \(error)")
         }
-        // A different scan under a name already taken is a conflict, not a silent replacement.
+        // A different scan under an id already taken (whatever its image type) is a conflict, not
+        // a silent replacement: a JPEG beside a PNG would take over its sidecar.
         let imageName = "scans/\(scanID).\(ext)"
-        if FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(imageName)) {
+        placing.lock()
+        defer { placing.unlock() }
+        let taken = ["png", "jpg", "json"].contains { FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent("scans/\(scanID).\($0)")) }
+        if taken {
             return .error(409, "a different scan \(scanID) was already received; give the new one another scan id")
         }
         let reply = SubmissionReply(id: id, kind: "scan", status: "accepted", office: office.office, receivedAt: TriageDatabase.now(),

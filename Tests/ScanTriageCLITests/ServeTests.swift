@@ -182,6 +182,37 @@ func manifestVariant(_ n: Int) throws -> Data {
         #expect(run.stdout.contains("gave up after 2 attempts"))
     }
 
+    /// One scan id, one scan: a second image under the same id, even of the other type, is a
+    /// conflict (a JPEG after a PNG was once stored beside it, its sidecar replacing the first's).
+    @Test func aScanIDIsTakenWhateverTheImageType() async throws {
+        let server = try ServerProcess()
+        let token = try server.token(office: "LO-BRSSZ", ports: "BRSSZ")
+        let scans = TestData.projectRoot.appendingPathComponent("Samples/nightly/scans")
+        func body(sidecar: Data, image: Data, type: String) -> Data {
+            var data = Data("--b\r\nContent-Disposition: form-data; name=\"sidecar\"\r\nContent-Type: application/json\r\n\r\n".utf8)
+            data += sidecar
+            data += Data("\r\n--b\r\nContent-Disposition: form-data; name=\"image\"\r\nContent-Type: \(type)\r\n\r\n".utf8)
+            data += image
+            data += Data("\r\n--b--\r\n".utf8)
+            return data
+        }
+        let first = body(sidecar: try Data(contentsOf: scans.appendingPathComponent("SSZ-nightly-0003.json")),
+                         image: try Data(contentsOf: scans.appendingPathComponent("SSZ-nightly-0003.png")), type: "image/png")
+        #expect(try await server.send("PUT", "v1/scans/SSZ-nightly-0003", token: token, type: "multipart/form-data; boundary=b", body: first).status == 201)
+        // A valid JPEG scan with its own sidecar, renamed to the same scan id.
+        var other = try JSONSerialization.jsonObject(with: Data(contentsOf: scans.appendingPathComponent("PNG-nightly-0005.json"))) as! [String: Any]
+        other["scan_id"] = "SSZ-nightly-0003"
+        other["port_of_scan"] = "BRSSZ"
+        let second = body(sidecar: try JSONSerialization.data(withJSONObject: other),
+                          image: try Data(contentsOf: scans.appendingPathComponent("PNG-nightly-0005.jpg")), type: "image/jpeg")
+        let conflict = try await server.send("PUT", "v1/scans/SSZ-nightly-0003", token: token, type: "multipart/form-data; boundary=b", body: second)
+        #expect(conflict.status == 409, "\(conflict.text)")
+        let stored = try FileManager.default.contentsOfDirectory(atPath: server.folder.path("intake/scans")).sorted()
+        #expect(stored == ["SSZ-nightly-0003.json", "SSZ-nightly-0003.png"])
+        let sidecar = try String(contentsOfFile: server.folder.path("intake/scans/SSZ-nightly-0003.json"), encoding: .utf8)
+        #expect(sidecar.contains("SSZ-LINAC-2"), "the first scan's sidecar is kept")
+    }
+
     /// A wrong folder is said (it once read "0 of 0 accepted", exit 0), before any server is asked.
     @Test func submitSaysWhenThereIsNothingToSubmit() throws {
         let folder = try TemporaryFolder()
