@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "TriageDecodeTests", dependencies: ["TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriagePhysicsTests", dependencies: ["TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "ScanSynthTests", dependencies: ["ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
-        .testTarget(name: "TriageRankTests", dependencies: ["TriageRank", "TriageCore", "TestSupport"]),
+        .testTarget(name: "TriageRankTests", dependencies: ["TriageRank", "TriageCompare", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageManifestTests", dependencies: ["TriageManifest", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriageKernelsAVX2", "TriagePhysics", "TriageDecode"]),
         .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),

@@ -10,6 +10,14 @@ public struct Finding: Sendable, Codable, Equatable {
     /// [x, y, width, height] in the scan's pixels.
     public var bbox: [Int]?
     public var massKg: Double?
+
+    public init(kind: String, score: Double, reason: String, bbox: [Int]?, massKg: Double?) {
+        self.kind = kind
+        self.score = score
+        self.reason = reason
+        self.bbox = bbox
+        self.massKg = massKg
+    }
 }
 
 /// The comparator's answer for one container.

@@ -68,6 +68,10 @@ public enum BatchIntake {
                 let imagePath = (scansDir as NSString).appendingPathComponent(name)
                 let sidecarName = stem + ".json"
                 let sidecarPath = (scansDir as NSString).appendingPathComponent(sidecarName)
+                if sidecarsUsed.contains(sidecarName) {
+                    diagnostics.warning("another image of \(stem) shares the sidecar \(sidecarName); each is read with it (give each scan its own id)",
+                                        at: SourceLocation(file: imagePath))
+                }
                 sidecarsUsed.insert(sidecarName)
                 sidecarsUsed.insert(name)
                 var entry = ScanEntry(imagePath: imagePath, sidecarPath: sidecarPath, sidecar: nil, containerID: nil)

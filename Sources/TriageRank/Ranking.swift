@@ -50,10 +50,35 @@ public enum Ranker {
         return (a.scanID ?? "") < (b.scanID ?? "")
     }
 
-    /// Sorts by score, then strength, then container number (so equal inputs rank identically),
-    /// numbers the ranks and marks the first `capacity` for inspection.
+    /// One line per container, sorted by score, then strength, then container number (so equal
+    /// inputs rank identically), the ranks numbered and the first `capacity` containers marked for
+    /// inspection. A container scanned more than once (a rescan, two scan ids) is ranked by its
+    /// most suspicious scan that could be analysed (one that could not counts only when none
+    /// could); its other scans are named in a note (kind `other_scans`, not scored): an
+    /// inspection is of a container, and capacity counts containers.
     public static func rank(_ entries: [RankedContainer], capacity: Capacity) -> [RankedContainer] {
-        var sorted = entries.sorted(by: precedes)
+        func failed(_ entry: RankedContainer) -> Bool { entry.status == "failed" }
+        var kept: [RankedContainer] = []
+        var place: [String: Int] = [:]
+        var others: [[RankedContainer]] = []
+        for entry in entries.sorted(by: { failed($0) != failed($1) ? !failed($0) : precedes($0, $1) }) {
+            if let index = place[entry.containerID] {
+                others[index].append(entry)
+            } else {
+                place[entry.containerID] = kept.count
+                kept.append(entry)
+                others.append([])
+            }
+        }
+        for index in kept.indices where !others[index].isEmpty {
+            let named = others[index].map { other in
+                (other.scanID ?? "no scan") + (failed(other) ? " (could not be analysed)" : String(format: " (score %.3f)", other.score))
+            }
+            kept[index].findings.append(Finding(kind: "other_scans", score: 0,
+                                                reason: "also scanned: " + named.joined(separator: ", ") + "; ranked by the most suspicious scan",
+                                                bbox: nil, massKg: nil))
+        }
+        var sorted = kept.sorted(by: precedes)
         let k = capacity.containers(of: sorted.count)
         for index in sorted.indices {
             sorted[index].rank = index + 1

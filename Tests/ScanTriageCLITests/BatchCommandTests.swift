@@ -119,6 +119,24 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM verdicts") } == 10, "nothing counted twice")
     }
 
+    /// A container scanned twice (a rescan under another scan id) is one line of the ranking,
+    /// one place in the capacity (it was two).
+    @Test func aRescannedContainerIsRankedOnce() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        try FileManager.default.copyItem(atPath: batch + "/scans/SSZ-nightly-0003.png", toPath: batch + "/scans/SSZ-nightly-0003b.png")
+        let sidecar = try String(contentsOfFile: batch + "/scans/SSZ-nightly-0003.json", encoding: .utf8)
+        try sidecar.replacingOccurrences(of: "\"SSZ-nightly-0003\"", with: "\"SSZ-nightly-0003b\"")
+            .write(toFile: batch + "/scans/SSZ-nightly-0003b.json", atomically: true, encoding: .utf8)
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("ranked 10 container(s) (11 analysed"), "\(run.stdout)")
+        let csv = try String(contentsOfFile: folder.path("out/ranking.csv"), encoding: .utf8)
+        #expect(csv.components(separatedBy: ",MSKU1306074,").count == 2, "one line for the container")
+        let json = try String(contentsOfFile: folder.path("out/ranking.json"), encoding: .utf8)
+        #expect(json.contains("also scanned: SSZ-nightly-0003"))
+    }
+
     /// An output path that is a file, or lies under one, is said plainly (it was Foundation's
     /// "error 512", exit 1 as if inputs had failed).
     @Test func anOutputFolderThatCannotBeIsSaid() throws {

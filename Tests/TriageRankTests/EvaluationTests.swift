@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TriageCore
+import TriageCompare
 import TriageRank
 
 @Suite struct EvaluationTests {
@@ -105,5 +106,28 @@ import TriageRank
         let records = CSVReader.parse(Data([0x61, 0x2C, 0x62, 0x0A, 0x63, 0xFF, 0x0A]), file: "u.csv", diagnostics: bag)
         #expect(records.isEmpty)
         #expect(bag.errors.first?.location?.line == 2 && bag.errors.first?.location?.column == 2)
+    }
+}
+
+/// The ranking is of containers: one line each, whatever the number of scans.
+@Suite struct RankerTests {
+    static func entry(_ container: String, _ scan: String?, _ score: Double, status: String = "scanned") -> RankedContainer {
+        RankedContainer(containerID: container, score: score, strength: -log10(max(1e-300, 1 - score)), status: status, findings: [], scanID: scan)
+    }
+
+    @Test func aContainerScannedTwiceIsRankedOnceByItsMostSuspiciousScan() throws {
+        let ranking = Ranker.rank([
+            Self.entry("MSKU1234565", "S1", 0.30), Self.entry("MSKU1234565", "S2", 0.90),
+            Self.entry("CSQU3054383", "S3", 0.60), Self.entry("MSKU1234565", "S4", 0.5, status: "failed"),
+            Self.entry("TCNU2761370", "S5", 0.5, status: "failed"), Self.entry("TCNU2761370", "S6", 0.1),
+        ], capacity: try Capacity(parsing: "1"))
+        #expect(ranking.map(\.containerID) == ["MSKU1234565", "CSQU3054383", "TCNU2761370"])
+        #expect(ranking.map(\.rank) == [1, 2, 3] && ranking.map(\.inspect) == [true, false, false], "capacity counts containers")
+        #expect(ranking[0].scanID == "S2")
+        let note = try #require(ranking[0].findings.first { $0.kind == "other_scans" })
+        #expect(note.reason == "also scanned: S1 (score 0.300), S4 (could not be analysed); ranked by the most suspicious scan" && note.score == 0)
+        // A scan that could be analysed stands for its container before one that could not.
+        #expect(ranking[2].scanID == "S6" && ranking[2].score == 0.1)
+        #expect(!ranking[1].findings.contains { $0.kind == "other_scans" })
     }
 }
