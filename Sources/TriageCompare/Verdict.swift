@@ -47,7 +47,9 @@ public enum Scorer {
     static func priorP(_ kind: EvidenceKind, _ s: Double) -> Double {
         switch kind {
         case .mass: return 0.5 * erfc(s / sqrt(2))
-        case .declaredEmpty: return exp(-s / 20)
+        // Objects of 2 kg or more in a container declared empty (clean empties show none; real
+        // ones may hold dunnage or a pallet): 10 kg is p 0.14, 20 kg 0.02.
+        case .declaredEmpty: return exp(-s / 5)
         case .denseRegion: return min(1, exp(-(s - 4) / 2))
         case .inclusion: return min(1, exp(-(s - 12) / 4))
         case .denseWindow: return min(1, exp(-(s - 4) / 1.5))
