@@ -78,6 +78,10 @@ struct TokenCommand: ParsableCommand {
                 throw ValidationError("\(port) is not a UN/LOCODE (5 characters like BRSSZ)")
             }
             guard !list.isEmpty else { throw ValidationError("--ports needs at least one UN/LOCODE") }
+            // The office id names the office in the access log and in every submission.
+            guard office.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) != nil else {
+                throw ValidationError("--office \"\(office)\" must be 1 to 64 letters, digits, dots, dashes or underscores, like LO-BRSSZ")
+            }
             let (id, token) = try Tokens.create(office: office, ports: list, in: TriageDatabase(path: store))
             print(token)
             printError("token \(id) for \(office) (\(list.joined(separator: ","))): shown once, stored hashed; keep it in a file only the office can read")

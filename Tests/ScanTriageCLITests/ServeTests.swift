@@ -213,6 +213,17 @@ func manifestVariant(_ n: Int) throws -> Data {
         #expect(sidecar.contains("SSZ-LINAC-2"), "the first scan's sidecar is kept")
     }
 
+    /// A token names a real office and real ports (an empty office id was once accepted).
+    @Test func tokensNeedAnOfficeAndPorts() throws {
+        let folder = try TemporaryFolder()
+        for (office, ports, reason) in [("", "BRSSZ", "--office \"\" must be 1 to 64 letters"), ("LO X", "BRSSZ", "--office \"LO X\" must be"),
+                                        ("LO-BRSSZ", "BRSSZ,xx1", "XX1 is not a UN/LOCODE"), ("LO-BRSSZ", "", "--ports needs at least one")] {
+            let run = try CommandRun.run(["token", "create", "--office", office, "--ports", ports, "--store", folder.path("s.sqlite")])
+            #expect(run.status == 64 && run.stderr.contains(reason), "\(office) \(ports): \(run.stderr)")
+            #expect(run.stdout.isEmpty, "no token printed")
+        }
+    }
+
     /// A wrong folder is said (it once read "0 of 0 accepted", exit 0), before any server is asked.
     @Test func submitSaysWhenThereIsNothingToSubmit() throws {
         let folder = try TemporaryFolder()
