@@ -112,6 +112,7 @@ public enum BatchRunner {
             throw ScanTriageError(.invalidInput, "outcomes file unusable (expected container_id,outcome[,note])", at: SourceLocation(file: path))
         }
         var rows: [OutcomeRow] = []
+        var earlier: [String: (outcome: Calibrator.Outcome, line: Int)] = [:]
         for row in table.rows {
             let raw = table.value(row, "container_id") ?? ""
             guard let id = try? ContainerNumber(raw) else {
@@ -122,6 +123,13 @@ public enum BatchRunner {
                 diagnostics.error("outcome \"\(table.value(row, "outcome") ?? "")\" must be clean or hit", at: table.location(row, "outcome"))
                 continue
             }
+            // One file saying both clean and hit of a container is said; the last row counts.
+            let line = table.location(row, "outcome").line ?? 0
+            if let before = earlier[id.value], before.outcome != outcome {
+                diagnostics.warning("\(id.value) is \(before.outcome.rawValue) on line \(before.line) and \(outcome.rawValue) here; the last row counts",
+                                    at: table.location(row, "outcome"))
+            }
+            earlier[id.value] = (outcome, line)
             rows.append(OutcomeRow(containerID: id.value, outcome: outcome, note: table.value(row, "note") ?? ""))
         }
         return rows

@@ -119,6 +119,17 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM verdicts") } == 10, "nothing counted twice")
     }
 
+    /// One outcomes file saying both clean and hit of a container is said where; the last row counts.
+    @Test func conflictingOutcomesInOneFileAreSaid() throws {
+        let folder = try TemporaryFolder()
+        try Data("container_id,outcome,note\nMSKU1306074,clean,first\nMSKU1306074,hit,second\nMSKU1306074,hit,again\n".utf8)
+            .write(to: URL(fileURLWithPath: folder.path("o.csv")))
+        let run = try CommandRun.run(["outcomes", "import", folder.path("o.csv"), "--store", folder.path("s.sqlite")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let warnings = run.stderr.split(separator: "\n")
+        #expect(warnings == ["\(folder.path("o.csv")):3:13: warning: MSKU1306074 is clean on line 2 and hit here; the last row counts"], "\(warnings)")
+    }
+
     /// A container scanned twice (a rescan under another scan id) is one line of the ranking,
     /// one place in the capacity (it was two).
     @Test func aRescannedContainerIsRankedOnce() throws {
