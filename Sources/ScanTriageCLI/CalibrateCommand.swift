@@ -29,6 +29,12 @@ struct CalibrateCommand: AsyncParsableCommand {
             throw ValidationError("give batch folders and --outcomes, or --store")
         }
         if !batches.isEmpty && outcomes == nil { throw ValidationError("batch folders need --outcomes") }
+        // Said before the measuring, not after it.
+        let folder = (out as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw ValidationError("--out \(out): no folder \(folder) to write it in")
+        }
     }
 
     struct Measured {

@@ -64,7 +64,7 @@ struct ScoreCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if let heatmap {
-            try Heatmap.render(scan: loaded, verdict: verdict).write(to: URL(fileURLWithPath: heatmap))
+            try OutputFile.write(try Heatmap.render(scan: loaded, verdict: verdict), to: heatmap)
         }
         if json {
             let encoder = JSONEncoder()

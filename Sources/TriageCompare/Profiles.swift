@@ -205,6 +205,6 @@ public struct ComparatorProfiles: Sendable, Codable {
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFile.write(try encoder.encode(self), to: path)
     }
 }

@@ -58,3 +58,27 @@ public enum BoundedFile {
         return Data(bytesNoCopy: buffer, count: count, deallocator: .free)
     }
 }
+
+/// Writes outputs (a profile, a heatmap, the ranking) whole or not at all, and says plainly why
+/// when it cannot: the folder that is missing, or the system's reason.
+public enum OutputFile {
+    public static func write(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            let folder = (path as NSString).deletingLastPathComponent
+            var isFolder: ObjCBool = false
+            let why: String
+            if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+                why = "no folder \(folder)"
+            } else if !folder.isEmpty && !isFolder.boolValue {
+                why = "\(folder) is a file"
+            } else if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                why = String(cString: strerror(Int32(underlying.code)))
+            } else {
+                why = error.localizedDescription
+            }
+            throw ScanTriageError(.io, "cannot write: \(why)", at: SourceLocation(file: path))
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import TriageCore
 import TriageRank
 import TriageReport
 
@@ -8,8 +9,8 @@ extension NightlyRun {
     /// and what its benchmark times as part of a run.
     public func writeOutputs(_ outcome: Outcome, to folder: String, inputs: [String], generatedAt: Date = Date()) throws {
         let folder = URL(fileURLWithPath: folder)
-        try Data(Ranker.csv(outcome.ranking).utf8).write(to: folder.appendingPathComponent("ranking.csv"), options: .atomic)
-        try Ranker.json(outcome.ranking).write(to: folder.appendingPathComponent("ranking.json"), options: .atomic)
+        try OutputFile.write(Data(Ranker.csv(outcome.ranking).utf8), to: folder.appendingPathComponent("ranking.csv").path)
+        try OutputFile.write(try Ranker.json(outcome.ranking), to: folder.appendingPathComponent("ranking.json").path)
         var input = ReportBuilder.Input(title: "ScanTriage: \(inputs.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))",
                                         ranking: outcome.ranking, verdicts: outcome.verdicts, images: outcome.images,
                                         quarantined: outcome.quarantined, unmatchedScans: outcome.unmatchedScans,
@@ -20,6 +21,6 @@ extension NightlyRun {
         report.extraPictures = picturesBeyondCapacity
         report.decoder = decoder
         let html = report.html(input, generatedAt: generatedAt.formatted(.iso8601))
-        try Data(html.utf8).write(to: folder.appendingPathComponent("report.html"), options: .atomic)
+        try OutputFile.write(Data(html.utf8), to: folder.appendingPathComponent("report.html").path)
     }
 }

@@ -160,6 +160,18 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(under.stderr.contains("file/out/deeper: cannot make the output folder: \(folder.path("file")) is a file"), "\(under.stderr)")
     }
 
+    /// Outputs that cannot be written say where and why (they were Foundation's error dumps);
+    /// calibration says it before measuring anything.
+    @Test func outputsThatCannotBeWrittenSayWhy() throws {
+        let folder = try TemporaryFolder()
+        let heatmap = try CommandRun.run(["score", "--scan", "Samples/nightly/scans/GYE-nightly-0001.png", "--manifest",
+                                          "Samples/nightly/manifests/nightly.json", "--heatmap", folder.path("missing/h.png")])
+        #expect(heatmap.status == 1 && heatmap.stderr.contains("missing/h.png: cannot write: no folder \(folder.path("missing"))"), "\(heatmap.stderr)")
+        let profile = try CommandRun.run(["calibrate", "Samples/calibration", "--outcomes", "Samples/outcomes.csv", "--out", folder.path("missing/p.json")])
+        #expect(profile.status == 64 && profile.stderr.contains("no folder \(folder.path("missing")) to write it in"), "\(profile.stderr)")
+        #expect(profile.stdout.isEmpty, "nothing measured")
+    }
+
     @Test func aTamperedFileIsQuarantinedAndTheRestRanked() throws {
         let folder = try TemporaryFolder()
         let batch = try sampleBatch(folder)
