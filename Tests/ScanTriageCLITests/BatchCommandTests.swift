@@ -160,6 +160,21 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(under.stderr.contains("file/out/deeper: cannot make the output folder: \(folder.path("file")) is a file"), "\(under.stderr)")
     }
 
+    /// An empty transmission is said (it ranked nothing and exited 0); scans without any
+    /// manifest are warned about.
+    @Test func anEmptyBatchIsSaid() throws {
+        let folder = try TemporaryFolder()
+        for sub in ["empty/manifests", "empty/scans", "scansOnly/manifests"] {
+            try FileManager.default.createDirectory(atPath: folder.path(sub), withIntermediateDirectories: true)
+        }
+        let empty = try CommandRun.run(["batch", folder.path("empty"), "--out", folder.path("out")])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("\(folder.path("empty")): error: the batch holds no manifests and no scans"), "\(empty.stderr)")
+        try FileManager.default.copyItem(atPath: TestData.projectRoot.appendingPathComponent("Samples/nightly/scans").path, toPath: folder.path("scansOnly/scans"))
+        let scansOnly = try CommandRun.run(["validate", folder.path("scansOnly")])
+        #expect(scansOnly.stdout.contains("\(folder.path("scansOnly")): warning: no manifests in manifests/"), "\(scansOnly.stdout)")
+    }
+
     /// Outputs that cannot be written say where and why (they were Foundation's error dumps);
     /// calibration says it before measuring anything.
     @Test func outputsThatCannotBeWrittenSayWhy() throws {
