@@ -145,7 +145,7 @@ struct SubmitCommand: AsyncParsableCommand {
         let client = SubmitClient(server: url, token: token, retries: retries)
         let results: [SubmitClient.ItemResult]
         do {
-            results = try await client.submit(batch: batch) { item in
+            results = try await client.submit(batch: batch, warn: { printError("warning: \($0)") }) { item in
                 if item.skipped { print("skipped   \(item.file): already accepted (\(item.submissionID ?? ""))") }
                 else if item.accepted { print("accepted  \(item.file) -> \(item.submissionID ?? "") \(item.message.isEmpty ? "" : "(\(item.message))")") }
                 else { print("REJECTED  \(item.file): \(item.status == 0 ? "" : "HTTP \(item.status): ")\(item.message)") }

@@ -40,11 +40,30 @@ public struct SubmitClient: Sendable {
         var accepted: [String: String] = [:]   // relative path → "sha256 submissionID"
     }
 
-    public func submit(batch root: String, log: @Sendable (ItemResult) -> Void) async throws -> [ItemResult] {
+    /// `warn` hears what the officer should know but that stops nothing: a state file that
+    /// cannot be read or saved (everything is then sent again, and the server recognises what it
+    /// already has).
+    public func submit(batch root: String, warn: @Sendable (String) -> Void = { _ in },
+                       log: @Sendable (ItemResult) -> Void) async throws -> [ItemResult] {
         let statePath = (root as NSString).appendingPathComponent(".scantriage-submit.json")
-        var state = (try? JSONDecoder().decode(State.self, from: Data(contentsOf: URL(fileURLWithPath: statePath)))) ?? State()
+        var state = State()
+        if FileManager.default.fileExists(atPath: statePath) {
+            do {
+                state = try JSONDecoder().decode(State.self, from: BoundedFile.read(statePath, maxBytes: 64 << 20))
+            } catch {
+                warn("\(statePath): cannot read what was sent before (\(error)); sending everything again")
+            }
+        }
         var results: [ItemResult] = []
-        func save() { try? JSONEncoder().encode(state).write(to: URL(fileURLWithPath: statePath), options: .atomic) }
+        var saveFailed = false
+        func save() {
+            do {
+                try JSONEncoder().encode(state).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+            } catch {
+                if !saveFailed { warn("\(statePath): cannot record what was accepted (\(error.localizedDescription)); a rerun sends it again") }
+                saveFailed = true
+            }
+        }
 
         var items: [(relative: String, kind: String)] = []
         let fm = FileManager.default

@@ -160,6 +160,12 @@ func manifestVariant(_ n: Int) throws -> Data {
         #expect(lone.stdout.contains("REJECTED  scans/LONE-0001.png: ") && lone.stdout.contains("LONE-0001.json: cannot read"))
         #expect(lone.stdout.contains("11 of 12 accepted (11 already were), 1 rejected"))
         try FileManager.default.removeItem(atPath: batch + "/scans/LONE-0001.png")
+        // A state file that cannot be read is said; everything goes again and the server knows it.
+        try Data("{".utf8).write(to: URL(fileURLWithPath: batch + "/.scantriage-submit.json"))
+        let afresh = try CommandRun.run(["submit", batch, "--server", server.base.absoluteString, "--token-file", folder.path("token")])
+        #expect(afresh.status == 0, "\(afresh.stdout)\(afresh.stderr)")
+        #expect(afresh.stderr.contains("warning: \(batch)/.scantriage-submit.json: cannot read what was sent before"), "\(afresh.stderr)")
+        #expect(afresh.stdout.contains("11 of 11 accepted (0 already were)"))
         // The same content sent again directly: same id, marked duplicate, nothing stored twice.
         let body = try Data(contentsOf: URL(fileURLWithPath: batch + "/manifests/nightly.json"))
         let again = try await server.send("POST", "v1/manifests", token: token, type: "application/json", body: body)
