@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TriageCore
 import TriageManifest
+import TriagePipeline
 
 /// `scantriage validate PATH...`: check manifests and batch folders against the interchange
 /// contract, one compiler-style line per problem.
@@ -60,7 +61,10 @@ struct ValidateCommand: ParsableCommand {
             }
             if isDirectory.boolValue {
                 do {
-                    let listing = try BatchIntake.list(path, diagnostics: bag)
+                    // As the batch would: every file SHA256SUMS lists is checked (images too:
+                    // nothing else reads them here), and a file that does not match is left out.
+                    let sums = Checksums.verify(batch: path, diagnostics: bag)
+                    let listing = try BatchIntake.list(path, excluding: Set(sums.mismatched.keys), diagnostics: bag)
                     let batchManifests = BatchIntake.readManifests(listing.manifestFiles, reader: reader, diagnostics: bag)
                     let result = BatchIntake.match(batchManifests, scans: listing.scans, diagnostics: bag)
                     manifests += batchManifests

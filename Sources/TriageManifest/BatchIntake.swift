@@ -105,11 +105,14 @@ public enum BatchIntake {
         } else {
             diagnostics.warning("no scans/ folder", at: SourceLocation(file: root))
         }
-        // An empty transmission is news for the analyst, not a quiet night.
-        if manifests.isEmpty && scans.isEmpty {
-            diagnostics.error("the batch holds no manifests and no scans; expected files in manifests/ and scans/", at: SourceLocation(file: root))
-        } else if manifests.isEmpty, manager.fileExists(atPath: manifestsDir) {
-            diagnostics.warning("no manifests in manifests/: every scan is compared against physics alone", at: SourceLocation(file: root))
+        // An empty transmission is news for the analyst, not a quiet night. (When the caller left
+        // files out, such as those not matching SHA256SUMS, they were there, and are said elsewhere.)
+        if excluded.isEmpty && manifests.isEmpty {
+            if scans.isEmpty {
+                diagnostics.error("the batch holds no manifests and no scans; expected files in manifests/ and scans/", at: SourceLocation(file: root))
+            } else if manager.fileExists(atPath: manifestsDir) {
+                diagnostics.warning("no manifests in manifests/: every scan is compared against physics alone", at: SourceLocation(file: root))
+            }
         }
         return BatchListing(root: root, manifestFiles: manifests, scans: scans)
     }

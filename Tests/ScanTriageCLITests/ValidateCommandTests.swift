@@ -1,12 +1,39 @@
 import Foundation
 import Testing
 import TestSupport
+import TriageStore
 
 @Suite struct ValidateCommandTests {
     @Test func theSampleBatchIsClean() throws {
         let run = try CommandRun.run(["validate", "Samples/nightly", "--hs-table", try TestData.path("hs/harmonized-system.csv")])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("10 container(s) accepted, 0 quarantined; 10 matched to scans"))
+    }
+
+    /// A batch folder's SHA256SUMS is checked as the nightly batch checks it (validate once
+    /// skipped it and called a tampered batch clean); a file that does not match is left out.
+    @Test func sha256sumsAreChecked() throws {
+        let folder = try TemporaryFolder()
+        let batch = folder.path("b")
+        try FileManager.default.copyItem(atPath: TestData.projectRoot.appendingPathComponent("Samples/nightly").path, toPath: batch)
+        var sums = ""
+        for sub in ["manifests", "scans"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: batch + "/" + sub).sorted() {
+                let data = try Data(contentsOf: URL(fileURLWithPath: batch + "/" + sub + "/" + name))
+                sums += Hashing.sha256(data) + "  " + sub + "/" + name + "\n"
+            }
+        }
+        try Data(sums.utf8).write(to: URL(fileURLWithPath: batch + "/SHA256SUMS"))
+        let clean = try CommandRun.run(["validate", batch])
+        #expect(clean.status == 0 && clean.stdout.contains("10 container(s) accepted"), "\(clean.stdout)")
+        let manifest = try FileHandle(forWritingAtPath: batch + "/manifests/nightly.json")!
+        manifest.seekToEndOfFile()
+        manifest.write(Data(" ".utf8))
+        try manifest.close()
+        let tampered = try CommandRun.run(["validate", batch])
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("manifests/nightly.json: error: content does not match SHA256SUMS"), "\(tampered.stdout)")
+        #expect(tampered.stdout.contains("0 manifest(s): 0 container(s) accepted") && !tampered.stdout.contains("no manifests in manifests/"))
     }
 
     @Test func problemsAreCompilerStyleAndTheExitCodeSaysSo() throws {
