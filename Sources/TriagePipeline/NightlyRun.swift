@@ -89,18 +89,26 @@ public struct NightlyRun: Sendable {
         let start = Date()
         ImageDecoder.keepLargeBuffers()
         var folders: [String] = []
+        var quarantined: [(file: String, reason: String)] = []
         for input in inputs {
             if ArchiveExtractor.isArchive(input) {
                 let name = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
                     .replacingOccurrences(of: ".tar", with: "")
                 let destination = (workFolder as NSString).appendingPathComponent(".inputs/\(name)")
                 try? FileManager.default.removeItem(atPath: destination)
-                folders.append(try archive.extract(input, into: destination, diagnostics: diagnostics))
+                // An archive that cannot be unpacked (truncated, corrupt) is quarantined whole;
+                // the other inputs are still ranked.
+                do {
+                    folders.append(try archive.extract(input, into: destination, diagnostics: diagnostics))
+                } catch let error as ScanTriageError {
+                    diagnostics.error(error.reason, at: error.location ?? SourceLocation(file: input))
+                    quarantined.append((input, error.reason))
+                    try store?.quarantine(file: input, containerID: nil, reason: error.reason)
+                }
             } else {
                 folders.append(input)
             }
         }
-        var quarantined: [(file: String, reason: String)] = []
         var allJobs: [Work] = []
         var unscanned: [DeclaredContainer] = []
         var unmatched: [String] = []

@@ -160,6 +160,19 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(under.stderr.contains("file/out/deeper: cannot make the output folder: \(folder.path("file")) is a file"), "\(under.stderr)")
     }
 
+    /// An archive that cannot be unpacked is quarantined whole; the other inputs are still ranked
+    /// (a truncated .tar.gz once stopped the whole run, exit 3, no ranking at all).
+    @Test func aBrokenArchiveDoesNotSinkTheOtherInputs() throws {
+        let folder = try TemporaryFolder()
+        try Data([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3] + Array("abc".utf8)).write(to: URL(fileURLWithPath: folder.path("cut.tar.gz")))
+        let run = try CommandRun.run(["batch", "Samples/nightly", folder.path("cut.tar.gz"), "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("cut.tar.gz: error: gzip stream ends early"), "\(run.stderr)")
+        #expect(run.stdout.contains("ranked 10 container(s) (10 analysed") && run.stdout.contains("1 input(s) quarantined"), "\(run.stdout)")
+        let report = try String(contentsOfFile: folder.path("out/report.html"), encoding: .utf8)
+        #expect(report.contains("cut.tar.gz") && report.contains("gzip stream ends early"))
+    }
+
     /// An empty transmission is said (it ranked nothing and exited 0); scans without any
     /// manifest are warned about.
     @Test func anEmptyBatchIsSaid() throws {
