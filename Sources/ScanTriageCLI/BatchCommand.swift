@@ -51,8 +51,14 @@ struct BatchCommand: AsyncParsableCommand {
     func run() async throws {
         let capacity: Capacity
         do { capacity = try Capacity(parsing: self.capacity) } catch { throw ValidationError("\(error)") }
-        for input in inputs where !FileManager.default.fileExists(atPath: input) {
-            throw ValidationError("\(input): no such batch folder or archive")
+        for input in inputs {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
+                throw ValidationError("\(input): no such batch folder or archive")
+            }
+            if !isFolder.boolValue && !ArchiveExtractor.isArchive(input) {
+                throw ValidationError("\(input): neither a batch folder nor a .tar / .tar.gz archive of one")
+            }
         }
         var outIsFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &outIsFolder), !outIsFolder.boolValue {

@@ -171,6 +171,10 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(run.stdout.contains("ranked 10 container(s) (10 analysed") && run.stdout.contains("1 input(s) quarantined"), "\(run.stdout)")
         let report = try String(contentsOfFile: folder.path("out/report.html"), encoding: .utf8)
         #expect(report.contains("cut.tar.gz") && report.contains("gzip stream ends early"))
+        // A file that is neither is refused before anything runs (it too stopped the run late).
+        try Data("hi".utf8).write(to: URL(fileURLWithPath: folder.path("batch.zip")))
+        let zip = try CommandRun.run(["batch", "Samples/nightly", folder.path("batch.zip"), "--out", folder.path("out2")])
+        #expect(zip.status == 64 && zip.stderr.contains("batch.zip: neither a batch folder nor a .tar / .tar.gz archive"), "\(zip.stderr)")
     }
 
     /// An empty transmission is said (it ranked nothing and exited 0); scans without any
