@@ -88,7 +88,7 @@ struct BatchCommand: AsyncParsableCommand {
                                      reader: try run.manifestReader(diagnostics: bag), store: database)
             let runID = try database.startRun(inputs: inputs, profileID: profiles.profileID, capacity: capacity.description)
             let outcome = try await nightly.run(inputs: inputs, workFolder: out, diagnostics: bag, progress: TerminalProgress())
-            try nightly.writeOutputs(outcome, to: out, inputs: inputs)
+            try nightly.writeOutputs(outcome, to: out, inputs: inputs, problems: bag.errors.map(\.description))
             try database.finishRun(runID, status: bag.hasErrors ? "finished with input errors" : "finished",
                                    containers: outcome.ranking.count, reused: outcome.reused, analysed: outcome.analysed)
             printDiagnostics(bag, errorsOnly: true)

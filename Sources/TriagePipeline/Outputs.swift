@@ -7,7 +7,8 @@ extension NightlyRun {
     /// The run's outputs in `folder`: ranking.csv and ranking.json (spec §6) and report.html,
     /// with the pictures the run made (the rest decoded again). What `scantriage batch` writes,
     /// and what its benchmark times as part of a run.
-    public func writeOutputs(_ outcome: Outcome, to folder: String, inputs: [String], generatedAt: Date = Date()) throws {
+    public func writeOutputs(_ outcome: Outcome, to folder: String, inputs: [String], problems: [String] = [],
+                             generatedAt: Date = Date()) throws {
         let folder = URL(fileURLWithPath: folder)
         try OutputFile.write(Data(Ranker.csv(outcome.ranking).utf8), to: folder.appendingPathComponent("ranking.csv").path)
         try OutputFile.write(try Ranker.json(outcome.ranking), to: folder.appendingPathComponent("ranking.json").path)
@@ -17,6 +18,7 @@ extension NightlyRun {
                                         profileID: profiles.profileID, capacity: capacity.description,
                                         analysed: outcome.analysed, reused: outcome.reused, seconds: outcome.seconds)
         input.pictures = outcome.pictures
+        input.problems = problems
         var report = ReportBuilder()
         report.extraPictures = picturesBeyondCapacity
         report.decoder = decoder

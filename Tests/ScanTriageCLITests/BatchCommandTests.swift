@@ -228,6 +228,9 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(run.stdout.contains("2 input(s) quarantined"), "the sidecar, and its image that cannot be read without it")
         let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
         #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
+        // Errors that are no quarantined file are in the report too, where the analyst reads.
+        let errors = try #require(report.components(separatedBy: "<h2>Errors in the inputs</h2>").last)
+        #expect(errors.contains("manifests is listed but cannot be read"), "\(errors.prefix(300))")
     }
 
     /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
@@ -262,6 +265,9 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(csv.split(separator: "\n").count == 11, "every container still ranked")
         let report = try String(contentsOfFile: folder.path("clean") + "/report.html", encoding: .utf8)
         #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
+        // Errors that are no quarantined file are in the report too, where the analyst reads.
+        let errors = try #require(report.components(separatedBy: "<h2>Errors in the inputs</h2>").last)
+        #expect(errors.contains("manifests is listed but cannot be read"), "\(errors.prefix(300))")
     }
 
     @Test func tarAndTarGzipBundlesAreRankedLikeTheFolder() throws {
