@@ -74,12 +74,7 @@ struct BatchCommand: AsyncParsableCommand {
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {
-                // Foundation's error says little ("error 512"): name a file standing in the way.
-                var ancestor = (out as NSString).deletingLastPathComponent, isFolder: ObjCBool = false
-                while !ancestor.isEmpty && !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder) {
-                    ancestor = (ancestor as NSString).deletingLastPathComponent
-                }
-                let cause = !ancestor.isEmpty && !isFolder.boolValue ? "\(ancestor) is a file" : error.localizedDescription
+                let cause = OutputFile.fileInTheWay(of: out).map { "\($0) is a file" } ?? error.localizedDescription
                 throw ScanTriageError(.io, "cannot make the output folder: \(cause)", at: SourceLocation(file: out))
             }
             let database = try TriageDatabase(path: store ?? (out as NSString).appendingPathComponent("scantriage.sqlite"))

@@ -30,11 +30,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         }
         if !batches.isEmpty && outcomes == nil { throw ValidationError("batch folders need --outcomes") }
         // Said before the measuring, not after it.
-        let folder = (out as NSString).deletingLastPathComponent
-        var isFolder: ObjCBool = false
-        if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
-            throw ValidationError("--out \(out): no folder \(folder) to write it in")
-        }
+        if let obstacle = OutputFile.obstacle(writing: out) { throw ValidationError("--out \(out): \(obstacle)") }
     }
 
     struct Measured {

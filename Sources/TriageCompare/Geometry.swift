@@ -200,7 +200,7 @@ public enum ContainerLocator {
                     return sum / Float(rows.count)
                 }
             }
-            for i in far..<(count - far) {
+            for i in wall..<(count - far) {
                 let background = max(columns[(i - far)...(i - near)].min()!, columns[(i + near)...(i + far)].min()!)
                 var excess: Float = 0
                 for j in (i - near + 1)...(i + near - 1) { excess += max(0, columns[j] - background) }

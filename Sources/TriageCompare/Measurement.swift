@@ -147,9 +147,11 @@ public enum Measurer {
             // 0.9 kg, which, summed, read as "1 kg inside" on a clean container and ranked it
             // among the hits; planted objects were 5.5 kg and more.
             let mask = cargo.density.map { $0 > cargo.occupiedThreshold * 2 }
-            let objects = components(mask, columns: cargo.columns, rows: cargo.rows).filter { cargo.massKg(of: $0) >= 2 }
-            let occupied = objects.flatMap { $0 }
-            let occupiedMass = cargo.massKg(of: occupied)
+            var occupied: [Int] = [], occupiedMass = 0.0
+            for members in components(mask, columns: cargo.columns, rows: cargo.rows) {
+                let massKg = cargo.massKg(of: members)
+                if massKg >= 2 { occupied += members; occupiedMass += massKg }
+            }
             candidates.append(Candidate(kind: .declaredEmpty, statistic: max(0, occupiedMass), bbox: bbox(of: occupied, in: cargo),
                                         massKg: occupiedMass, place: nil))
         }

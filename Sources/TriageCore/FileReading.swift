@@ -60,25 +60,36 @@ public enum BoundedFile {
 }
 
 /// Writes outputs (a profile, a heatmap, the ranking) whole or not at all, and says plainly why
-/// when it cannot: the folder that is missing, or the system's reason.
+/// when it cannot: the folder that is missing, a file standing where a folder should be, or the
+/// system's reason.
 public enum OutputFile {
     public static func write(_ data: Data, to path: String) throws {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            let folder = (path as NSString).deletingLastPathComponent
-            var isFolder: ObjCBool = false
-            let why: String
-            if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
-                why = "no folder \(folder)"
-            } else if !folder.isEmpty && !isFolder.boolValue {
-                why = "\(folder) is a file"
-            } else if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-                why = String(cString: strerror(Int32(underlying.code)))
-            } else {
-                why = error.localizedDescription
-            }
+            let why = obstacle(writing: path)
+                ?? ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { underlying in
+                    underlying.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(underlying.code))) : nil
+                }
+                ?? error.localizedDescription
             throw ScanTriageError(.io, "cannot write: \(why)", at: SourceLocation(file: path))
         }
+    }
+
+    /// What stands in the way of writing `path`, seen before trying (Foundation's own errors
+    /// say little: "error 512"): a file where one of its folders should be, or its folder missing.
+    public static func obstacle(writing path: String) -> String? {
+        if let file = fileInTheWay(of: path) { return "\(file) is a file" }
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty || FileManager.default.fileExists(atPath: folder) ? nil : "no folder \(folder) to write it in"
+    }
+
+    /// The nearest existing folder above `path`, when it is in fact a file.
+    public static func fileInTheWay(of path: String) -> String? {
+        var ancestor = (path as NSString).deletingLastPathComponent, isFolder: ObjCBool = false
+        while !ancestor.isEmpty && !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder) {
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        return !ancestor.isEmpty && !isFolder.boolValue ? ancestor : nil
     }
 }
