@@ -77,7 +77,7 @@ public enum BatchRunner {
     }
 
     /// The line of the ranking for a verdict.
-    public static func entry(for verdict: Verdict, declaration: DeclaredContainer?, status: String) -> RankedContainer {
+    public static func entry(for verdict: Verdict, declaration: DeclaredContainer?, status: ContainerStatus) -> RankedContainer {
         let m = verdict.measurements
         return RankedContainer(containerID: verdict.containerID, score: verdict.score, strength: verdict.strength,
                                status: status, findings: verdict.findings, scanID: verdict.scanID,
@@ -88,13 +88,13 @@ public enum BatchRunner {
 
     /// The ranking line of a scanned container's verdict.
     public static func entry(for verdict: Verdict, job: ScanJob) -> RankedContainer {
-        let status = verdict.measurements == nil ? "failed" : (job.declaration == nil ? "unmatched" : "scanned")
+        let status: ContainerStatus = verdict.measurements == nil ? .failed : (job.declaration == nil ? .unmatched : .scanned)
         return entry(for: verdict, declaration: job.declaration, status: status)
     }
 
     /// The ranking line of a declared container that has no scan.
     public static func entry(unscanned container: DeclaredContainer, profiles: ComparatorProfiles) -> RankedContainer {
-        entry(for: Comparator.unscanned(container, profiles: profiles), declaration: container, status: "unscanned")
+        entry(for: Comparator.unscanned(container, profiles: profiles), declaration: container, status: .unscanned)
     }
 
     /// One row of an outcomes file.

@@ -14,8 +14,11 @@ public enum Capacity: Sendable, Equatable, CustomStringConvertible {
             }
             self = .percent(value)
         } else {
-            guard let value = Int(trimmed), value >= 0 else {
+            guard let value = Int(trimmed) else {
                 throw ScanTriageError(.invalidInput, "capacity '\(text)': expected a count like 25 or a share like 10%")
+            }
+            guard value >= 1 else {
+                throw ScanTriageError(.invalidInput, "capacity '\(text)': a count must be at least 1 (the analysts inspect at least one container)")
             }
             self = .count(value)
         }

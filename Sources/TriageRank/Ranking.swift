@@ -2,6 +2,18 @@ import Foundation
 import TriageCompare
 import TriageCore
 
+/// What became of a container's scan; its raw value is the `status` column of the ranking.
+public enum ContainerStatus: String, Sendable, Codable {
+    /// Scanned and analysed against its declaration.
+    case scanned
+    /// Declared, but no scan arrived: ranked on the declaration alone.
+    case unscanned
+    /// A scan that no manifest declares: analysed without a declaration.
+    case unmatched
+    /// A scan that could not be analysed (unreadable, too large, no container found).
+    case failed
+}
+
 /// One line of the ranking: a container, its score, why, and whether it is within capacity.
 public struct RankedContainer: Sendable, Codable {
     public var rank: Int
@@ -10,8 +22,7 @@ public struct RankedContainer: Sendable, Codable {
     public var strength: Double
     public var inspect: Bool
     public var scanID: String?
-    /// scanned, unscanned (declaration only), unmatched (scan without declaration), failed.
-    public var status: String
+    public var status: ContainerStatus
     public var findings: [Finding]
     public var isoType: String?
     public var hsCode: String?
@@ -20,7 +31,7 @@ public struct RankedContainer: Sendable, Codable {
     public var manifestID: String?
     public var portOfLoading: String?
 
-    public init(containerID: String, score: Double, strength: Double, status: String, findings: [Finding], scanID: String? = nil,
+    public init(containerID: String, score: Double, strength: Double, status: ContainerStatus, findings: [Finding], scanID: String? = nil,
                 isoType: String? = nil, hsCode: String? = nil, declaredKg: Double? = nil, imageKg: Double? = nil,
                 manifestID: String? = nil, portOfLoading: String? = nil) {
         self.rank = 0
@@ -57,7 +68,7 @@ public enum Ranker {
     /// could); its other scans are named in a note (kind `other_scans`, not scored): an
     /// inspection is of a container, and capacity counts containers.
     public static func rank(_ entries: [RankedContainer], capacity: Capacity) -> [RankedContainer] {
-        func failed(_ entry: RankedContainer) -> Bool { entry.status == "failed" }
+        func failed(_ entry: RankedContainer) -> Bool { entry.status == .failed }
         var kept: [RankedContainer] = []
         var place: [String: Int] = [:]
         var others: [[RankedContainer]] = []
@@ -94,7 +105,7 @@ public enum Ranker {
             let reasons = entry.findings.filter { $0.score > 0 }.map(\.reason).joined(separator: "; ")
             let fields: [String] = [
                 String(entry.rank), entry.containerID, String(format: "%.6f", entry.score), entry.inspect ? "yes" : "no",
-                entry.status, entry.scanID ?? "", entry.findings.first?.kind ?? "", reasons, entry.isoType ?? "",
+                entry.status.rawValue, entry.scanID ?? "", entry.findings.first?.kind ?? "", reasons, entry.isoType ?? "",
                 entry.hsCode ?? "", entry.declaredKg.map { String(format: "%.0f", $0) } ?? "",
                 entry.imageKg.map { String(format: "%.0f", $0) } ?? "", entry.manifestID ?? "",
             ]

@@ -67,7 +67,7 @@ public struct ReportBuilder {
         <section class="summary">
           <div><b>\(input.ranking.count)</b> containers ranked</div>
           <div class="hot"><b>\(inspect.count)</b> to inspect</div>
-          <div><b>\(input.ranking.filter { $0.status == "unscanned" }.count)</b> without a scan</div>
+          <div><b>\(input.ranking.filter { $0.status == .unscanned }.count)</b> without a scan</div>
           <div><b>\(input.unmatchedScans.count)</b> scans without a declaration</div>
           <div class="\(input.quarantined.isEmpty ? "" : "warn")"><b>\(input.quarantined.count)</b> quarantined inputs</div>
           <div><b>\(input.ranking.filter { $0.findings.contains { $0.kind == "cannot_clear" } }.count)</b> cannot be cleared</div>
@@ -87,7 +87,7 @@ public struct ReportBuilder {
             let id = anchor.map { "<a href=\"\($0)\">\(escape(entry.containerID))</a>" } ?? escape(entry.containerID)
             html += """
             <tr class="\(entry.inspect ? "inspect" : "")"><td>\(entry.rank)</td><td>\(id)</td>
-            <td>\(String(format: "%.3f", entry.score))</td><td>\(entry.inspect ? "yes" : "")</td><td>\(escape(entry.status))</td>
+            <td>\(String(format: "%.3f", entry.score))</td><td>\(entry.inspect ? "yes" : "")</td><td>\(escape(entry.status.rawValue))</td>
             <td>\(escape(top?.reason ?? entry.findings.first?.reason ?? ""))</td><td>\(escape(entry.isoType ?? ""))</td>
             <td>\(escape(entry.hsCode ?? ""))</td><td>\(entry.declaredKg.map { String(format: "%.0f", $0) } ?? "")</td>
             <td>\(entry.imageKg.map { String(format: "%.0f", $0) } ?? "")</td><td>\(escape(entry.manifestID ?? ""))</td></tr>

@@ -53,7 +53,7 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
     @Test func thePictureShortlistKeepsTheHighestRankedWhateverTheOrder() {
         let entries = (0..<40).map { i in
             RankedContainer(containerID: String(format: "MSCU%07d", i), score: Double((i * 37) % 40) / 40, strength: 0,
-                            status: "scanned", findings: [], scanID: "S\(i)")
+                            status: .scanned, findings: [], scanID: "S\(i)")
         }
         let best = Set(Ranker.rank(entries, capacity: .count(0)).prefix(7).compactMap(\.scanID))
         let none = PictureShortlist(limit: 0)

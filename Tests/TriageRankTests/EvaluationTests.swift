@@ -59,6 +59,8 @@ import TriageRank
         #expect(try Capacity(parsing: "30%").containers(of: 20) == 6)
         #expect(try Capacity(parsing: "7").containers(of: 5) == 5)
         #expect(throws: ScanTriageError.self) { try Capacity(parsing: "0%") }
+        #expect(throws: ScanTriageError.self, "a count of none inspects nothing, as 0% would") { try Capacity(parsing: "0") }
+        #expect(throws: ScanTriageError.self) { try Capacity(parsing: "-3") }
         #expect(throws: ScanTriageError.self) { try Capacity(parsing: "ten") }
     }
 
@@ -111,15 +113,15 @@ import TriageRank
 
 /// The ranking is of containers: one line each, whatever the number of scans.
 @Suite struct RankerTests {
-    static func entry(_ container: String, _ scan: String?, _ score: Double, status: String = "scanned") -> RankedContainer {
+    static func entry(_ container: String, _ scan: String?, _ score: Double, status: ContainerStatus = .scanned) -> RankedContainer {
         RankedContainer(containerID: container, score: score, strength: -log10(max(1e-300, 1 - score)), status: status, findings: [], scanID: scan)
     }
 
     @Test func aContainerScannedTwiceIsRankedOnceByItsMostSuspiciousScan() throws {
         let ranking = Ranker.rank([
             Self.entry("MSKU1234565", "S1", 0.30), Self.entry("MSKU1234565", "S2", 0.90),
-            Self.entry("CSQU3054383", "S3", 0.60), Self.entry("MSKU1234565", "S4", 0.5, status: "failed"),
-            Self.entry("TCNU2761370", "S5", 0.5, status: "failed"), Self.entry("TCNU2761370", "S6", 0.1),
+            Self.entry("CSQU3054383", "S3", 0.60), Self.entry("MSKU1234565", "S4", 0.5, status: .failed),
+            Self.entry("TCNU2761370", "S5", 0.5, status: .failed), Self.entry("TCNU2761370", "S6", 0.1),
         ], capacity: try Capacity(parsing: "1"))
         #expect(ranking.map(\.containerID) == ["MSKU1234565", "CSQU3054383", "TCNU2761370"])
         #expect(ranking.map(\.rank) == [1, 2, 3] && ranking.map(\.inspect) == [true, false, false], "capacity counts containers")
