@@ -15,14 +15,11 @@ public struct CSVRecord: Sendable, Equatable {
 /// the others.
 public enum CSVReader {
     public static func parse(_ data: Data, file: String, diagnostics: any DiagnosticCollector) -> [CSVRecord] {
-        guard var text = String(data: data, encoding: .utf8) else {
-            // Say where the first bad byte is.
-            let offset = firstInvalidUTF8(data) ?? 0
-            let (line, column) = JSONValue.lineAndColumn(of: offset, in: data)
-            diagnostics.error("not valid UTF-8 (byte 0x\(String(data[data.startIndex + offset], radix: 16, uppercase: true)) at offset \(offset)); CSV must be UTF-8",
-                              at: SourceLocation(file: file, line: line, column: column))
+        if let problem = UTF8Text.problem(in: data, file: file, format: "CSV") {
+            diagnostics.error(problem.message, at: problem.location)
             return []
         }
+        var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var records: [CSVRecord] = []
         var fields: [String] = []
@@ -132,26 +129,6 @@ public enum CSVReader {
             endRecord()
         }
         return records
-    }
-
-    static func firstInvalidUTF8(_ data: Data) -> Int? {
-        let bytes = [UInt8](data)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            let length: Int
-            switch byte {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: return index
-            }
-            if index + length > bytes.count { return index }
-            for next in 1..<length where bytes[index + next] & 0xC0 != 0x80 { return index }
-            index += length
-        }
-        return nil
     }
 }
 

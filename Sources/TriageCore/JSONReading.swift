@@ -25,9 +25,8 @@ public enum JSONValue: Hashable, Sendable, Decodable {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            if String(data: data, encoding: .utf8) == nil {
-                throw ScanTriageError(.invalidInput, "not valid UTF-8 text; JSON must be UTF-8",
-                                      at: SourceLocation(file: file))
+            if let problem = UTF8Text.problem(in: data, file: file, format: "JSON") {
+                throw ScanTriageError(.invalidInput, problem.message, at: problem.location)
             }
             // JSONDecoder says only "not valid JSON"; JSONSerialization says where.
             var detail = "not valid JSON"

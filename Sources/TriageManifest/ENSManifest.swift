@@ -41,8 +41,14 @@ public final class XMLNode: @unchecked Sendable {
         SourceLocation(file: file, line: line, column: column, path: path)
     }
 
-    /// Parses `data`; external entities are never resolved.
+    /// Parses `data`; external entities are never resolved. A document meant to be UTF-8 (no
+    /// byte-order mark, no other encoding declared) is checked first: libxml2 hands a corrupt
+    /// byte in an element name on to Foundation's parser, which traps on it (the process
+    /// crashed: the whole nightly run, or the intake service for everyone).
     public static func parse(_ data: Data, file: String) throws -> XMLNode {
+        if meantAsUTF8(data), let problem = UTF8Text.problem(in: data, file: file, format: "XML") {
+            throw ScanTriageError(.invalidInput, problem.message, at: problem.location)
+        }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -59,6 +65,19 @@ public final class XMLNode: @unchecked Sendable {
                                   at: SourceLocation(file: file, line: parser.lineNumber, column: parser.columnNumber))
         }
         return root
+    }
+
+    /// True unless the document starts with a UTF-16 or UTF-32 byte-order mark or its XML
+    /// declaration names an encoding other than UTF-8 (which libxml2 converts from).
+    static func meantAsUTF8(_ data: Data) -> Bool {
+        let head = [UInt8](data.prefix(4))
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return true }
+        if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0, 0, 0xFE, 0xFF]) { return false }
+        let prolog = String(decoding: data.prefix(200), as: Unicode.ASCII.self).lowercased()
+        guard prolog.hasPrefix("<?xml"), let end = prolog.range(of: "?>"), let key = prolog.range(of: "encoding", range: prolog.startIndex..<end.lowerBound)
+        else { return true }
+        let declared = prolog[key.upperBound..<end.lowerBound].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+        return declared.hasPrefix("utf-8") || declared.hasPrefix("utf8")
     }
 
     /// libxml2's error numbers for the faults seen in practice.

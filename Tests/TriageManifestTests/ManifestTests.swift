@@ -235,6 +235,46 @@ let goodJSON = """
         #expect(manifest.containers[0].declaredGoodsKg == 19000 && manifest.containers[0].isoType == nil)
     }
 
+    /// A corrupt byte in an element name crashed the process (Foundation's XML parser traps on a
+    /// name that is not UTF-8): the nightly run, or the intake service for every office. Found
+    /// by mutating the UK samples; now a located error.
+    @Test func aByteThatIsNotUTF8IsALocatedErrorNotACrash() throws {
+        var data = try Data(contentsOf: URL(fileURLWithPath: TestData.path("manifests/uk-ics-ens-hmrc/CC315A-schemaValidSample-v11-2.xml")))
+        let text = String(decoding: data, as: UTF8.self)
+        let name = try #require(text.range(of: "<HEAHEA>"))
+        let offset = text.utf8.distance(from: text.startIndex, to: name.lowerBound) + 2
+        let line = text[..<name.lowerBound].filter { $0 == "\n" }.count + 1
+        data[offset] = 0xE7
+        #expect {
+            try ManifestReader().read(data, file: "ens.xml", diagnostics: DiagnosticBag())
+        } throws: { error in
+            let error = error as? ScanTriageError
+            return error?.location?.line == line && error?.reason.contains("not valid UTF-8 (byte 0xE7") == true
+        }
+    }
+
+    /// The check is for documents meant as UTF-8: one in UTF-16 (with its byte-order mark) or
+    /// declaring ISO-8859-1 is read as it says.
+    @Test func otherDeclaredEncodingsAreStillRead() throws {
+        let xml = """
+        <?xml version="1.0" encoding="ENCODING"?>
+        <CC315A><HEAHEA><RefNumHEA4>REF1</RefNumHEA4><PlaLoaGOOITE334>ECGYE</PlaLoaGOOITE334><PlaUnlGOOITE334>NLRTM</PlaUnlGOOITE334></HEAHEA>
+          <GOOITEGDS><IteNumGDS7>1</IteNumGDS7><GooDesGDS23>Pi\u{F1}as</GooDesGDS23><GroMasGDS46>18000</GroMasGDS46>
+            <COMCODGODITM><ComNomCMD1>08043000</ComNomCMD1></COMCODGODITM><CONNR2><ConNumNR21>MSKU1234565</ConNumNR21></CONNR2></GOOITEGDS>
+        </CC315A>
+        """
+        var utf16 = Data([0xFF, 0xFE])
+        utf16.append(xml.replacingOccurrences(of: "ENCODING", with: "UTF-16").data(using: .utf16LittleEndian)!)
+        let latin1 = xml.replacingOccurrences(of: "ENCODING", with: "ISO-8859-1").data(using: .isoLatin1)!
+        #expect(String(data: latin1, encoding: .utf8) == nil, "the Latin-1 document is not UTF-8")
+        for (data, file) in [(utf16, "utf16.xml"), (latin1, "latin1.xml")] {
+            let bag = DiagnosticBag()
+            let manifest = try ManifestReader().read(data, file: file, diagnostics: bag)
+            #expect(bag.errors.isEmpty, "\(file): \(bag.errors)")
+            #expect(manifest.containers.map(\.containerID) == ["MSKU1234565"], "\(file)")
+        }
+    }
+
     @Test func malformedXMLGivesALine() {
         #expect {
             try readManifest("<CC315A>\n<HEAHEA>\n</CC315A>", file: "bad.xml")

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Where text that must be UTF-8 is not: the first bad byte, located, for every reader (CSV,
+/// JSON, XML) to say the same thing the same way.
+public enum UTF8Text {
+    /// nil when `data` is valid UTF-8; otherwise a message naming the first bad byte, and its
+    /// line and column. `format` names what the file should be ("CSV", "JSON", "XML").
+    public static func problem(in data: Data, file: String, format: String) -> (message: String, location: SourceLocation)? {
+        guard String(data: data, encoding: .utf8) == nil else { return nil }
+        let offset = firstInvalidByte(data) ?? 0
+        let (line, column) = JSONValue.lineAndColumn(of: offset, in: data)
+        let byte = offset < data.count ? String(data[data.startIndex + offset], radix: 16, uppercase: true) : "?"
+        return ("not valid UTF-8 (byte 0x\(byte) at offset \(offset)); \(format) must be UTF-8",
+                SourceLocation(file: file, line: line, column: column))
+    }
+
+    /// The offset of the first byte that does not start or continue a UTF-8 sequence (lead
+    /// bytes and continuations only; overlong forms are left to the decoder's verdict above).
+    static func firstInvalidByte(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length: Int
+            switch byte {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return index
+            }
+            if index + length > bytes.count { return index }
+            for next in 1..<length where bytes[index + next] & 0xC0 != 0x80 { return index }
+            index += length
+        }
+        return nil
+    }
+}
