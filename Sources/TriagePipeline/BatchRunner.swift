@@ -89,7 +89,10 @@ public enum BatchRunner {
     /// The ranking line of a scanned container's verdict.
     public static func entry(for verdict: Verdict, job: ScanJob) -> RankedContainer {
         let status: ContainerStatus = verdict.measurements == nil ? .failed : (job.declaration == nil ? .unmatched : .scanned)
-        return entry(for: verdict, declaration: job.declaration, status: status)
+        var line = entry(for: verdict, declaration: job.declaration, status: status)
+        line.portOfScan = job.scan.sidecar?.portOfScan
+        line.scannerID = job.scan.sidecar?.scannerID
+        return line
     }
 
     /// The ranking line of a declared container that has no scan.

@@ -30,10 +30,15 @@ public struct RankedContainer: Sendable, Codable {
     public var imageKg: Double?
     public var manifestID: String?
     public var portOfLoading: String?
+    /// Where and on what the scan was made (its sidecar): a port other than the port of
+    /// loading means the container was moved between scan and loading (transshipment), or the
+    /// scan is of another container.
+    public var portOfScan: String?
+    public var scannerID: String?
 
     public init(containerID: String, score: Double, strength: Double, status: ContainerStatus, findings: [Finding], scanID: String? = nil,
                 isoType: String? = nil, hsCode: String? = nil, declaredKg: Double? = nil, imageKg: Double? = nil,
-                manifestID: String? = nil, portOfLoading: String? = nil) {
+                manifestID: String? = nil, portOfLoading: String? = nil, portOfScan: String? = nil, scannerID: String? = nil) {
         self.rank = 0
         self.containerID = containerID
         self.score = score
@@ -48,6 +53,8 @@ public struct RankedContainer: Sendable, Codable {
         self.imageKg = imageKg
         self.manifestID = manifestID
         self.portOfLoading = portOfLoading
+        self.portOfScan = portOfScan
+        self.scannerID = scannerID
     }
 }
 
@@ -100,7 +107,7 @@ public enum Ranker {
 
     /// `ranking.csv`: rank,container_id,score first (spec §6), then what helps an analyst.
     public static func csv(_ ranking: [RankedContainer]) -> String {
-        var lines = ["rank,container_id,score,inspect,status,scan_id,top_finding,reasons,iso_type,hs_code,declared_kg,image_kg,manifest_id"]
+        var lines = ["rank,container_id,score,inspect,status,scan_id,top_finding,reasons,iso_type,hs_code,declared_kg,image_kg,manifest_id,port_of_loading,port_of_scan,scanner_id"]
         for entry in ranking {
             let reasons = entry.findings.filter { $0.score > 0 }.map(\.reason).joined(separator: "; ")
             let fields: [String] = [
@@ -108,6 +115,7 @@ public enum Ranker {
                 entry.status.rawValue, entry.scanID ?? "", entry.findings.first?.kind ?? "", reasons, entry.isoType ?? "",
                 entry.hsCode ?? "", entry.declaredKg.map { String(format: "%.0f", $0) } ?? "",
                 entry.imageKg.map { String(format: "%.0f", $0) } ?? "", entry.manifestID ?? "",
+                entry.portOfLoading ?? "", entry.portOfScan ?? "", entry.scannerID ?? "",
             ]
             lines.append(fields.map(quote).joined(separator: ","))
         }

@@ -171,12 +171,21 @@ public struct ReportBuilder {
               <dt>In the image</dt><dd>\(entry.imageKg.map { String(format: "%.0f kg", $0) } ?? "—")</dd>
               <dt>Manifest</dt><dd>\(escape(entry.manifestID ?? "—"))</dd>
               <dt>Port of loading</dt><dd>\(escape(entry.portOfLoading ?? "—"))</dd>
+              <dt>Scanned at</dt><dd>\(escape(scannedAt(entry)))</dd>
             </dl>
           </div>
           <ul class="findings">\(findings.isEmpty ? "<li>nothing unusual found</li>" : findings)</ul>
         </article>
 
         """
+    }
+
+    /// The port and scanner of the scan; a port other than the port of loading is said.
+    func scannedAt(_ entry: RankedContainer) -> String {
+        guard let port = entry.portOfScan else { return "—" }
+        let scanner = entry.scannerID.map { ", \($0)" } ?? ""
+        guard let loading = entry.portOfLoading, loading != port else { return port + scanner }
+        return "\(port)\(scanner) (not the port of loading \(loading): moved after the scan, or another container's scan)"
     }
 
     static func thumbnail(path: String, verdict: Verdict, decoder: ImageDecoder) throws -> Data {

@@ -31,6 +31,9 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(lines.count == 11 && lines.filter { $0.contains(",yes,") }.count == 3)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/ranking.json"))) as? [[String: Any]])
         #expect(json.count == 10 && json.allSatisfy { $0["rank"] != nil && $0["container_id"] != nil && $0["score"] != nil && $0["findings"] != nil })
+        // Where each scan was made comes from its sidecar (GYE-nightly-0001: Guayaquil).
+        let gye = try #require(json.first { $0["scan_id"] as? String == "GYE-nightly-0001" })
+        #expect(gye["port_of_scan"] as? String == "ECGYE" && gye["scanner_id"] as? String == "GYE-LINAC-1")
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(report.contains("<table id=\"ranking\">") && report.contains("data:image/jpeg;base64,"))
         #expect(!report.contains("src=\"http") && !report.contains("<link "), "the report is self-contained")

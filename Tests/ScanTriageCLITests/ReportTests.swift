@@ -18,4 +18,26 @@ import TriageReport
         let html = ReportBuilder().html(input, generatedAt: "now")
         #expect(html.contains("(no picture: /nonexistent/S1.png: cannot read"), "\(html.components(separatedBy: "no picture").dropFirst().first?.prefix(120) ?? "")")
     }
+
+    /// Each card says where and on what the scan was made beside the port of loading, and says
+    /// so when the two ports differ; ranking.csv carries both.
+    @Test func theCardSaysWhereTheScanWasMade() throws {
+        let verdict = try JSONDecoder().decode(Verdict.self, from: Data("""
+            {"containerID": "MSKU1234565", "scanID": "S1", "score": 0.9, "strength": 2, "findings": [], "profileID": "p"}
+            """.utf8))
+        var here = RankedContainer(containerID: "MSKU1234565", score: 0.9, strength: 2, status: .scanned, findings: [], scanID: "S1",
+                                   portOfLoading: "BRSSZ", portOfScan: "BRSSZ", scannerID: "SSZ-LINAC-2")
+        here.inspect = true
+        var elsewhere = RankedContainer(containerID: "CSQU3054383", score: 0.5, strength: 1, status: .scanned, findings: [], scanID: "S2",
+                                        portOfLoading: "BRSSZ", portOfScan: "ECGYE", scannerID: "GYE-LINAC-1")
+        elsewhere.inspect = true
+        let input = ReportBuilder.Input(title: "t", ranking: [here, elsewhere], verdicts: ["S1": verdict, "S2": verdict], images: [:],
+                                        quarantined: [], unmatchedScans: [], profileID: "p", capacity: "2", analysed: 2, reused: 0, seconds: 0)
+        let html = ReportBuilder().html(input, generatedAt: "now")
+        #expect(html.contains("<dt>Scanned at</dt><dd>BRSSZ, SSZ-LINAC-2</dd>"))
+        #expect(html.contains("<dt>Scanned at</dt><dd>ECGYE, GYE-LINAC-1 (not the port of loading BRSSZ"))
+        let csv = Ranker.csv(Ranker.rank([here, elsewhere], capacity: .count(1))).split(separator: "\n")
+        #expect(csv[0].hasSuffix(",manifest_id,port_of_loading,port_of_scan,scanner_id"))
+        #expect(csv[2].hasSuffix(",BRSSZ,ECGYE,GYE-LINAC-1"), "\(csv[2])")
+    }
 }
