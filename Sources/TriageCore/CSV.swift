@@ -15,11 +15,11 @@ public struct CSVRecord: Sendable, Equatable {
 /// the others.
 public enum CSVReader {
     public static func parse(_ data: Data, file: String, diagnostics: any DiagnosticCollector) -> [CSVRecord] {
-        if let problem = UTF8Text.problem(in: data, file: file, format: "CSV") {
-            diagnostics.error(problem.message, at: problem.location)
+        guard var text = String(data: data, encoding: .utf8) else {
+            let problem = UTF8Text.problem(in: data, file: file, format: "CSV")
+            diagnostics.error(problem?.message ?? "not valid UTF-8; CSV must be UTF-8", at: problem?.location ?? SourceLocation(file: file))
             return []
         }
-        var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var records: [CSVRecord] = []
         var fields: [String] = []

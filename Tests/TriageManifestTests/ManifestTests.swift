@@ -167,6 +167,28 @@ let goodJSON = """
         #expect(throws: ScanTriageError.self) { try readManifest("container_id,hs_code\nMSKU1234565,080390\n", file: "h.csv") }
     }
 
+    /// The located check agrees with Foundation's decoder on what is UTF-8 (overlong forms,
+    /// surrogates and code points past U+10FFFF included), on 20,000 short byte strings made
+    /// mostly of lead and continuation bytes.
+    @Test func theUTF8CheckAgreesWithTheDecoder() {
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func next() -> UInt8 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        let interesting: [UInt8] = [0x41, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF,
+                                    0xF0, 0xF1, 0xF4, 0xF5, 0xFF]
+        var disagreements: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            let bytes = (0..<(1 + Int(next() % 6))).map { _ in next() % 4 == 0 ? next() : interesting[Int(next()) % interesting.count] }
+            let data = Data(bytes)
+            let decoderSays = String(data: data, encoding: .utf8) != nil
+            let checkSays = UTF8Text.problem(in: data, file: "x", format: "text") == nil
+            if decoderSays != checkSays { disagreements.append(bytes) }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5).map { $0.map { String($0, radix: 16) } })")
+    }
+
     @Test func bytesThatAreNotUTF8AreRejectedWithTheirPlace() throws {
         var data = Data((Self.header + "\nM1,BRSSZ,NLRTM,MSKU1234565,45R1,4800,080390,Bananas").utf8)
         data.append(contentsOf: [0xE9, 0x0A])
