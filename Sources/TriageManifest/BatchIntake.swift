@@ -146,8 +146,12 @@ public enum BatchIntake {
                     copy.containers.append(container)
                     continue
                 }
-                let others = all.filter { $0 != container.location }.map(\.description).joined(separator: "; ")
-                let reason = Diagnostic.error("container \(container.containerID) is declared more than once in this batch (also at \(others))",
+                // Up to three other places, then how many more: naming them all made the
+                // messages (and the time) grow as the square of the repeats.
+                let others = all.lazy.filter { $0 != container.location }
+                let named = others.prefix(3).map(\.description).joined(separator: "; ")
+                let more = all.count - 1 > 3 ? " and \(all.count - 4) more" : ""
+                let reason = Diagnostic.error("container \(container.containerID) is declared more than once in this batch (also at \(named)\(more))",
                                               at: container.location)
                 diagnostics.emit(reason)
                 copy.quarantined.append(QuarantinedEntry(containerID: container.containerID, location: container.location, reasons: [reason]))

@@ -38,7 +38,9 @@ public enum CSVManifestReader {
             }
             let rawID = text("container_id") ?? ""
             let key = rawID.isEmpty ? "#line\(row.line)" : ContainerNumber.normalise(rawID)
-            var entry = entries[key] ?? {
+            // Taken out of the table while it grows, so that its goods are not copied at every
+            // row (a container of 8,000 goods lines took seconds; it grew as the square).
+            var entry = entries.removeValue(forKey: key) ?? {
                 var fresh = RawContainer(location: SourceLocation(file: file, line: row.line, column: 1))
                 fresh.containerID = located("container_id")
                 fresh.isoType = located("iso_type")

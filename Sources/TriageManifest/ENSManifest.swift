@@ -10,6 +10,10 @@ public final class XMLNode: @unchecked Sendable {
     public let name: String
     public var text = ""
     public var children: [XMLNode] = []
+    /// How many children of each name so far (the next one's index in its path), so that
+    /// placing a child does not count its siblings again (a message with 100,000 goods items
+    /// took minutes).
+    var childrenNamed: [String: Int] = [:]
     public let line: Int
     public let column: Int
     public let path: String
@@ -96,6 +100,11 @@ public final class XMLNode: @unchecked Sendable {
         }
     }
 
+    /// Deeper nesting is refused: declarations are about ten levels deep, and each level costs
+    /// its path's length in every node below it and a frame in the searches (100,000 levels
+    /// crashed the process).
+    static let maximumDepth = 64
+
     final class Builder: NSObject, XMLParserDelegate {
         var root: XMLNode?
         var stack: [XMLNode] = []
@@ -109,9 +118,20 @@ public final class XMLNode: @unchecked Sendable {
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName: String?, attributes: [String: String] = [:]) {
+            guard stack.count < XMLNode.maximumDepth else {
+                if firstError == nil {
+                    firstError = ("elements are nested more than \(XMLNode.maximumDepth) deep", parser.lineNumber, parser.columnNumber)
+                }
+                parser.abortParsing()
+                return
+            }
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
             let parentPath = stack.last?.path ?? ""
-            let index = (stack.last?.children.filter { $0.name == local }.count ?? 0) + 1
+            var index = 1
+            if let parent = stack.last {
+                index = parent.childrenNamed[local, default: 0] + 1
+                parent.childrenNamed[local] = index
+            }
             let node = XMLNode(name: local, line: parser.lineNumber, column: parser.columnNumber,
                                path: "\(parentPath)/\(local)" + (index > 1 ? "[\(index)]" : ""))
             stack.last?.children.append(node)

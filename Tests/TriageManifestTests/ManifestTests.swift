@@ -163,6 +163,18 @@ let goodJSON = """
         #expect(manifest.quarantined.map(\.containerID) == ["CSQU3054383"])
     }
 
+    /// Rows of one container are its goods lines, however many (each row copied all the
+    /// lines before it: 8,000 rows took seconds, growing as the square).
+    @Test func manyRowsOfOneContainerAreItsGoodsLines() throws {
+        let count = 20_000
+        var text = Self.header + "\n"
+        for row in 1...count { text += "M1,BRSSZ,NLRTM,MSKU1234565,45R1,4800,080390,Bananas,\(row),CT,1\n" }
+        let (manifest, bag) = try readManifest(text, file: "many.csv")
+        #expect(bag.errors.isEmpty, "\(bag.errors.prefix(3))")
+        #expect(manifest.containers.count == 1 && manifest.containers[0].goods.count == count)
+        #expect(manifest.containers[0].goods.last?.packages == count && manifest.containers[0].declaredGoodsKg == Double(count))
+    }
+
     @Test func aMissingHeaderColumnIsSaid() {
         #expect(throws: ScanTriageError.self) { try readManifest("container_id,hs_code\nMSKU1234565,080390\n", file: "h.csv") }
     }
@@ -275,6 +287,36 @@ let goodJSON = """
         }
     }
 
+    /// Nesting deeper than any declaration is refused where it happens: 100,000 levels crashed
+    /// the process (each level a frame in the search for the message element).
+    @Test func deepNestingIsALocatedErrorNotACrash() {
+        let depth = 100_000
+        let xml = "<?xml version=\"1.0\"?>\n" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+        #expect {
+            try readManifest(xml, file: "deep.xml")
+        } throws: { error in
+            let error = error as? ScanTriageError
+            return error?.reason.contains("nested more than 64 deep") == true && error?.location?.line == 2
+        }
+    }
+
+    /// A message with very many goods items is read whole, each item at its own path (placing
+    /// each item counted its siblings again: 100,000 items took minutes).
+    @Test func aMessageWithManyGoodsItemsIsReadWhole() throws {
+        let count = 50_000
+        var xml = "<?xml version=\"1.0\"?>\n<CC315A><HEAHEA><RefNumHEA4>R</RefNumHEA4><PlaLoaGOOITE334>ECGYE</PlaLoaGOOITE334></HEAHEA>\n"
+        for item in 1...count {
+            xml += "<GOOITEGDS><IteNumGDS7>\(item)</IteNumGDS7><GroMasGDS46>10</GroMasGDS46><COMCODGODITM><ComNomCMD1>08039010</ComNomCMD1></COMCODGODITM>"
+                + "<CONNR2><ConNumNR21>MSKU1234565</ConNumNR21></CONNR2></GOOITEGDS>\n"
+        }
+        xml += "</CC315A>"
+        let root = try XMLNode.parse(Data(xml.utf8), file: "wide.xml")
+        #expect(root.all("GOOITEGDS").count == count)
+        #expect(root.all("GOOITEGDS").last?.path == "/CC315A/GOOITEGDS[\(count)]" && root.all("GOOITEGDS").last?.line == count + 2)
+        let (manifest, _) = try readManifest(xml, file: "wide.xml")
+        #expect(manifest.containers.map(\.containerID) == ["MSKU1234565"] && manifest.containers.first?.goods.count == count)
+    }
+
     /// The check is for documents meant as UTF-8: one in UTF-16 (with its byte-order mark) or
     /// declaring ISO-8859-1 is read as it says.
     @Test func otherDeclaredEncodingsAreStillRead() throws {
@@ -348,6 +390,22 @@ let goodJSON = """
 }
 
 @Suite struct BatchIntakeTests {
+    /// A container declared many times: every declaration is quarantined, each naming up to
+    /// three of the others and how many more (naming them all made 4,000 repeats take 6 s and
+    /// 700 MB, growing as the square).
+    @Test func aContainerDeclaredManyTimesNamesAFewOfTheOthers() throws {
+        let entry = #"{"container_id": "MSKU1234565", "iso_type": "45R1", "tare_kg": 4800, "empty": true, "goods": []}"#
+        let count = 4_000
+        let json = #"{"manifest_id": "M", "port_of_loading": "BRSSZ", "port_of_discharge": "NLRTM", "containers": ["#
+            + Array(repeating: entry, count: count).joined(separator: ",\n") + "]}"
+        let bag = DiagnosticBag()
+        let manifest = try ManifestReader().read(Data(json.utf8), file: "m.json", diagnostics: bag)
+        let checked = BatchIntake.quarantineDuplicates([manifest], diagnostics: bag)
+        #expect(checked[0].containers.isEmpty && checked[0].quarantined.count == count)
+        let reason = try #require(checked[0].quarantined.last?.reasons.first?.message)
+        #expect(reason.hasSuffix("(also at m.json: $.containers[0]; m.json: $.containers[1]; m.json: $.containers[2] and \(count - 4) more)"), "\(reason)")
+    }
+
     @Test func duplicatesAreQuarantinedAndUnmatchedThingsReported() throws {
         let folder = try TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.path("manifests"), withIntermediateDirectories: true)
