@@ -83,16 +83,19 @@ struct BatchCommand: AsyncParsableCommand {
                                      reader: try run.manifestReader(diagnostics: bag), store: database)
             let runID = try database.startRun(inputs: inputs, profileID: profiles.profileID, capacity: capacity.description)
             let outcome = try await nightly.run(inputs: inputs, workFolder: out, diagnostics: bag, progress: TerminalProgress())
-            try nightly.writeOutputs(outcome, to: out, inputs: inputs, problems: bag.errors.map(\.description))
+            // Errors, then warnings (a scan in a format not read, a sidecar without its image, a
+            // file SHA256SUMS does not cover): in the report and on the terminal, not dropped.
+            let problems = bag.errors + bag.diagnostics.filter { $0.severity != .error }
+            try nightly.writeOutputs(outcome, to: out, inputs: inputs, problems: problems.map(\.description))
             try database.finishRun(runID, status: bag.hasErrors ? "finished with input errors" : "finished",
                                    containers: outcome.ranking.count, reused: outcome.reused, analysed: outcome.analysed)
-            printDiagnostics(bag, errorsOnly: true)
+            printDiagnostics(bag)
             let inspect = outcome.ranking.filter(\.inspect).count
             print("ranked \(outcome.ranking.count) container(s) (\(outcome.analysed) analysed, \(outcome.reused) reused, "
                   + "\(outcome.failed) could not be analysed, \(outcome.quarantined.count) input(s) quarantined); "
                   + "inspect the first \(inspect) (capacity \(capacity)); report: \((out as NSString).appendingPathComponent("report.html"))")
         } catch let error as ScanTriageError {
-            printDiagnostics(bag, errorsOnly: true)
+            printDiagnostics(bag)
             printError("\(error)")
             throw ExitCode(3)
         }

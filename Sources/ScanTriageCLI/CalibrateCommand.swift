@@ -64,7 +64,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         for (scanner, mass) in profiles.massCalibration.sorted(by: { $0.key < $1.key }) where mass.count > 0 {
             print(String(format: "  mass scale %@: declared/image = %.3f ± %.1f%% (%d containers)", scanner, exp(mass.logRatio), mass.logSpread * 100, mass.count))
         }
-        printDiagnostics(bag, errorsOnly: true)
+        printDiagnostics(bag)
     }
 
     func measure(outcomesFile: String, bag: DiagnosticBag) async throws -> Measured {

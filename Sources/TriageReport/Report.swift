@@ -17,8 +17,8 @@ public struct ReportBuilder {
         public var images: [String: String]
         /// Pictures already made (JPEG, by scan id), used instead of decoding those scans again.
         public var pictures: [String: Data] = [:]
-        /// Errors in the inputs as the run reported them (`file:line:col: error: …`): the
-        /// analyst reads them here, not only on a terminal at night.
+        /// Problems in the inputs as the run reported them (`file:line:col: error|warning: …`),
+        /// errors first: the analyst reads them here, not only on a terminal at night.
         public var problems: [String] = []
         public var quarantined: [(file: String, reason: String)]
         public var unmatchedScans: [String]
@@ -106,7 +106,7 @@ public struct ReportBuilder {
             for item in input.quarantined { html += "<tr><td><code>\(escape(item.file))</code></td><td>\(escape(item.reason))</td></tr>\n" }
             html += "</tbody></table>\n"
         }
-        html += "<h2>Errors in the inputs</h2>\n"
+        html += "<h2>Problems in the inputs</h2>\n"
         html += input.problems.isEmpty ? "<p>None.</p>\n"
             : "<ul>" + input.problems.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>\n"
         html += "<h2>Scans without a declaration</h2>\n"

@@ -232,8 +232,28 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
         #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
         // Errors that are no quarantined file are in the report too, where the analyst reads.
-        let errors = try #require(report.components(separatedBy: "<h2>Errors in the inputs</h2>").last)
+        let errors = try #require(report.components(separatedBy: "<h2>Problems in the inputs</h2>").last)
         #expect(errors.contains("manifests is listed but cannot be read"), "\(errors.prefix(300))")
+    }
+
+    /// Warnings are not dropped: a scan sent in a format that is not read (a TIFF beside its
+    /// sidecar) is said on the terminal and in the report; its container is ranked as not
+    /// scanned. The run finishes (exit 0: nothing was wrong with what could be read).
+    @Test func warningsReachTheTerminalAndTheReport() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let scans = batch + "/scans/"
+        let image = try #require(try FileManager.default.contentsOfDirectory(atPath: scans).sorted().first { $0.hasSuffix(".png") })
+        let stem = String(image.dropLast(4))
+        try FileManager.default.moveItem(atPath: scans + image, toPath: scans + stem + ".tif")
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("\(stem).tif: warning: not a scan image (.png, .jpg) or sidecar; left alone"), "\(run.stderr)")
+        #expect(run.stderr.contains("\(stem).json: warning: sidecar without an image"))
+        let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
+        let problems = try #require(report.components(separatedBy: "<h2>Problems in the inputs</h2>").last)
+        #expect(problems.contains("\(stem).tif: warning: not a scan image"), "\(problems.prefix(300))")
+        #expect(run.stdout.contains("ranked 10 container(s) (9 analysed"))
     }
 
     /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
