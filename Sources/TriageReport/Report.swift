@@ -216,7 +216,7 @@ public struct ReportBuilder {
     article.inspect{border-left:4px solid #cf222e}article h3{margin:0 0 8px}
     .score{float:right;font-weight:normal;color:#57606a}
     .card{display:flex;gap:16px;flex-wrap:wrap}.card img{max-width:900px;width:100%;border:1px solid #d0d7de}
-    dl{display:grid;grid-template-columns:auto auto;gap:2px 10px;margin:0;font-size:13px}dt{color:#57606a}
+    dl{display:grid;grid-template-columns:auto auto;gap:2px 10px;margin:0;font-size:13px;max-width:380px}dt{color:#57606a}
     .findings{margin:8px 0 0 0}
     """
 
