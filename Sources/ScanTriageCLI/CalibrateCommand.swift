@@ -49,11 +49,12 @@ struct CalibrateCommand: AsyncParsableCommand {
             let stored = try database!.labelledMeasurements()
             measured.samples += stored.samples
             if stored.olderComparator > 0 {
-                printError("\(store): warning: \(stored.olderComparator) labelled scan(s) were measured by an older comparator only "
-                           + "and are left out (their statistics mean something else); run their batches again to learn from them")
+                bag.warning("\(stored.olderComparator) labelled scan(s) were measured by an older comparator only "
+                            + "and are left out (their statistics mean something else); run their batches again to learn from them",
+                            at: SourceLocation(file: store))
             }
             if stored.unreadable > 0 {
-                printError("\(store): warning: \(stored.unreadable) stored verdict(s) could not be read and are left out")
+                bag.warning("\(stored.unreadable) stored verdict(s) could not be read and are left out", at: SourceLocation(file: store))
             }
         }
         let profiles = Calibrator.learn(measured.samples, createdAt: Date().formatted(.iso8601))

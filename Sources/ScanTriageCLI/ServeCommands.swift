@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             // refused all night): its problems are printed and refuse the start.
             let bag = DiagnosticBag()
             validator.hsTable = try HSTable.load(hsTable, diagnostics: bag)
-            for diagnostic in bag.diagnostics { printError(diagnostic.description) }
+            printDiagnostics(bag)
             if bag.hasErrors {
                 printError("\(hsTable): the HS table has errors (above); fix it or leave --hs-table out")
                 throw ExitCode(2)

@@ -16,30 +16,31 @@ public enum UTF8Text {
     /// The offset of the first byte that is not part of a well-formed UTF-8 sequence (Unicode
     /// table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF); nil when all are.
     static func firstInvalidByte(_ data: Data) -> Int? {
-        let bytes = [UInt8](data)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            let length: Int
-            switch byte {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: return index
-            }
-            if index + length > bytes.count { return index }
-            for next in 1..<length where bytes[index + next] & 0xC0 != 0x80 { return index }
-            if length > 2 {
-                let second = bytes[index + 1]
+        data.withUnsafeBytes { bytes -> Int? in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let length: Int
                 switch byte {
-                case 0xE0 where second < 0xA0, 0xED where second > 0x9F, 0xF0 where second < 0x90, 0xF4 where second > 0x8F:
-                    return index
-                default: break
+                case 0x00...0x7F: length = 1
+                case 0xC2...0xDF: length = 2
+                case 0xE0...0xEF: length = 3
+                case 0xF0...0xF4: length = 4
+                default: return index
                 }
+                if index + length > bytes.count { return index }
+                for next in 1..<length where bytes[index + next] & 0xC0 != 0x80 { return index }
+                if length > 2 {
+                    let second = bytes[index + 1]
+                    switch byte {
+                    case 0xE0 where second < 0xA0, 0xED where second > 0x9F, 0xF0 where second < 0x90, 0xF4 where second > 0x8F:
+                        return index
+                    default: break
+                    }
+                }
+                index += length
             }
-            index += length
+            return nil
         }
-        return nil
     }
 }

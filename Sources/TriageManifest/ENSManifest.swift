@@ -10,10 +10,6 @@ public final class XMLNode: @unchecked Sendable {
     public let name: String
     public var text = ""
     public var children: [XMLNode] = []
-    /// How many children of each name so far (the next one's index in its path), so that
-    /// placing a child does not count its siblings again (a message with 100,000 goods items
-    /// took minutes).
-    var childrenNamed: [String: Int] = [:]
     public let line: Int
     public let column: Int
     public let path: String
@@ -108,6 +104,10 @@ public final class XMLNode: @unchecked Sendable {
     final class Builder: NSObject, XMLParserDelegate {
         var root: XMLNode?
         var stack: [XMLNode] = []
+        /// Beside each open element: how many children of each name it has so far (the next
+        /// one's index in its path), so that placing a child does not count its siblings again
+        /// (a message with 100,000 goods items took minutes).
+        var childrenNamed: [[String: Int]] = []
         var firstError: (reason: String, line: Int, column: Int)?
 
         func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
@@ -128,19 +128,21 @@ public final class XMLNode: @unchecked Sendable {
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
             let parentPath = stack.last?.path ?? ""
             var index = 1
-            if let parent = stack.last {
-                index = parent.childrenNamed[local, default: 0] + 1
-                parent.childrenNamed[local] = index
+            if !childrenNamed.isEmpty {
+                index = childrenNamed[childrenNamed.count - 1][local, default: 0] + 1
+                childrenNamed[childrenNamed.count - 1][local] = index
             }
             let node = XMLNode(name: local, line: parser.lineNumber, column: parser.columnNumber,
                                path: "\(parentPath)/\(local)" + (index > 1 ? "[\(index)]" : ""))
             stack.last?.children.append(node)
             if root == nil { root = node }
             stack.append(node)
+            childrenNamed.append([:])
         }
 
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
             _ = stack.popLast()
+            _ = childrenNamed.popLast()
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -58,9 +58,9 @@ public struct SubmitClient: Sendable {
         var saveFailed = false
         func save() {
             do {
-                try JSONEncoder().encode(state).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+                try OutputFile.write(JSONEncoder().encode(state), to: statePath)
             } catch {
-                if !saveFailed { warn("\(statePath): cannot record what was accepted (\(error.localizedDescription)); a rerun sends it again") }
+                if !saveFailed { warn("\(statePath): cannot record what was accepted (\(error)); a rerun sends it again") }
                 saveFailed = true
             }
         }
