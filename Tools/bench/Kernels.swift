@@ -99,7 +99,9 @@ func analysisBenchmark(_ arguments: [String]) throws {
     }
     print("scantriage-bench analysis: decode vs analysis per scan (median of \(rounds)), 40 ft reefer of bananas")
     print("scanner        | pixels  | decode ms | analysis ms | analysis/decode")
-    for scannerID in ["SSZ-LINAC-2", "PNG-LINAC-3"] {
+    var scanners = ["SSZ-LINAC-2", "PNG-LINAC-3"]
+    if let index = arguments.firstIndex(of: "--scanner"), index + 1 < arguments.count { scanners = [arguments[index + 1]] }
+    for scannerID in scanners {
         var rng = SeededRandom(seed: 42)
         let type = ContainerType.named("45R1")!
         let profile = ScannerProfile.named(scannerID)!

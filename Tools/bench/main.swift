@@ -3,6 +3,7 @@
 // affects both alike. Quote the ratios, not the absolute figures.
 //
 //   swift run -c release scantriage-bench [--rounds N] [FILE.png|FILE.jpg ...]
+//   swift run -c release scantriage-bench kernels | analysis [--scanner ID] [--rounds N] | batch FOLDER [--jobs 1,2] [--rounds N]
 //
 // Without files it makes two scan-sized images (16-bit PNG, 8-bit JPEG) in memory.
 import CBenchReference
