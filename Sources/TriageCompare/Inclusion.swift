@@ -126,6 +126,19 @@ extension Measurer {
             forEachRingBlock { index in ring.append(density[index]) }
             let ringMedian = Selection.select(&ring, ring.count / 2)
             guard mean > ringMedian else { continue }
+            // The z the region needs (over 3, and enough to beat the best so far); when even the
+            // floors of the spread, or a spread of at least the one that holds it to that z,
+            // keep it below, the region is done without selecting the ring's median absolute
+            // deviation: the ring's values closer to the median than that are counted instead
+            // (both with a relative 1e-5 of room, so rounding never skips a region the
+            // selection keeps).
+            let needed = max(3, best.statistic / Double(min(n, 64)).squareRoot())
+            let excess = Double(mean - ringMedian)
+            guard excess / Double(max(0.03 * ringMedian, 2 * noise)) * (1 + 1e-5) > needed else { continue }
+            let holding = Float(excess / (1.4826 * needed) * (1 + 1e-5))
+            var closer = 0
+            for value in ring where abs(value - ringMedian) < holding { closer &+= 1 }
+            guard closer > ring.count / 2 else { continue }
             for index in ring.indices { ring[index] = abs(ring[index] - ringMedian) }
             let ringSpread = 1.4826 * Selection.select(&ring, ring.count / 2)
             let z = Double((mean - ringMedian) / max(ringSpread, 0.03 * ringMedian, 2 * noise))
