@@ -20,7 +20,8 @@ struct BatchCommand: AsyncParsableCommand {
         and report.html to --out. Verdicts are kept in a SQLite store (default OUT/scantriage.sqlite): \
         a run that is interrupted and started again reuses them and ends with the same ranking. \
         Exit codes: 0 finished, every input read; 1 finished, some inputs had errors (quarantined, \
-        listed in the report); 3 could not finish; 64 misuse (the arguments, as with every command).
+        or a scan that could not be analysed; each said and listed in the report); 3 could not \
+        finish; 64 misuse (the arguments, as with every command).
         """)
 
     @Argument(help: "Batch folders or .tar/.tar.gz bundles.")

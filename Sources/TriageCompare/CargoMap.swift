@@ -80,6 +80,10 @@ public enum CargoMapper {
         // The kernel reads the interior in place (row stride = the scan's width) and counts the
         // opaque pixels per block on the way, when the scan has any.
         let innerWidth = columns * blockWidth, innerHeight = rows * blockHeight
+        // The locator keeps the cargo space inside the image; the kernel reads it in place,
+        // unchecked, so that is checked here rather than trusted.
+        precondition(originX >= 0 && originY >= 0 && originX + innerWidth <= width && originY + innerHeight <= attenuation.height,
+                     "cargo space \(originX),\(originY) \(innerWidth)x\(innerHeight) outside the \(width)x\(attenuation.height) map")
         let grid = attenuation.values.withUnsafeBufferPointer { a in
             let start = originY * width + originX
             let interior = UnsafeBufferPointer(rebasing: a[start..<(start + (innerHeight - 1) * width + innerWidth)])

@@ -136,12 +136,21 @@ public enum ContainerLocator {
         }
         let x0 = run.0, x1 = run.1
         let top = refinedTop
-        let bottom = min(height, top + Int((type.height / pitchY).rounded()))
+        // The container must reach its floor inside the image: a scan cut off above it (or a
+        // strip of image with a straight edge that is no container) has no cargo space to
+        // measure, and every box below would lie outside the pixels.
+        let typeBottom = top + Int((type.height / pitchY).rounded())
+        let floorRow = typeBottom - Int((150 / pitchY).rounded())
+        guard floorRow <= height else {
+            throw Failure(description: String(format: "the image ends %.2f m below the container's roof; a %@ is %.2f m high, so its floor is not in the scan (cut off, or no container)",
+                                              Double(height - top) * pitchY / 1000, type.code, type.height / 1000))
+        }
+        let bottom = min(height, typeBottom)
         let innerOffsetTop = type.height - type.innerHeight - 150
         // 40 mm below the roof's inner edge: the roof sheet's corrugation and the detector's blur
         // reach a little into the cargo space.
         let ceiling = top + Int(((innerOffsetTop + 40) / pitchY).rounded())
-        let floor = bottom - Int((150 / pitchY).rounded())
+        let floor = floorRow
         // End walls: the front wall's corrugation and corner posts (and a reefer's machinery and
         // bulkhead); at the doors, the door leaves, locking bars, header and sill reach about 180 mm in.
         // The corner posts reach about 150 mm in from each end.
@@ -156,7 +165,13 @@ public enum ContainerLocator {
         let wallCols = Int((90 / pitchX).rounded())
         let machineryX0 = type.isReefer ? (doorOnRight ? x0 + wallCols : x1 - machineryCols) : 0
         let machineryX1 = type.isReefer ? (doorOnRight ? x0 + machineryCols : x1 - wallCols) : 0
-        return ContainerGeometry(x0: x0, x1: x1, top: top, bottom: bottom, innerX0: innerX0, innerX1: max(innerX0 + 1, innerX1),
+        // At least a metre of cargo space between the end walls (the outline is over 2 m, but a
+        // reefer's machinery and the doors take up to 2.3 m of it).
+        guard Double(innerX1 - innerX0) * pitchX >= 1000 else {
+            throw Failure(description: String(format: "the container's outline is %.1f m long; within it, a %@ leaves %.1f m of cargo space between its end walls (cut off at the side, or no container)",
+                                              measuredLength / 1000, type.code, max(0, Double(innerX1 - innerX0) * pitchX) / 1000))
+        }
+        return ContainerGeometry(x0: x0, x1: x1, top: top, bottom: bottom, innerX0: innerX0, innerX1: innerX1,
                                  ceiling: ceiling, floor: max(ceiling + 1, floor), doorOnRight: doorOnRight, type: type.code,
                                  isReefer: type.isReefer, machineryX0: machineryX0, machineryX1: machineryX1,
                                  measuredLengthMM: measuredLength,

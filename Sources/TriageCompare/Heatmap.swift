@@ -81,12 +81,19 @@ public enum Heatmap {
         func box(_ b: [Int], _ color: (UInt8, UInt8, UInt8), thickness: Int) {
             let x0 = Int(Double(b[0]) * pitchX / size), y0 = Int(Double(b[1]) * pitchY / size)
             let x1 = Int(Double(b[0] + b[2]) * pitchX / size), y1 = Int(Double(b[1] + b[3]) * pitchY / size)
+            // Clipped to the picture (a box partly or wholly outside it draws what is inside).
             for t in 0..<thickness {
-                for x in max(0, x0 - t)...max(0, min(width - 1, x1 + t)) {
-                    for y in [y0 - t, y1 + t] where y >= 0 && y < height { paint(x, y, color) }
+                let left = max(0, x0 - t), right = min(width - 1, x1 + t)
+                let upper = max(0, y0 - t), lower = min(height - 1, y1 + t)
+                if left <= right {
+                    for x in left...right {
+                        for y in [y0 - t, y1 + t] where y >= 0 && y < height { paint(x, y, color) }
+                    }
                 }
-                for y in max(0, y0 - t)...max(0, min(height - 1, y1 + t)) {
-                    for x in [x0 - t, x1 + t] where x >= 0 && x < width { paint(x, y, color) }
+                if upper <= lower {
+                    for y in upper...lower {
+                        for x in [x0 - t, x1 + t] where x >= 0 && x < width { paint(x, y, color) }
+                    }
                 }
             }
         }

@@ -180,7 +180,16 @@ public struct NightlyRun: Sendable {
                 }
             }
             if result.reused { reused += 1 } else { analysed += 1 }
-            if result.verdict.measurements == nil { failed += 1 }
+            if result.verdict.measurements == nil {
+                failed += 1
+                // Which scan, and why (a truncated image, no container in it): on the terminal
+                // and in the report's problems, not only on its card. A sidecar that could not be
+                // read was said at intake.
+                if work.job.scan.sidecar != nil {
+                    diagnostics.error(result.verdict.findings.first?.reason ?? "could not analyse the scan",
+                                      at: SourceLocation(file: work.job.scan.imagePath))
+                }
+            }
             entries.append(BatchRunner.entry(for: result.verdict, job: work.job))
             if let scanID = result.verdict.scanID {
                 verdicts[scanID] = result.verdict
@@ -235,17 +244,20 @@ public struct NightlyRun: Sendable {
                         shortlist.offer(entry, preview: preview, verdict: verdict)
                     }
                 }
-            } catch var error as ScanTriageError {
-                if error.location == nil { error.location = SourceLocation(file: job.scan.imagePath) }
-                verdict = Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: error.description, profiles: profiles)
             } catch {
-                verdict = Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles)
+                verdict = Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: why(error), profiles: profiles)
             }
             return Done(verdict: verdict, scanKey: key, imageSHA256: imageHash, sidecarSHA256: sidecarHash, reused: false,
                         verdictJSON: store == nil ? nil : try? TriageDatabase.encode(verdict))
         } catch {
-            return Done(verdict: Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: "\(error)", profiles: profiles),
+            return Done(verdict: Comparator.failed(containerID: containerID, scanID: sidecar.scanID, reason: why(error), profiles: profiles),
                         scanKey: nil, imageSHA256: nil, sidecarSHA256: nil, reused: false)
+        }
+        // Why the scan could not be used: the scan's card and the terminal name its image
+        // already, so only another file (its sidecar) is named.
+        func why(_ error: any Error) -> String {
+            guard let error = error as? ScanTriageError else { return "\(error)" }
+            return error.reason + (error.location.map { $0.file == job.scan.imagePath ? "" : " (\($0))" } ?? "")
         }
     }
 

@@ -256,6 +256,38 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(run.stdout.contains("ranked 10 container(s) (9 analysed"))
     }
 
+    /// A scan that cannot be analysed (a truncated PNG; an image that ends above the
+    /// container's floor) was counted ("1 could not be analysed") and explained on its card
+    /// only: the terminal did not say which or why, the report's problems listed nothing, and
+    /// the batch exited 0. Now each is a located error, the rest are ranked, exit 1; a rerun
+    /// that reuses the stored verdicts says them again.
+    @Test func aScanThatCannotBeAnalysedIsSaidWhereAndWhy() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let scans = batch + "/scans/"
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: scans).filter { $0.hasSuffix(".png") }.sorted()
+        try #require(pngs.count >= 2)
+        let truncated = pngs[0], cut = pngs[1]
+        try Data(contentsOf: URL(fileURLWithPath: scans + truncated)).prefix(20_000).write(to: URL(fileURLWithPath: scans + truncated))
+        // The upper half of the other scan: its roof, not its floor.
+        let image = try ImageDecoder().decode(file: scans + cut)
+        guard case .uint16(let pixels) = image.pixels else { Issue.record("\(cut) is not 16-bit"); return }
+        let rows = pixels.height / 2
+        let top = PixelImage(width: pixels.width, height: rows, samples: Array(pixels.samples[0..<(rows * pixels.width)]))
+        try ImageEncoder.png(top).write(to: URL(fileURLWithPath: scans + cut))
+        for round in ["first run", "rerun"] {
+            let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--profiles", sampleProfiles])
+            #expect(run.status == 1, "\(round): \(run.stderr)")
+            #expect(run.stderr.contains("\(truncated): error: could not analyse the scan: PNG data ends early"), "\(round): \(run.stderr)")
+            #expect(run.stderr.contains("\(cut): error: could not analyse the scan:") && run.stderr.contains("not in the scan"),
+                    "\(round): \(run.stderr)")
+            #expect(run.stdout.contains("ranked 10 container(s)") && run.stdout.contains("2 could not be analysed"), "\(round): \(run.stdout)")
+            let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
+            let problems = try #require(report.components(separatedBy: "<h2>Problems in the inputs</h2>").last)
+            #expect(problems.contains("\(truncated): error: could not analyse the scan") && problems.contains("\(cut): error"), "\(round)")
+        }
+    }
+
     /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
     /// a changed image is quarantined and its container ranked as not scanned, the rest as usual.
     @Test func aTamperedImageIsQuarantinedWhenItIsReadAndItsContainerRankedUnscanned() throws {

@@ -56,6 +56,57 @@ enum Fixture {
         #expect(geometry.machinerySeen == type.contains("R"))
         #expect(abs(geometry.lengthMismatch) < 0.02)
     }
+
+    /// `scan`'s sidecar over other pixels (16-bit), as the decoder delivers them.
+    static func scan(_ scan: Scan, pixels: PixelImage<UInt16>) throws -> Scan {
+        try Scan(imagePath: "cut.png", image: ImageDecoder().decode(ImageEncoder.png(pixels, compressionLevel: 1)), sidecar: scan.sidecar)
+    }
+
+    /// Found by feeding strange but valid scans to `score`: an image that ends above the
+    /// container's floor (cut off, or a strip a few pixels high with a straight edge) was
+    /// analysed as if the cargo space lay below it, and the block kernel read past the pixels
+    /// (SIGSEGV: in the nightly batch, the whole run, and again on every restart).
+    @Test func aScanThatEndsAboveTheFloorIsRefusedNotRead() throws {
+        let (whole, declaration, scene) = try Fixture.scan(type: "22G1", cargo: "bananas", mass: 9000)
+        guard case .uint16(let pixels) = whole.image.pixels else { Issue.record("not 16-bit"); return }
+        // Cut 40 % of the way down the container: the roof is there, the floor is not.
+        let rows = scene.containerBBox[1] + scene.containerBBox[3] * 4 / 10
+        let cut = PixelImage(width: pixels.width, height: rows, samples: Array(pixels.samples[0..<(rows * pixels.width)]))
+        let scan = try Self.scan(whole, pixels: cut)
+        #expect {
+            _ = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
+        } throws: { error in
+            "\(error)".contains("its floor is not in the scan") && "\(error)".contains("22G1")
+        }
+        // The fuzzer's case: 4,000 x 5 pixels, dark at the bottom, a 45R1 declared.
+        let strip = PixelImage(width: 4000, height: 5, samples: (0..<20_000).map { UInt16(60_000 - 14_000 * ($0 / 4000)) })
+        #expect {
+            _ = try Comparator.analyze(scan: try Self.scan(whole, pixels: strip),
+                                       declaration: DeclaredContainer(containerID: "MSKU1234565", isoType: "45R1", seals: [], tareKg: 4800,
+                                                                      empty: false, goods: declaration.goods, shipper: nil, consignee: nil,
+                                                                      manifestID: nil, portOfLoading: nil, location: SourceLocation(file: "test")),
+                                       profiles: .prior)
+        } throws: { error in "\(error)".contains("not in the scan") || "\(error)".contains("no container") }
+        // The whole scan still reads as before.
+        #expect(try Comparator.analyze(scan: whole, declaration: declaration, profiles: .prior).measurements != nil)
+    }
+
+    /// A box that lies partly or wholly outside the picture (a stored verdict of another scan
+    /// size, or a geometry past the image) is clipped, not a crash of the report.
+    @Test func boxesOutsideThePictureAreClipped() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "bananas", mass: 9000)
+        var verdict = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
+        let preview = try Heatmap.preview(of: scan)
+        let (width, height) = (scan.image.pixels.width, scan.image.pixels.height)
+        verdict.findings = [Finding(kind: "dense_region", score: 1, reason: "below the picture", bbox: [10, height + 50, 40, 40], massKg: nil),
+                            Finding(kind: "dense_region", score: 1, reason: "across its right edge", bbox: [width - 20, 10, 80, 30], massKg: nil)]
+        let picture = Heatmap.overlay(preview, verdict: verdict)
+        #expect(picture.width == preview.grey.width && picture.height == preview.grey.height)
+        // The second box's left edge is drawn in red where it lies inside the picture.
+        let x = Int(Double(width - 20) * scan.sidecar.pitchX / preview.size), y = Int(20 * scan.sidecar.pitchY / preview.size)
+        let i = (y * picture.width + x) * 3
+        #expect(picture.samples[i] == 230 && picture.samples[i + 1] == 30, "pixel \(x),\(y)")
+    }
 }
 
 /// What the image shows against the declared type: a reefer declared as a dry box is said (not
