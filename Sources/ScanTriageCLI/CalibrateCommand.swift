@@ -91,8 +91,15 @@ struct CalibrateCommand: AsyncParsableCommand {
             switch result {
             case .success(let m): measured.samples.append((m, outcomes[labelled[index].declaration!.containerID]!))
             case .failure(let error):
+                // Left out of what is learned, said as every other problem is (the file once,
+                // with the reason): a truncated image, a scan without its container's floor.
                 measured.failures += 1
-                printError("\(labelled[index].scan.imagePath): \(error)")
+                let image = SourceLocation(file: labelled[index].scan.imagePath)
+                if let error = error as? ScanTriageError {
+                    bag.warning("could not be measured, left out: \(error.reason)", at: error.location ?? image)
+                } else {
+                    bag.warning("could not be measured, left out: \(error)", at: image)
+                }
             }
         }
         return measured

@@ -288,6 +288,29 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         }
     }
 
+    /// Calibration leaves out a scan it cannot measure and says so as a located warning (it
+    /// printed the file twice and no severity: "X.png: X.png: PNG data ends early").
+    @Test func calibrationSaysWhichScanItLeftOut() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let scans = batch + "/scans/"
+        let names = try FileManager.default.contentsOfDirectory(atPath: scans).sorted()
+        var outcomes = "container_id,outcome\n"
+        for name in names where name.hasSuffix(".json") {
+            let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scans + name))) as? [String: Any]
+            outcomes += (try #require(sidecar?["container_id"] as? String)) + ",clean\n"
+        }
+        try Data(outcomes.utf8).write(to: URL(fileURLWithPath: folder.path("outcomes.csv")))
+        let truncated = try #require(names.first { $0.hasSuffix(".png") })
+        try Data(contentsOf: URL(fileURLWithPath: scans + truncated)).prefix(20_000).write(to: URL(fileURLWithPath: scans + truncated))
+        let run = try CommandRun.run(["calibrate", batch, "--outcomes", folder.path("outcomes.csv"), "--out", folder.path("p.json")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("learned from 9 clean and 0 hit containers") && run.stdout.contains("1 could not be measured"), "\(run.stdout)")
+        let line = try #require(run.stderr.split(separator: "\n").first { $0.contains(truncated) })
+        #expect(line == "\(scans)\(truncated): warning: could not be measured, left out: PNG data ends early (file truncated after 20000 bytes)",
+                "\(line)")
+    }
+
     /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
     /// a changed image is quarantined and its container ranked as not scanned, the rest as usual.
     @Test func aTamperedImageIsQuarantinedWhenItIsReadAndItsContainerRankedUnscanned() throws {
