@@ -53,6 +53,9 @@ public struct ReportBuilder {
 
     public func html(_ input: Input, generatedAt: String) -> String {
         let inspect = input.ranking.filter(\.inspect)
+        // Scans that could not be analysed (a truncated image, no container floor in it): said
+        // among the problems; the tile points there.
+        let failed = input.ranking.filter { $0.status == .failed }.count
         let picturedIDs = input.ranking.prefix(inspect.count + extraPictures).compactMap(\.scanID)
         let pictured = Set(picturedIDs)
         let pictures = self.pictures(for: picturedIDs, input: input)
@@ -71,6 +74,7 @@ public struct ReportBuilder {
           <div><b>\(input.unmatchedScans.count)</b> scans without a declaration</div>
           <div class="\(input.quarantined.isEmpty ? "" : "warn")"><b>\(input.quarantined.count)</b> quarantined inputs</div>
           <div><b>\(input.ranking.filter { $0.findings.contains { $0.kind == "cannot_clear" } }.count)</b> cannot be cleared</div>
+          <div class="\(failed == 0 ? "" : "warn")"><b>\(failed)</b> \(failed == 0 ? "could not be analysed" : "<a href=\"#problems\">could not be analysed</a>")</div>
         </section>
         <p class="meta">\(input.analysed) scans analysed, \(input.reused) reused from the store, in \(String(format: "%.1f", input.seconds)) s.
         Score: the share of containers inspected clean that look less suspicious (calibrated, 0 to 1). Click a column to sort.</p>
@@ -106,7 +110,7 @@ public struct ReportBuilder {
             for item in input.quarantined { html += "<tr><td><code>\(escape(item.file))</code></td><td>\(escape(item.reason))</td></tr>\n" }
             html += "</tbody></table>\n"
         }
-        html += "<h2>Problems in the inputs</h2>\n"
+        html += "<h2 id=\"problems\">Problems in the inputs</h2>\n"
         html += input.problems.isEmpty ? "<p>None.</p>\n"
             : "<ul>" + input.problems.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>\n"
         html += "<h2>Scans without a declaration</h2>\n"

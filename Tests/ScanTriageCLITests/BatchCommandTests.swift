@@ -232,7 +232,7 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
         #expect(report.contains(victim) && report.contains("does not match SHA256SUMS"))
         // Errors that are no quarantined file are in the report too, where the analyst reads.
-        let errors = try #require(report.components(separatedBy: "<h2>Problems in the inputs</h2>").last)
+        let errors = try #require(report.components(separatedBy: "<h2 id=\"problems\">Problems in the inputs</h2>").last)
         #expect(errors.contains("manifests is listed but cannot be read"), "\(errors.prefix(300))")
     }
 
@@ -251,7 +251,7 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(run.stderr.contains("\(stem).tif: warning: not a scan image (.png, .jpg) or sidecar; left alone"), "\(run.stderr)")
         #expect(run.stderr.contains("\(stem).json: warning: sidecar without an image"))
         let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
-        let problems = try #require(report.components(separatedBy: "<h2>Problems in the inputs</h2>").last)
+        let problems = try #require(report.components(separatedBy: "<h2 id=\"problems\">Problems in the inputs</h2>").last)
         #expect(problems.contains("\(stem).tif: warning: not a scan image"), "\(problems.prefix(300))")
         #expect(run.stdout.contains("ranked 10 container(s) (9 analysed"))
     }
@@ -283,8 +283,9 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
                     "\(round): \(run.stderr)")
             #expect(run.stdout.contains("ranked 10 container(s)") && run.stdout.contains("2 could not be analysed"), "\(round): \(run.stdout)")
             let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
-            let problems = try #require(report.components(separatedBy: "<h2>Problems in the inputs</h2>").last)
+            let problems = try #require(report.components(separatedBy: "<h2 id=\"problems\">Problems in the inputs</h2>").last)
             #expect(problems.contains("\(truncated): error: could not analyse the scan") && problems.contains("\(cut): error"), "\(round)")
+            #expect(report.contains("<b>2</b> <a href=\"#problems\">could not be analysed</a>"), "\(round): the summary says it")
         }
     }
 
