@@ -60,9 +60,24 @@ public enum ContainerLocator {
         //    the container, or something lower (chassis) where there is no container.
         let tolerance = max(3, Int(80 / pitchY))
         let rowLimit = rowsRead(imageHeight: height, pitchY: pitchY)
+        // A dark frame along the top (a dead detector row, an export's border): leading rows
+        // dense from edge to edge with air below them. Air shows above a container, so that is
+        // no roof: the search starts below it. (One dark row at the top was taken for the roof
+        // and the whole analysis laid out from there.)
+        let frameEnd = map.values.withUnsafeBufferPointer { a -> Int in
+            func denseShare(_ y: Int) -> Double {
+                var dense = 0
+                for x in 0..<width where a[y * width + x] > 0.45 { dense += 1 }
+                return Double(dense) / Double(width)
+            }
+            var y = 0
+            while y < rowLimit / 10, denseShare(y) >= 0.9 { y += 1 }
+            return y > 0 && y < rowLimit / 10 && denseShare(y) <= 0.1 ? y : 0
+        }
         let firstDense = map.values.withUnsafeBufferPointer { a in
             // A roof sheet may be a single row thick; noise never reaches 0.45 in air.
-            KernelDispatch.firstRowAbove(a, width: width, rowLimit: rowLimit, threshold: 0.45).map(Int.init)
+            KernelDispatch.firstRowAbove(UnsafeBufferPointer(rebasing: a[(frameEnd * width)...]), width: width,
+                                         rowLimit: rowLimit - frameEnd, threshold: 0.45).map { $0 < 0 ? -1 : Int($0) + frameEnd }
         }
         // 2. The roof row: the most common first-dense row among columns in the upper 70 %.
         var histogram = [Int](repeating: 0, count: height)

@@ -91,6 +91,31 @@ enum Fixture {
         #expect(try Comparator.analyze(scan: whole, declaration: declaration, profiles: .prior).measurements != nil)
     }
 
+    /// Found by transforming the sample scans as an unseen scanner or export might: a dark
+    /// frame round the image (or one dead detector row at the top) changed the verdict. The row
+    /// was taken for the container's roof, and dark columns at the sides made the air noise 17
+    /// times what it is, which blinded every check. Now neither changes anything.
+    @Test(arguments: [("frame of 5 px", 5, 5), ("dead top row", 1, 0), ("dark columns at the sides", 0, 5)])
+    func aDarkFrameOrDeadDetectorLinesChangeNothing(case: (String, Int, Int)) throws {
+        let (name, rows, columns) = `case`
+        let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18_000, anomaly: .doorZone, strength: 0.8)
+        guard case .uint16(let pixels) = scan.image.pixels else { Issue.record("not 16-bit"); return }
+        var samples = pixels.samples
+        let (width, height) = (pixels.width, pixels.height)
+        for y in 0..<height {
+            for x in 0..<width where y < rows || y >= height - rows || x < columns || x >= width - columns { samples[y * width + x] = 0 }
+        }
+        let framed = try Self.scan(scan, pixels: PixelImage(width: width, height: height, samples: samples))
+        let plain = try Comparator.analyze(scan: try Self.scan(scan, pixels: pixels), declaration: declaration, profiles: .prior)
+        let verdict = try Comparator.analyze(scan: framed, declaration: declaration, profiles: .prior)
+        let (a, b) = (try #require(plain.measurements), try #require(verdict.measurements))
+        #expect(b.geometry.top == a.geometry.top && b.geometry.x0 == a.geometry.x0 && b.geometry.x1 == a.geometry.x1, "\(name): \(b.geometry)")
+        #expect(abs(b.noise - a.noise) <= 0.02 * a.noise, "\(name): noise \(b.noise) vs \(a.noise)")
+        #expect(abs(verdict.score - plain.score) < 0.01, "\(name): score \(verdict.score) vs \(plain.score)")
+        #expect(verdict.findings.filter { $0.score > 0 }.map(\.kind).sorted() == plain.findings.filter { $0.score > 0 }.map(\.kind).sorted(),
+                "\(name)")
+    }
+
     /// A box that lies partly or wholly outside the picture (a stored verdict of another scan
     /// size, or a geometry past the image) is clipped, not a crash of the report.
     @Test func boxesOutsideThePictureAreClipped() throws {
