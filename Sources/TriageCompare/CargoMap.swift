@@ -154,7 +154,7 @@ public enum CargoMapper {
         guard count > 100 else { return 0.02 }
         return map.values.withUnsafeBufferPointer { a -> Double in
             // The median and its deviation from about 2,000 of the samples (selecting among
-            // all of them cost 0.3 ms a scan), then the deviation of all within reach.
+            // all of them cost 0.3–0.5 ms a scan), then the deviation of all within reach.
             let every = max(1, count / 2000)
             var some: [Float] = []
             some.reserveCapacity(count / every + 1)
