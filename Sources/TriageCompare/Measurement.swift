@@ -113,6 +113,10 @@ public enum Measurer {
             ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: sidecar.pitchY) })
         let geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                    doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        if declaredType != nil, abs(geometry.lengthMismatch) > 0.25 {
+            try ContainerLocator.refuseUpsideDown(try scan.attenuation(), found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+                                                  doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        }
         if map.height < geometry.bottom { map = try scan.attenuation(rows: geometry.bottom) }
         var degraded: [String] = []
         if scan.image.info.format.isLossy { degraded.append("lossy JPEG") }

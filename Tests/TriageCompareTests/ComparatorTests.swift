@@ -116,6 +116,26 @@ enum Fixture {
                 "\(name)")
     }
 
+    /// A scan whose rows run from the bottom up (an export turned over) was analysed on the
+    /// wrong lines: the chassis taken for the roof, an outline of 45 % of the container, the
+    /// samples' door-zone bags at 0.91 scored 0. It is refused, saying so; the scan the right
+    /// way up still reads as before.
+    @Test func anUpsideDownScanIsSaidNotMisread() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18_000, anomaly: .doorZone, strength: 0.8)
+        guard case .uint16(let pixels) = scan.image.pixels else { Issue.record("not 16-bit"); return }
+        var turned = [UInt16]()
+        turned.reserveCapacity(pixels.samples.count)
+        for y in (0..<pixels.height).reversed() { turned += pixels.samples[(y * pixels.width)..<((y + 1) * pixels.width)] }
+        let upsideDown = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: turned))
+        #expect {
+            _ = try Comparator.analyze(scan: upsideDown, declaration: declaration, profiles: .prior)
+        } throws: { error in
+            "\(error)".contains("the image looks upside down") && "\(error)".contains("12.2 m turned over")
+        }
+        let upright = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
+        #expect(upright.findings.contains { $0.kind == "door_zone" && $0.score > 0.9 }, "\(upright.findings.map(\.kind))")
+    }
+
     /// A box that lies partly or wholly outside the picture (a stored verdict of another scan
     /// size, or a geometry past the image) is clipped, not a crash of the report.
     @Test func boxesOutsideThePictureAreClipped() throws {
