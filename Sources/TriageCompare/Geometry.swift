@@ -193,30 +193,41 @@ public enum ContainerLocator {
                                  lengthMismatch: (measuredLength - type.length) / type.length, machinerySeen: machinerySeen)
     }
 
-    /// Refuses a scan whose rows run from the bottom up: turned over, its container's outline
-    /// fits the declared type (within 6 %), where as it is the outline was far off (the
-    /// chassis and wheels come first from the top, and the "roof" found along the chassis is
-    /// broken by the wheels: 45 % of the length on generated scans). Analysed as it is, such a
-    /// scan gave a verdict laid out on the wrong lines (door-zone bags at 0.91 scored 0).
+    /// Refuses a scan that is not the right way up: upside down (rows from the bottom up, or
+    /// turned half a turn) or on its side (turned a quarter turn, or its rows and columns
+    /// swapped), when turned back its container's outline fits the declared type (within 6 %)
+    /// where as it is the outline was far off. Analysed as they were, such scans got verdicts
+    /// laid out on the wrong lines: upside down, the chassis was taken for the roof and the
+    /// wheels cut the outline to 45 % of the container (the samples' door-zone bags at 0.91
+    /// scored 0); on its side, the container's end wall was taken for a 2.6 m long roof.
     /// Called only when the outline is more than 25 % off the declared length.
-    public static func refuseUpsideDown(_ map: AttenuationMap, found: ContainerGeometry, pitchX: Double, pitchY: Double,
-                                        doorOnRight: Bool, declaredType: ContainerType?) throws {
+    public static func refuseMisoriented(_ map: AttenuationMap, found: ContainerGeometry, pitchX: Double, pitchY: Double,
+                                         doorOnRight: Bool, declaredType: ContainerType?) throws {
         let width = map.width, height = map.height
-        let values = [Float](unsafeUninitializedCapacity: map.values.count) { out, initialized in
-            map.values.withUnsafeBufferPointer { source in
-                for y in 0..<height {
-                    (out.baseAddress! + y * width).update(from: source.baseAddress! + (height - 1 - y) * width, count: width)
+        // The map read another way: pixel (x, y) of the result is pixel `source(x, y)` of the map.
+        func reread(width w: Int, height h: Int, _ source: (Int, Int) -> Int) -> AttenuationMap {
+            let values = [Float](unsafeUninitializedCapacity: map.values.count) { out, initialized in
+                map.values.withUnsafeBufferPointer { all in
+                    for y in 0..<h { for x in 0..<w { out[y * w + x] = all[source(x, y)] } }
                 }
+                initialized = map.values.count
             }
-            initialized = map.values.count
+            return AttenuationMap(width: w, height: h, values: values, opaqueCount: map.opaqueCount,
+                                  saturation: map.saturation, underPenetrated: map.underPenetrated)
         }
-        let turned = AttenuationMap(width: width, height: height, values: values, opaqueCount: map.opaqueCount,
-                                    saturation: map.saturation, underPenetrated: map.underPenetrated)
-        guard let other = try? locate(turned, pitchX: pitchX, pitchY: pitchY, doorOnRight: doorOnRight, declaredType: declaredType),
-              abs(other.lengthMismatch) <= 0.06 else { return }
-        throw Failure(description: String(format: "the image looks upside down: the container's outline measures %.1f m as it is and %.1f m turned over, and a %@ is %.1f m long (rows must run from the top of the container down)",
-                                          found.measuredLengthMM / 1000, other.measuredLengthMM / 1000, found.type,
-                                          found.measuredLengthMM / (1 + found.lengthMismatch) / 1000))
+        let sides = [reread(width: height, height: width) { x, y in x * width + y },
+                     reread(width: height, height: width) { x, y in (height - 1 - x) * width + y },
+                     reread(width: height, height: width) { x, y in x * width + (width - 1 - y) }]
+        // On its side, the sidecar's pitch may describe the image as it was turned, or as it is.
+        let readings = [("upside down", reread(width: width, height: height) { x, y in (height - 1 - y) * width + x }, pitchX, pitchY)]
+            + sides.map { ("on its side", $0, pitchY, pitchX) } + sides.map { ("on its side", $0, pitchX, pitchY) }
+        for (how, other, otherPitchX, otherPitchY) in readings {
+            guard let fit = try? locate(other, pitchX: otherPitchX, pitchY: otherPitchY, doorOnRight: doorOnRight, declaredType: declaredType),
+                  abs(fit.lengthMismatch) <= 0.06 else { continue }
+            throw Failure(description: String(format: "the image looks %@: the container's outline measures %.1f m as it is and %.1f m turned the right way, and a %@ is %.1f m long (rows must run from the top of the container down, columns along it)",
+                                              how, found.measuredLengthMM / 1000, fit.measuredLengthMM / 1000, found.type,
+                                              found.measuredLengthMM / (1 + found.lengthMismatch) / 1000))
+        }
     }
 
     /// How much the bulkhead's line must weigh (attenuation × mm across, so that it does not

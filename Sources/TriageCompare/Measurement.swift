@@ -114,7 +114,7 @@ public enum Measurer {
         let geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                    doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
         if declaredType != nil, abs(geometry.lengthMismatch) > 0.25 {
-            try ContainerLocator.refuseUpsideDown(try scan.attenuation(), found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+            try ContainerLocator.refuseMisoriented(try scan.attenuation(), found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                   doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
         }
         if map.height < geometry.bottom { map = try scan.attenuation(rows: geometry.bottom) }

@@ -116,10 +116,10 @@ enum Fixture {
                 "\(name)")
     }
 
-    /// A scan whose rows run from the bottom up (an export turned over) was analysed on the
-    /// wrong lines: the chassis taken for the roof, an outline of 45 % of the container, the
-    /// samples' door-zone bags at 0.91 scored 0. It is refused, saying so; the scan the right
-    /// way up still reads as before.
+    /// A scan whose rows run from the bottom up (an export turned over), or turned on its side,
+    /// was analysed on the wrong lines: upside down, the chassis taken for the roof, an outline
+    /// of 45 % of the container, the samples' door-zone bags at 0.91 scored 0. It is refused,
+    /// saying so; the scan the right way up still reads as before.
     @Test func anUpsideDownScanIsSaidNotMisread() throws {
         let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18_000, anomaly: .doorZone, strength: 0.8)
         guard case .uint16(let pixels) = scan.image.pixels else { Issue.record("not 16-bit"); return }
@@ -130,8 +130,18 @@ enum Fixture {
         #expect {
             _ = try Comparator.analyze(scan: upsideDown, declaration: declaration, profiles: .prior)
         } throws: { error in
-            "\(error)".contains("the image looks upside down") && "\(error)".contains("12.2 m turned over")
+            "\(error)".contains("the image looks upside down") && "\(error)".contains("12.2 m turned the right way")
         }
+        // Turned a quarter turn (columns top to bottom), the same.
+        var side = [UInt16](repeating: 0, count: pixels.samples.count)
+        for y in 0..<pixels.height { for x in 0..<pixels.width { side[x * pixels.height + (pixels.height - 1 - y)] = pixels.samples[y * pixels.width + x] } }
+        var sidecar = scan.sidecar
+        (sidecar.pitchX, sidecar.pitchY) = (sidecar.pitchY, sidecar.pitchX)
+        let onItsSide = try Scan(imagePath: "side.png", image: ImageDecoder().decode(ImageEncoder.png(
+            PixelImage(width: pixels.height, height: pixels.width, samples: side), compressionLevel: 1)), sidecar: sidecar)
+        #expect {
+            _ = try Comparator.analyze(scan: onItsSide, declaration: declaration, profiles: .prior)
+        } throws: { error in "\(error)".contains("the image looks on its side") }
         let upright = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
         #expect(upright.findings.contains { $0.kind == "door_zone" && $0.score > 0.9 }, "\(upright.findings.map(\.kind))")
     }
