@@ -27,6 +27,9 @@ public struct ContainerGeometry: Sendable, Codable {
     /// Whether the image shows a refrigeration unit's bulkhead at the front end (absent in
     /// geometries found before compare-23). Without a declared type it makes the type a reefer.
     public var machinerySeen: Bool?
+    /// True when the image put the doors at the other end than the sidecar said (a declared
+    /// reefer's bulkhead seen at the sidecar's door end): the geometry follows the image.
+    public var doorSideFromImage: Bool? = nil
 
     public var bbox: [Int] { [x0, top, x1 - x0, bottom - top] }
     public var innerBBox: [Int] { [innerX0, ceiling, innerX1 - innerX0, floor - ceiling] }
@@ -148,6 +151,20 @@ public enum ContainerLocator {
         if declaredType == nil, machinerySeen == true, !type.isReefer,
            let reefer = ContainerType.named(String(type.code.prefix(2)) + "R1") {
             type = reefer
+        }
+        // A declared reefer whose bulkhead stands at the end the sidecar gives the doors: the
+        // sidecar's door side is wrong (or the image was exported mirrored). Laid out as the
+        // sidecar said, the machinery recess was read as load and the door zone looked for at
+        // the front wall (the samples' door-zone bags went unseen). The image decides, and the
+        // verdict says so.
+        if declaredType?.isReefer == true, machinerySeen != true,
+           bulkheadContrast(map, x0: run.0, x1: run.1, top: refinedTop, height: Int((type.height / pitchY).rounded()),
+                            doorOnRight: !doorOnRight, pitchX: pitchX).map({ line in
+               line.at >= bulkheadLine && line.at >= 2.5 * max(line.elsewhere, 0.5) }) == true {
+            var turned = try locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: pitchY, doorOnRight: !doorOnRight,
+                                    declaredType: declaredType)
+            turned.doorSideFromImage = true
+            return turned
         }
         let x0 = run.0, x1 = run.1
         let top = refinedTop

@@ -122,6 +122,12 @@ public enum Scorer {
                                                    m.geometry.type, (m.geometry.measuredLengthMM / (1 + m.geometry.lengthMismatch)) / 1000),
                                     bbox: m.geometry.bbox, massKg: nil))
         }
+        if m.geometry.doorSideFromImage == true {
+            let (said, seen) = m.geometry.doorOnRight ? ("left", "right") : ("right", "left")
+            findings.append(Finding(kind: "geometry", score: 0,
+                                    reason: "the sidecar puts the doors at the \(said) end, where the image shows the refrigeration unit's bulkhead: analysed with the doors at the \(seen) (the image exported mirrored, or a wrong sidecar)",
+                                    bbox: m.geometry.bbox, massKg: nil))
+        }
         // A bulkhead where the declared type has none is said. Not the reverse: a scanner that
         // does not resolve the bulkhead's thin skins would say it of every reefer.
         if m.geometry.machinerySeen == true, !m.geometry.isReefer {

@@ -146,6 +146,27 @@ enum Fixture {
         #expect(upright.findings.contains { $0.kind == "door_zone" && $0.score > 0.9 }, "\(upright.findings.map(\.kind))")
     }
 
+    /// A reefer's sidecar that gives the wrong door side (or an image exported mirrored) was laid
+    /// out as it said: the machinery recess read as load, the door zone looked for at the
+    /// front wall. The bulkhead the image shows decides, and the verdict says so.
+    @Test func aReefersDoorsAreWhereItsBulkheadIsNot() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 20_000, anomaly: .doorZone, strength: 0.8,
+                                                      doorOnRight: true)
+        guard case .uint16(let pixels) = scan.image.pixels else { Issue.record("not 16-bit"); return }
+        var mirrored = [UInt16](repeating: 0, count: pixels.samples.count)
+        for y in 0..<pixels.height { for x in 0..<pixels.width { mirrored[y * pixels.width + (pixels.width - 1 - x)] = pixels.samples[y * pixels.width + x] } }
+        // The sidecar still says the doors are on the right.
+        let wrong = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: mirrored))
+        let verdict = try Comparator.analyze(scan: wrong, declaration: declaration, profiles: .prior)
+        let geometry = try #require(verdict.measurements?.geometry)
+        #expect(geometry.doorSideFromImage == true && !geometry.doorOnRight)
+        #expect(verdict.findings.contains { $0.kind == "geometry" && $0.reason.contains("the sidecar puts the doors at the right end") })
+        #expect(verdict.findings.contains { $0.kind == "door_zone" && $0.score > 0.9 }, "\(verdict.findings.map(\.kind))")
+        // The right way round, nothing is said.
+        let upright = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
+        #expect(upright.measurements?.geometry.doorSideFromImage == nil && !upright.findings.contains { $0.reason.contains("sidecar puts") })
+    }
+
     /// A box that lies partly or wholly outside the picture (a stored verdict of another scan
     /// size, or a geometry past the image) is clipped, not a crash of the report.
     @Test func boxesOutsideThePictureAreClipped() throws {
