@@ -155,8 +155,8 @@ public enum ContainerLocator {
         // A declared reefer whose bulkhead stands at the end the sidecar gives the doors: the
         // sidecar's door side is wrong (or the image was exported mirrored). Laid out as the
         // sidecar said, the machinery recess was read as load and the door zone looked for at
-        // the front wall (the samples' door-zone bags went unseen). The image decides, and the
-        // verdict says so.
+        // the front wall (a generated reefer's door-zone bags went unseen). The image decides,
+        // and the verdict says so.
         if declaredType?.isReefer == true, machinerySeen != true,
            bulkheadContrast(map, x0: run.0, x1: run.1, top: refinedTop, height: Int((type.height / pitchY).rounded()),
                             doorOnRight: !doorOnRight, pitchX: pitchX).map({ line in
@@ -232,13 +232,15 @@ public enum ContainerLocator {
             return AttenuationMap(width: w, height: h, values: values, opaqueCount: map.opaqueCount,
                                   saturation: map.saturation, underPenetrated: map.underPenetrated)
         }
-        let sides = [reread(width: height, height: width) { x, y in x * width + y },
-                     reread(width: height, height: width) { x, y in (height - 1 - x) * width + y },
-                     reread(width: height, height: width) { x, y in x * width + (width - 1 - y) }]
-        // On its side, the sidecar's pitch may describe the image as it was turned, or as it is.
-        let readings = [("upside down", reread(width: width, height: height) { x, y in (height - 1 - y) * width + x }, pitchX, pitchY)]
-            + sides.map { ("on its side", $0, pitchY, pitchX) } + sides.map { ("on its side", $0, pitchX, pitchY) }
-        for (how, other, otherPitchX, otherPitchY) in readings {
+        // Turned over; and on its side three ways, with the sidecar's pitch describing the image
+        // as it was turned or as it is. One reading at a time (each is a copy of the map).
+        let upsideDown: (Int, Int) -> Int = { x, y in (height - 1 - y) * width + x }
+        let sides: [(Int, Int) -> Int] = [{ x, y in x * width + y }, { x, y in (height - 1 - x) * width + y },
+                                          { x, y in x * width + (width - 1 - y) }]
+        let readings = [("upside down", upsideDown, false, pitchX, pitchY)]
+            + sides.map { ("on its side", $0, true, pitchY, pitchX) } + sides.map { ("on its side", $0, true, pitchX, pitchY) }
+        for (how, source, turnedOnItsSide, otherPitchX, otherPitchY) in readings {
+            let other = turnedOnItsSide ? reread(width: height, height: width, source) : reread(width: width, height: height, source)
             guard let fit = try? locate(other, pitchX: otherPitchX, pitchY: otherPitchY, doorOnRight: doorOnRight, declaredType: declaredType),
                   abs(fit.lengthMismatch) <= 0.06 else { continue }
             throw Failure(description: String(format: "the image looks %@: the container's outline measures %.1f m as it is and %.1f m turned the right way, and a %@ is %.1f m long (rows must run from the top of the container down, columns along it)",
