@@ -144,10 +144,14 @@ public enum ContainerLocator {
         }
         // 5. A reefer's bulkhead at the front end: what the image says, whatever was declared;
         //    an inferred dry type becomes the reefer of that size.
-        let machinerySeen = bulkheadContrast(map, x0: run.0, x1: run.1, top: refinedTop, height: Int((type.height / pitchY).rounded()),
-                                             doorOnRight: doorOnRight, pitchX: pitchX).map { line in
-            line.at >= bulkheadLine && line.at >= 2.5 * max(line.elsewhere, 0.5)
+        // Whether a bulkhead stands at the front end of a container whose doors are on `right`.
+        func bulkhead(doorsOnRight right: Bool) -> Bool? {
+            bulkheadContrast(map, x0: run.0, x1: run.1, top: refinedTop, height: Int((type.height / pitchY).rounded()),
+                             doorOnRight: right, pitchX: pitchX).map { line in
+                line.at >= bulkheadLine && line.at >= 2.5 * max(line.elsewhere, 0.5)
+            }
         }
+        let machinerySeen = bulkhead(doorsOnRight: doorOnRight)
         if declaredType == nil, machinerySeen == true, !type.isReefer,
            let reefer = ContainerType.named(String(type.code.prefix(2)) + "R1") {
             type = reefer
@@ -157,10 +161,7 @@ public enum ContainerLocator {
         // sidecar said, the machinery recess was read as load and the door zone looked for at
         // the front wall (a generated reefer's door-zone bags went unseen). The image decides,
         // and the verdict says so.
-        if declaredType?.isReefer == true, machinerySeen != true,
-           bulkheadContrast(map, x0: run.0, x1: run.1, top: refinedTop, height: Int((type.height / pitchY).rounded()),
-                            doorOnRight: !doorOnRight, pitchX: pitchX).map({ line in
-               line.at >= bulkheadLine && line.at >= 2.5 * max(line.elsewhere, 0.5) }) == true {
+        if declaredType?.isReefer == true, machinerySeen != true, bulkhead(doorsOnRight: !doorOnRight) == true {
             var turned = try locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: pitchY, doorOnRight: !doorOnRight,
                                     declaredType: declaredType)
             turned.doorSideFromImage = true
