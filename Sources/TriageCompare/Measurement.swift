@@ -433,15 +433,44 @@ public enum Measurer {
             guard left > 300, right > 300 else { return nil }
             return max(left, right)
         }
+        let plateau = opening(profile.height, half: max(1, Int(350 / cargo.blockWidthMM)))
+        var column: [Float] = []
+        var under = [Float](repeating: .nan, count: columns * rows)
         for c in 2..<max(2, columns - 2) {
             let local = medianHeight(max(0, c - reach)...min(columns - 1, c + reach))
             let localRow = local > 300 ? rows - Int((local + 150) / cargo.blockHeightMM) : globalRow
             var levelRow = max(globalRow, localRow)
-            if let sides = sideLevel(c) { levelRow = max(levelRow, rows - Int((sides + 100) / cargo.blockHeightMM)) }
+            // Blocks above the sides' level but not above the top of the stack the column
+            // stands in (its outline opened by 0.7 m) may be that stack's own top layer: they
+            // keep the density of the stack below them (the median under the sides' level).
+            var stackRow = levelRow, stackDensity = Float.nan
+            if let sides = sideLevel(c) {
+                let sidesRow = rows - Int((sides + 100) / cargo.blockHeightMM)
+                stackRow = rows - Int((max(sides, plateau[c]) + 100) / cargo.blockHeightMM)
+                if sidesRow > stackRow, sidesRow < rows {
+                    column.removeAll(keepingCapacity: true)
+                    for r in max(0, sidesRow)..<rows where cargo.occupied(c, r) { column.append(cargo.density[r * columns + c]) }
+                    if !column.isEmpty { stackDensity = Selection.select(&column, column.count / 2) }
+                }
+                levelRow = max(levelRow, sidesRow)
+            }
             guard levelRow > 1 else { continue }
-            for r in 1..<min(rows, levelRow) where cargo.occupied(c, r) { mask[r * columns + c] = true }
+            for r in 1..<min(rows, levelRow) where cargo.occupied(c, r) {
+                mask[r * columns + c] = true
+                if r >= stackRow { under[r * columns + c] = stackDensity }
+            }
         }
         for members in components(mask, columns: columns, rows: rows) where members.count >= 2 {
+            // A stack one layer taller than both its neighbours stands above the sides' level,
+            // but as part of the stack: goods on a stack fill the container's width as the
+            // stack does, so its top layer is as dense as the stack (a bag or a package lying on
+            // it does not fill the width: under half). Only a group wholly in such layers and at
+            // least half the density of the stacks under it is passed over.
+            if members.allSatisfy({ !under[$0].isNaN }) {
+                let mean = members.reduce(Float(0)) { $0 + cargo.density[$1] } / Float(members.count)
+                let stacks = members.reduce(Float(0)) { $0 + under[$1] } / Float(members.count)
+                if mean >= 0.5 * stacks { continue }
+            }
             let massKg = cargo.massKg(of: members)
             let cs = members.map { $0 % columns }
             let widthMM = Double(cs.max()! - cs.min()! + 1) * cargo.blockWidthMM
