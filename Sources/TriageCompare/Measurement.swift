@@ -13,7 +13,8 @@ public enum EvidenceKind: String, Sendable, Codable, CaseIterable {
     case denseRegion = "dense_region"
     /// A compact region denser than the uniform goods that enclose it.
     case inclusion = "dense_inclusion"
-    /// A stretch of the load heavier than the same rows elsewhere along the container.
+    /// A stretch of the load heavier than the same rows elsewhere along the container and than
+    /// the same columns above and below it.
     case denseWindow = "dense_window"
     /// Something above the load, under the roof.
     case aboveLoad = "above_load"

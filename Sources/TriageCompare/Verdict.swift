@@ -230,7 +230,7 @@ public enum Scorer {
             return String(format: "a compact object denser than the uniform goods all around it, about %.0f kg more than the goods it replaces would weigh, %@",
                           c?.massKg ?? 0, c?.place ?? "")
         case .denseWindow:
-            return String(format: "a stretch of the load about %.0f kg heavier than the same rows elsewhere in the container, %@",
+            return String(format: "a stretch of the load about %.0f kg heavier than the same rows elsewhere in the container and than the same stack above and below it, %@",
                           c?.massKg ?? 0, c?.place ?? "")
         case .aboveLoad:
             return String(format: "an object of about %.0f kg above the load, %@", c?.massKg ?? 0, c?.place ?? "")
