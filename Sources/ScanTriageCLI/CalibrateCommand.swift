@@ -108,7 +108,7 @@ struct CalibrateCommand: AsyncParsableCommand {
 
 /// Options shared by the commands that analyse scans.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Scans analysed at once (default: the number of cores).")
+    @Option(help: "Scans analysed at once (default: the number of cores; at most four times that, or 8).")
     var jobs: Int?
     @Option(help: "An HS 2022 table (CSV with hscode, level) to check declared codes against.")
     var hsTable: String?
@@ -122,8 +122,14 @@ struct RunOptions: ParsableArguments {
         return ManifestReader(validator: validator)
     }
 
+    /// Each job holds a decoded scan and its maps (tens of MB for a 40 ft scan): more jobs than
+    /// cores buy no speed, and thousands of them would hold a whole batch in memory at once.
+    static var maximumJobs: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
+
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 || jobs > Self.maximumJobs {
+            throw ValidationError("--jobs \(jobs): expected 1 to \(Self.maximumJobs) (four times the \(ProcessInfo.processInfo.activeProcessorCount) cores here, at least 8; each job holds a decoded scan in memory)")
+        }
     }
 }
 

@@ -163,6 +163,18 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(under.stderr.contains("file/out/deeper: cannot make the output folder: \(folder.path("file")) is a file"), "\(under.stderr)")
     }
 
+    /// `--jobs` is bounded: each job holds a decoded scan, and `--jobs 100000` would have held a
+    /// whole batch in memory at once (the run started as many tasks as there were scans).
+    @Test func jobsOutsideTheirRangeAreRefused() throws {
+        let folder = try TemporaryFolder()
+        for jobs in ["0", "100000"] {
+            let run = try CommandRun.run(["batch", "Samples/nightly", "--out", folder.path("out"), "--jobs", jobs])
+            #expect(run.status == 64 && run.stderr.contains("--jobs \(jobs): expected 1 to ") && run.stderr.contains("each job holds a decoded scan"),
+                    "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("out")))
+        }
+    }
+
     /// An archive that cannot be unpacked is quarantined whole; the other inputs are still ranked
     /// (a truncated .tar.gz once stopped the whole run, exit 3, no ranking at all).
     @Test func aBrokenArchiveDoesNotSinkTheOtherInputs() throws {
