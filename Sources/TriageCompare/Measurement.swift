@@ -164,7 +164,7 @@ public enum Measurer {
         candidates.append(inclusion(cargo, profile: profile, geometry: geometry))
         candidates.append(denseWindow(cargo, profile: profile, geometry: geometry))
         candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry))
-        candidates.append(doorZone(cargo, profile: profile, geometry: geometry))
+        candidates.append(doorZone(cargo, profile: profile, geometry: geometry, checkingSide: true))
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                        effectiveMeV: energy, wall: cargo.wallAttenuation) : nil
         var occupiedBlocks = cargo.density.filter { $0 > cargo.occupiedThreshold }
@@ -510,7 +510,15 @@ public enum Measurer {
 
     /// What stands within 1.2 m of the doors and is not part of the main load: an isolated
     /// object, or a short step at the load's door end narrower than a pallet.
-    static func doorZone(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+    ///
+    /// With `checkingSide`, a dry box whose main load stands against the end the sidecar calls
+    /// the doors (within 0.2 m) and clear of the end it calls the front wall (0.4 m or more)
+    /// is looked at from the other end as well: containers are stuffed from the front wall, so
+    /// that layout is what a wrong door side in the sidecar (or an image exported mirrored)
+    /// looks like, and a bag behind the real doors would otherwise go unseen. The larger of
+    /// the two is kept, its place said from the end it was found at. (A reefer's door side is
+    /// decided by its bulkhead; see ``ContainerLocator``.)
+    static func doorZone(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry, checkingSide: Bool = false) -> Candidate {
         let columns = cargo.columns
         var best = Candidate(kind: .doorZone, statistic: 0, bbox: nil, massKg: nil, place: nil)
         let zoneColumns = min(columns, Int(1200 / cargo.blockWidthMM))
@@ -526,6 +534,19 @@ public enum Measurer {
         }
         if start >= 0 { runs.append((start, last)) }
         let main = runs.max { $0.1 - $0.0 < $1.1 - $1.0 }
+        if checkingSide, !geometry.isReefer, let main {
+            let leftGapMM = Double(main.0) * cargo.blockWidthMM, rightGapMM = Double(columns - 1 - main.1) * cargo.blockWidthMM
+            let (doorGapMM, frontGapMM) = geometry.doorOnRight ? (rightGapMM, leftGapMM) : (leftGapMM, rightGapMM)
+            if doorGapMM <= 200, frontGapMM >= 400 {
+                var turned = geometry
+                turned.doorOnRight.toggle()
+                var front = doorZone(cargo, profile: profile, geometry: turned)
+                let asSaid = doorZone(cargo, profile: profile, geometry: geometry)
+                guard front.statistic > asSaid.statistic else { return asSaid }
+                front.place = "\(front.place ?? "") at the end the sidecar calls the front wall (the load stands against the end it calls the doors, as one stuffed from the front wall would: the sidecar's door side is likely wrong)"
+                return front
+            }
+        }
         var suspect = Set<Int>()
         for c in doorColumns {
             let inMain = main.map { c >= $0.0 && c <= $0.1 } ?? false

@@ -167,6 +167,30 @@ enum Fixture {
         #expect(upright.measurements?.geometry.doorSideFromImage == nil && !upright.findings.contains { $0.reason.contains("sidecar puts") })
     }
 
+    /// A dry box has no bulkhead to tell its doors by; its load does: containers are stuffed
+    /// from the front wall. With the sidecar's door side wrong (or the image exported
+    /// mirrored), the load stands against the end the sidecar calls the doors and clear of the
+    /// one it calls the front wall, and the bags behind the real doors went unseen (the sample
+    /// SSZ-nightly-0008 mirrored: 0.91 -> 0). That end is looked at too, and the reason says why.
+    @Test func aDryBoxsDoorZoneIsLookedForWhereItsLoadSaysTheDoorsAre() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "coffee", mass: 20_000, anomaly: .doorZone, strength: 0.8,
+                                                      doorOnRight: true)
+        guard case .uint16(let pixels) = scan.image.pixels else { Issue.record("not 16-bit"); return }
+        var mirrored = [UInt16](repeating: 0, count: pixels.samples.count)
+        for y in 0..<pixels.height { for x in 0..<pixels.width { mirrored[y * pixels.width + (pixels.width - 1 - x)] = pixels.samples[y * pixels.width + x] } }
+        // The sidecar still says the doors are on the right.
+        let wrong = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: mirrored))
+        let verdict = try Comparator.analyze(scan: wrong, declaration: declaration, profiles: .prior)
+        let door = try #require(verdict.findings.first { $0.kind == "door_zone" }, "\(verdict.findings.map(\.reason))")
+        #expect(door.score > 0.9 && door.reason.contains("at the end the sidecar calls the front wall"), "\(door.reason)")
+        let box = try #require(door.bbox)
+        #expect(box[0] < pixels.width / 4, "found at \(box): the doors are at the left in the mirrored image")
+        // The right way round, the door zone is found where the sidecar says.
+        let upright = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
+        let found = try #require(upright.findings.first { $0.kind == "door_zone" })
+        #expect(found.score > 0.9 && !found.reason.contains("front wall"), "\(found.reason)")
+    }
+
     /// A box that lies partly or wholly outside the picture (a stored verdict of another scan
     /// size, or a geometry past the image) is clipped, not a crash of the report.
     @Test func boxesOutsideThePictureAreClipped() throws {
