@@ -441,9 +441,9 @@ enum Fixture {
 
 /// A package hidden in dense goods (pressed bricks among sacks of sugar and cartons of
 /// bananas, 20 t in a 40 ft box): block by block it is lost in the goods' own pattern, but the
-/// windows over it weigh more than the same rows elsewhere. Measured over eight scenes each:
-/// sugar found in the truth box in 7, bananas in 5, and the same loads without the package
-/// stay below.
+/// windows over it weigh more than the same rows elsewhere and than the same stack above and
+/// below. Measured over eight scenes each: sugar found in the truth box in 8, bananas in 6 (7
+/// and 5 judged by the rows alone), and the same loads without the package stay below.
 @Suite struct DenseWindowTests {
     static func found(_ cargo: String, seed: UInt64) throws -> (inBox: Bool, statistic: Double, clean: Double) {
         let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: cargo, mass: 20000, anomaly: .concealedInLoad,
@@ -458,7 +458,7 @@ enum Fixture {
         return (inBox, found?.statistic ?? 0, clean?.statistic ?? 0)
     }
 
-    @Test(arguments: [("sugar", 6), ("bananas", 4)])
+    @Test(arguments: [("sugar", 7), ("bananas", 5)])
     func aPackageInDenseGoodsMakesItsWindowsHeavier(cargo: String, atLeast: Int) throws {
         var hits = 0, withPackage = 0.0, without = 0.0
         for seed in UInt64(1)...8 {
