@@ -108,12 +108,36 @@ extension Measurer {
                     var z = (value - median) / spread
                     guard z > best.statistic else { break }
                     var excess = value - median
+                    // Most windows heavier than their row are not heavier than their column: the
+                    // column's median must lie below a bound for the window to beat the best so far
+                    // (against the spread's floors) with 2 kg of excess, and it does exactly when
+                    // more than half its values do. Counted first; the windows are gathered and
+                    // selected from only when that says they may pass (same results: the bound
+                    // has a relative 1e-9 of room, so rounding never skips what the selection keeps).
+                    let bound = min(value / (1 + 0.02 * best.statistic), value - best.statistic * noiseFloor,
+                                    value - 2000 / (Double(area) * cargo.blockAreaCm2))
+                    let room = bound + abs(bound) * 1e-9
+                    var total = 0, below = 0
+                    for other in 0..<bandRows where other <= r - h || other >= r + h {
+                        let v = means[other * bandColumns + c]
+                        if v.isNaN { continue }
+                        total &+= 1
+                        if v < room { below &+= 1 }
+                    }
+                    guard total >= 3, below > total / 2 else { continue }
                     line.removeAll(keepingCapacity: true)
                     for other in 0..<bandRows where (other <= r - h || other >= r + h) && !means[other * bandColumns + c].isNaN {
                         line.append(means[other * bandColumns + c])
                     }
-                    guard line.count >= 3 else { continue }
                     let columnMedian = Selection.select(&line, line.count / 2)
+                    // Likewise its spread: it must be under the one that holds the window to the
+                    // best so far; the values closer to the median than that are counted first.
+                    if best.statistic > 0 {
+                        let holding = (value - columnMedian) / (1.4826 * best.statistic) * (1 + 1e-9)
+                        var closer = 0
+                        for v in line where abs(v - columnMedian) < holding { closer &+= 1 }
+                        if closer <= line.count / 2 { continue }
+                    }
                     for i in line.indices { line[i] = abs(line[i] - columnMedian) }
                     let columnSpread = max(1.4826 * Selection.select(&line, line.count / 2), spreadFloor(columnMedian))
                     z = min(z, (value - columnMedian) / columnSpread)
