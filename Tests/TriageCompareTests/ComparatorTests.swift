@@ -62,6 +62,14 @@ enum Fixture {
         try Scan(imagePath: "cut.png", image: ImageDecoder().decode(ImageEncoder.png(pixels, compressionLevel: 1)), sidecar: scan.sidecar)
     }
 
+    /// `scan` with its 16-bit image mirrored left to right, the sidecar as it was.
+    static func mirrored(_ scan: Scan) throws -> Scan {
+        guard case .uint16(let pixels) = scan.image.pixels else { throw ScanTriageError(.invalidInput, "expected a 16-bit scan") }
+        var mirrored = [UInt16](repeating: 0, count: pixels.samples.count)
+        for y in 0..<pixels.height { for x in 0..<pixels.width { mirrored[y * pixels.width + (pixels.width - 1 - x)] = pixels.samples[y * pixels.width + x] } }
+        return try self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: mirrored))
+    }
+
     /// Found by feeding strange but valid scans to `score`: an image that ends above the
     /// container's floor (cut off, or a strip a few pixels high with a straight edge) was
     /// analysed as if the cargo space lay below it, and the block kernel read past the pixels
@@ -152,11 +160,8 @@ enum Fixture {
     @Test func aReefersDoorsAreWhereItsBulkheadIsNot() throws {
         let (scan, declaration, _) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 20_000, anomaly: .doorZone, strength: 0.8,
                                                       doorOnRight: true)
-        guard case .uint16(let pixels) = scan.image.pixels else { Issue.record("not 16-bit"); return }
-        var mirrored = [UInt16](repeating: 0, count: pixels.samples.count)
-        for y in 0..<pixels.height { for x in 0..<pixels.width { mirrored[y * pixels.width + (pixels.width - 1 - x)] = pixels.samples[y * pixels.width + x] } }
-        // The sidecar still says the doors are on the right.
-        let wrong = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: mirrored))
+        // The image mirrored; the sidecar still says the doors are on the right.
+        let wrong = try Self.mirrored(scan)
         let verdict = try Comparator.analyze(scan: wrong, declaration: declaration, profiles: .prior)
         let geometry = try #require(verdict.measurements?.geometry)
         #expect(geometry.doorSideFromImage == true && !geometry.doorOnRight)
@@ -175,16 +180,13 @@ enum Fixture {
     @Test func aDryBoxsDoorZoneIsLookedForWhereItsLoadSaysTheDoorsAre() throws {
         let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "coffee", mass: 20_000, anomaly: .doorZone, strength: 0.8,
                                                       doorOnRight: true)
-        guard case .uint16(let pixels) = scan.image.pixels else { Issue.record("not 16-bit"); return }
-        var mirrored = [UInt16](repeating: 0, count: pixels.samples.count)
-        for y in 0..<pixels.height { for x in 0..<pixels.width { mirrored[y * pixels.width + (pixels.width - 1 - x)] = pixels.samples[y * pixels.width + x] } }
-        // The sidecar still says the doors are on the right.
-        let wrong = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: mirrored))
+        // The image mirrored; the sidecar still says the doors are on the right.
+        let wrong = try Self.mirrored(scan)
         let verdict = try Comparator.analyze(scan: wrong, declaration: declaration, profiles: .prior)
         let door = try #require(verdict.findings.first { $0.kind == "door_zone" }, "\(verdict.findings.map(\.reason))")
         #expect(door.score > 0.9 && door.reason.contains("at the end the sidecar calls the front wall"), "\(door.reason)")
         let box = try #require(door.bbox)
-        #expect(box[0] < pixels.width / 4, "found at \(box): the doors are at the left in the mirrored image")
+        #expect(box[0] < scan.image.pixels.width / 4, "found at \(box): the doors are at the left in the mirrored image")
         // The right way round, the door zone is found where the sidecar says.
         let upright = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
         let found = try #require(upright.findings.first { $0.kind == "door_zone" })
