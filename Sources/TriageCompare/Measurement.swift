@@ -164,7 +164,7 @@ public enum Measurer {
         candidates.append(inclusion(cargo, profile: profile, geometry: geometry))
         candidates.append(denseWindow(cargo, profile: profile, geometry: geometry))
         candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry))
-        candidates.append(doorZone(cargo, profile: profile, geometry: geometry, checkingSide: true))
+        candidates.append(doorZoneAtEitherEnd(cargo, profile: profile, geometry: geometry))
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                        effectiveMeV: energy, wall: cargo.wallAttenuation) : nil
         var occupiedBlocks = cargo.density.filter { $0 > cargo.occupiedThreshold }
@@ -508,48 +508,50 @@ public enum Measurer {
 
     // MARK: door zone
 
-    /// What stands within 1.2 m of the doors and is not part of the main load: an isolated
-    /// object, or a short step at the load's door end narrower than a pallet.
-    ///
-    /// With `checkingSide`, a dry box whose main load stands against the end the sidecar calls
-    /// the doors (within 0.2 m) and clear of the end it calls the front wall (0.4 m or more)
-    /// is looked at from the other end as well: containers are stuffed from the front wall, so
-    /// that layout is what a wrong door side in the sidecar (or an image exported mirrored)
-    /// looks like, and a bag behind the real doors would otherwise go unseen. The larger of
-    /// the two is kept, its place said from the end it was found at. (A reefer's door side is
-    /// decided by its bulkhead; see ``ContainerLocator``.)
-    static func doorZone(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry, checkingSide: Bool = false) -> Candidate {
-        let columns = cargo.columns
-        var best = Candidate(kind: .doorZone, statistic: 0, bbox: nil, massKg: nil, place: nil)
-        let zoneColumns = min(columns, Int(1200 / cargo.blockWidthMM))
-        let doorColumns: [Int] = geometry.doorOnRight ? Array((columns - zoneColumns)..<columns) : Array(0..<zoneColumns)
-        // The main load: the longest run of columns standing over 300 mm (gaps up to 100 mm).
-        let loaded = profile.height.map { $0 > 300 }
+    /// The main load: the longest run of columns standing over 300 mm (gaps up to 100 mm).
+    static func mainLoad(_ cargo: CargoMap, profile: LoadProfile) -> (first: Int, last: Int)? {
         let gapAllowed = max(1, Int(100 / cargo.blockWidthMM))
-        var runs: [(Int, Int)] = []
+        var runs: [(first: Int, last: Int)] = []
         var start = -1, last = -100
-        for c in 0..<columns where loaded[c] {
+        for c in 0..<cargo.columns where profile.height[c] > 300 {
             if start < 0 || c - last > gapAllowed + 1 { if start >= 0 { runs.append((start, last)) }; start = c }
             last = c
         }
         if start >= 0 { runs.append((start, last)) }
-        let main = runs.max { $0.1 - $0.0 < $1.1 - $1.0 }
-        if checkingSide, !geometry.isReefer, let main {
-            let leftGapMM = Double(main.0) * cargo.blockWidthMM, rightGapMM = Double(columns - 1 - main.1) * cargo.blockWidthMM
-            let (doorGapMM, frontGapMM) = geometry.doorOnRight ? (rightGapMM, leftGapMM) : (leftGapMM, rightGapMM)
-            if doorGapMM <= 200, frontGapMM >= 400 {
-                var turned = geometry
-                turned.doorOnRight.toggle()
-                var front = doorZone(cargo, profile: profile, geometry: turned)
-                let asSaid = doorZone(cargo, profile: profile, geometry: geometry)
-                guard front.statistic > asSaid.statistic else { return asSaid }
-                front.place = "\(front.place ?? "") at the end the sidecar calls the front wall (the load stands against the end it calls the doors, as one stuffed from the front wall would: the sidecar's door side is likely wrong)"
-                return front
-            }
-        }
+        return runs.max { $0.last - $0.first < $1.last - $1.first }
+    }
+
+    /// The door zone where the sidecar puts the doors, and for a dry box whose main load stands
+    /// against that end (within 0.2 m) and clear of the other (0.4 m or more), at the other end
+    /// as well: containers are stuffed from the front wall, so that layout is what a wrong door
+    /// side in the sidecar (or an image exported mirrored) looks like, and a bag behind the real
+    /// doors would otherwise go unseen. The larger is kept, its place said from the end it was
+    /// found at. (A reefer's door side is decided by its bulkhead; see ``ContainerLocator``.)
+    static func doorZoneAtEitherEnd(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let asSaid = doorZone(cargo, profile: profile, geometry: geometry)
+        guard !geometry.isReefer, let main = mainLoad(cargo, profile: profile) else { return asSaid }
+        let leftGapMM = Double(main.first) * cargo.blockWidthMM, rightGapMM = Double(cargo.columns - 1 - main.last) * cargo.blockWidthMM
+        let (doorGapMM, frontGapMM) = geometry.doorOnRight ? (rightGapMM, leftGapMM) : (leftGapMM, rightGapMM)
+        guard doorGapMM <= 200, frontGapMM >= 400 else { return asSaid }
+        var turned = geometry
+        turned.doorOnRight.toggle()
+        var front = doorZone(cargo, profile: profile, geometry: turned)
+        guard front.statistic > asSaid.statistic else { return asSaid }
+        front.place = "\(front.place ?? "") at the end the sidecar calls the front wall (the load stands against the end it calls the doors, as one stuffed from the front wall would: the sidecar's door side is likely wrong)"
+        return front
+    }
+
+    /// What stands within 1.2 m of the doors and is not part of the main load: an isolated
+    /// object, or a short step at the load's door end narrower than a pallet.
+    static func doorZone(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let columns = cargo.columns
+        var best = Candidate(kind: .doorZone, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        let zoneColumns = min(columns, Int(1200 / cargo.blockWidthMM))
+        let doorColumns: [Int] = geometry.doorOnRight ? Array((columns - zoneColumns)..<columns) : Array(0..<zoneColumns)
+        let main = mainLoad(cargo, profile: profile)
         var suspect = Set<Int>()
         for c in doorColumns {
-            let inMain = main.map { c >= $0.0 && c <= $0.1 } ?? false
+            let inMain = main.map { c >= $0.first && c <= $0.last } ?? false
             let anything = profile.height[c] > 0
             if anything && !inMain && profile.height[c] > 0 { suspect.insert(c) }
         }
@@ -562,7 +564,7 @@ public enum Measurer {
         }
         // A short step at the main load's door end.
         if let main, profile.typicalHeight > 300 {
-            let end = geometry.doorOnRight ? main.1 : main.0
+            let end = geometry.doorOnRight ? main.last : main.first
             let step = geometry.doorOnRight ? -1 : 1
             var c = end, widthBlocks = 0
             var stepColumns: [Int] = []
