@@ -47,7 +47,7 @@ extension Measurer {
             }
         }
         let noise = cargo.noise
-        var means: [Double] = [], band: [Double] = [], line: [Double] = [], scratch: [Double] = []
+        var means: [Double] = [], down: [Double] = [], band: [Double] = [], line: [Double] = [], scratch: [Double] = []
         var order: [Int] = []
         for (widthMM, heightMM) in [(200.0, 200.0), (300.0, 300.0), (500.0, 400.0), (800.0, 600.0)] {
             let w = Int((widthMM / cargo.blockWidthMM).rounded()), h = Int((heightMM / cargo.blockHeightMM).rounded())
@@ -69,6 +69,11 @@ extension Measurer {
                     }
                 }
             } }
+            // The same means column by column: the column checks below read a column's windows
+            // one after the other (in row order they are a row of windows apart each).
+            down.removeAll(keepingCapacity: true)
+            down.reserveCapacity(bandRows * bandColumns)
+            for c in 0..<bandColumns { for r in 0..<bandRows { down.append(means[r &* bandColumns &+ c]) } }
             for r in 0..<bandRows {
                 // The band: the windows of these rows along the container.
                 band.removeAll(keepingCapacity: true)
@@ -117,18 +122,21 @@ extension Measurer {
                     let bound = min(value / (1 + 0.02 * best.statistic), value - best.statistic * noiseFloor,
                                     value - 2000 / (Double(area) * cargo.blockAreaCm2))
                     let room = bound + abs(bound) * 1e-9
+                    // The column's windows that do not overlap this one: rows up to r − h, and from r + h.
+                    let column = c &* bandRows
+                    let above = column..<(column &+ max(0, r &- h &+ 1)), beneath = (column &+ min(bandRows, r &+ h))..<(column &+ bandRows)
                     var total = 0, below = 0
-                    for other in 0..<bandRows where other <= r - h || other >= r + h {
-                        let v = means[other * bandColumns + c]
-                        if v.isNaN { continue }
-                        total &+= 1
-                        if v < room { below &+= 1 }
+                    for range in [above, beneath] {
+                        for index in range {
+                            let v = down[index]
+                            if v.isNaN { continue }
+                            total &+= 1
+                            if v < room { below &+= 1 }
+                        }
                     }
                     guard total >= 3, below > total / 2 else { continue }
                     line.removeAll(keepingCapacity: true)
-                    for other in 0..<bandRows where (other <= r - h || other >= r + h) && !means[other * bandColumns + c].isNaN {
-                        line.append(means[other * bandColumns + c])
-                    }
+                    for range in [above, beneath] { for index in range where !down[index].isNaN { line.append(down[index]) } }
                     let columnMedian = Selection.select(&line, line.count / 2)
                     // Likewise its spread: it must be under the one that holds the window to the
                     // best so far; the values closer to the median than that are counted first.
