@@ -74,6 +74,42 @@ extension Measurer {
             down.removeAll(keepingCapacity: true)
             down.reserveCapacity(bandRows * bandColumns)
             for c in 0..<bandColumns { for r in 0..<bandRows { down.append(means[r &* bandColumns &+ c]) } }
+            // The median and spread of the windows of column `c` that do not overlap the window
+            // at row `r` (rows up to r − h, and from r + h), or nil when they cannot let a window
+            // of mean `value` beat the best so far. Most windows heavier than their row are not
+            // heavier than their column: the column's median must lie below a bound for that
+            // (against the spread's floors, and with 2 kg of excess), which it does exactly when
+            // more than half its values do, and its spread below the one that holds the window to
+            // the best; both are counted before anything is selected (same results: each bound
+            // has a relative 1e-9 of room, so rounding never skips what the selection keeps).
+            func againstColumn(_ c: Int, window r: Int, value: Double) -> (median: Double, spread: Double)? {
+                let bound = min(value / (1 + 0.02 * best.statistic), value - best.statistic * noiseFloor,
+                                value - 2000 / (Double(area) * cargo.blockAreaCm2))
+                let room = bound + abs(bound) * 1e-9
+                let column = c &* bandRows
+                let above = column..<(column &+ max(0, r &- h &+ 1)), beneath = (column &+ min(bandRows, r &+ h))..<(column &+ bandRows)
+                var total = 0, below = 0
+                for range in [above, beneath] {
+                    for index in range {
+                        let v = down[index]
+                        if v.isNaN { continue }
+                        total &+= 1
+                        if v < room { below &+= 1 }
+                    }
+                }
+                guard total >= 3, below > total / 2 else { return nil }
+                line.removeAll(keepingCapacity: true)
+                for range in [above, beneath] { for index in range where !down[index].isNaN { line.append(down[index]) } }
+                let median = Selection.select(&line, line.count / 2)
+                if best.statistic > 0 {
+                    let holding = (value - median) / (1.4826 * best.statistic) * (1 + 1e-9)
+                    var closer = 0
+                    for v in line where abs(v - median) < holding { closer &+= 1 }
+                    if closer <= line.count / 2 { return nil }
+                }
+                for i in line.indices { line[i] = abs(line[i] - median) }
+                return (median, max(1.4826 * Selection.select(&line, line.count / 2), spreadFloor(median)))
+            }
             for r in 0..<bandRows {
                 // The band: the windows of these rows along the container.
                 band.removeAll(keepingCapacity: true)
@@ -112,44 +148,9 @@ extension Measurer {
                     let value = band[index], c = order[index]
                     var z = (value - median) / spread
                     guard z > best.statistic else { break }
-                    var excess = value - median
-                    // Most windows heavier than their row are not heavier than their column: the
-                    // column's median must lie below a bound for the window to beat the best so far
-                    // (against the spread's floors) with 2 kg of excess, and it does exactly when
-                    // more than half its values do. Counted first; the windows are gathered and
-                    // selected from only when that says they may pass (same results: the bound
-                    // has a relative 1e-9 of room, so rounding never skips what the selection keeps).
-                    let bound = min(value / (1 + 0.02 * best.statistic), value - best.statistic * noiseFloor,
-                                    value - 2000 / (Double(area) * cargo.blockAreaCm2))
-                    let room = bound + abs(bound) * 1e-9
-                    // The column's windows that do not overlap this one: rows up to r − h, and from r + h.
-                    let column = c &* bandRows
-                    let above = column..<(column &+ max(0, r &- h &+ 1)), beneath = (column &+ min(bandRows, r &+ h))..<(column &+ bandRows)
-                    var total = 0, below = 0
-                    for range in [above, beneath] {
-                        for index in range {
-                            let v = down[index]
-                            if v.isNaN { continue }
-                            total &+= 1
-                            if v < room { below &+= 1 }
-                        }
-                    }
-                    guard total >= 3, below > total / 2 else { continue }
-                    line.removeAll(keepingCapacity: true)
-                    for range in [above, beneath] { for index in range where !down[index].isNaN { line.append(down[index]) } }
-                    let columnMedian = Selection.select(&line, line.count / 2)
-                    // Likewise its spread: it must be under the one that holds the window to the
-                    // best so far; the values closer to the median than that are counted first.
-                    if best.statistic > 0 {
-                        let holding = (value - columnMedian) / (1.4826 * best.statistic) * (1 + 1e-9)
-                        var closer = 0
-                        for v in line where abs(v - columnMedian) < holding { closer &+= 1 }
-                        if closer <= line.count / 2 { continue }
-                    }
-                    for i in line.indices { line[i] = abs(line[i] - columnMedian) }
-                    let columnSpread = max(1.4826 * Selection.select(&line, line.count / 2), spreadFloor(columnMedian))
-                    z = min(z, (value - columnMedian) / columnSpread)
-                    excess = min(excess, value - columnMedian)
+                    guard let column = againstColumn(c, window: r, value: value) else { continue }
+                    z = min(z, (value - column.median) / column.spread)
+                    let excess = min(value - median, value - column.median)
                     guard z > best.statistic else { continue }
                     let excessKg = excess * Double(area) * cargo.blockAreaCm2 / 1000
                     guard excessKg >= 2 else { continue }
