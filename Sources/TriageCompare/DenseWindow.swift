@@ -101,11 +101,8 @@ extension Measurer {
                 line.removeAll(keepingCapacity: true)
                 for range in [above, beneath] { for index in range where !down[index].isNaN { line.append(down[index]) } }
                 let median = Selection.select(&line, line.count / 2)
-                if best.statistic > 0 {
-                    let holding = (value - median) / (1.4826 * best.statistic) * (1 + 1e-9)
-                    var closer = 0
-                    for v in line where abs(v - median) < holding { closer &+= 1 }
-                    if closer <= line.count / 2 { return nil }
+                if best.statistic > 0, !Selection.deviation(of: line, around: median, isBelow: (value - median) / (1.4826 * best.statistic) * (1 + 1e-9)) {
+                    return nil
                 }
                 for i in line.indices { line[i] = abs(line[i] - median) }
                 return (median, max(1.4826 * Selection.select(&line, line.count / 2), spreadFloor(median)))
@@ -132,11 +129,8 @@ extension Measurer {
                 // heaviest window down to the best so far: the windows closer to the median than
                 // that are counted instead of selecting their median absolute deviation (a
                 // relative 1e-9 above it, so rounding never skips a band the selection keeps).
-                if best.statistic > 0 {
-                    let raised = (heaviest - median) / (1.4826 * best.statistic) * (1 + 1e-9)
-                    var closer = 0
-                    for value in band where abs(value - median) < raised { closer &+= 1 }
-                    if closer <= found / 2 { continue }
+                if best.statistic > 0, !Selection.deviation(of: band, around: median, isBelow: (heaviest - median) / (1.4826 * best.statistic) * (1 + 1e-9)) {
+                    continue
                 }
                 for index in scratch.indices { scratch[index] = abs(scratch[index] - median) }
                 let spread = max(1.4826 * Selection.select(&scratch, found / 2), floor)

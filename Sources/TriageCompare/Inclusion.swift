@@ -135,10 +135,7 @@ extension Measurer {
             let needed = max(3, best.statistic / Double(min(n, 64)).squareRoot())
             let excess = Double(mean - ringMedian)
             guard excess / Double(max(0.03 * ringMedian, 2 * noise)) * (1 + 1e-5) > needed else { continue }
-            let holding = Float(excess / (1.4826 * needed) * (1 + 1e-5))
-            var closer = 0
-            for value in ring where abs(value - ringMedian) < holding { closer &+= 1 }
-            guard closer > ring.count / 2 else { continue }
+            guard Selection.deviation(of: ring, around: ringMedian, isBelow: Float(excess / (1.4826 * needed) * (1 + 1e-5))) else { continue }
             for index in ring.indices { ring[index] = abs(ring[index] - ringMedian) }
             let ringSpread = 1.4826 * Selection.select(&ring, ring.count / 2)
             let z = Double((mean - ringMedian) / max(ringSpread, 0.03 * ringMedian, 2 * noise))

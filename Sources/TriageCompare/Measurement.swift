@@ -552,8 +552,7 @@ public enum Measurer {
         var suspect = Set<Int>()
         for c in doorColumns {
             let inMain = main.map { c >= $0.first && c <= $0.last } ?? false
-            let anything = profile.height[c] > 0
-            if anything && !inMain && profile.height[c] > 0 { suspect.insert(c) }
+            if profile.height[c] > 0 && !inMain { suspect.insert(c) }
         }
         // Anything standing low in the door zone: goods are stacked to the load's height, bags
         // piled behind the doors are not.

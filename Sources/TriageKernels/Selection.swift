@@ -34,6 +34,19 @@ public enum Selection {
     public static func select<T: Comparable>(_ values: inout [T], _ k: Int) -> T {
         values.withUnsafeMutableBufferPointer { select($0, k) }
     }
+
+    /// Whether the median absolute deviation of `values` around `median` (the deviations'
+    /// element at rank count / 2, as ``select(_:_:)`` gives it) is below `bound`, by counting
+    /// instead of selecting: it is exactly when more than half... that is, more than count / 2
+    /// of the deviations are below `bound`. Lets a search skip the selection when the spread
+    /// could not matter anyway.
+    @inlinable
+    public static func deviation<C: Collection>(of values: C, around median: C.Element, isBelow bound: C.Element) -> Bool
+        where C.Element: FloatingPoint {
+        var closer = 0
+        for value in values where abs(value - median) < bound { closer &+= 1 }
+        return closer > values.count / 2
+    }
 }
 
 /// Robust statistics over sorted runs: a window of columns whose values were each sorted once is
