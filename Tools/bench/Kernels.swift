@@ -97,10 +97,13 @@ func analysisBenchmark(_ arguments: [String]) throws {
     if let index = arguments.firstIndex(of: "--rounds"), index + 1 < arguments.count, let n = Int(arguments[index + 1]) {
         rounds = max(1, n)
     }
-    print("scantriage-bench analysis: decode vs analysis per scan (median of \(rounds)), 40 ft reefer of bananas")
-    print("scanner        | pixels  | decode ms | analysis ms | analysis/decode")
     var scanners = ["SSZ-LINAC-2", "PNG-LINAC-3"]
     if let index = arguments.firstIndex(of: "--scanner"), index + 1 < arguments.count { scanners = [arguments[index + 1]] }
+    for scannerID in scanners where ScannerProfile.named(scannerID) == nil {
+        throw ScanTriageError(.invalidInput, "--scanner \(scannerID): no such scanner; expected one of \(ScannerProfile.builtIn.map(\.id).joined(separator: ", "))")
+    }
+    print("scantriage-bench analysis: decode vs analysis per scan (median of \(rounds)), 40 ft reefer of bananas")
+    print("scanner        | pixels  | decode ms | analysis ms | analysis/decode")
     for scannerID in scanners {
         var rng = SeededRandom(seed: 42)
         let type = ContainerType.named("45R1")!

@@ -58,10 +58,17 @@ func median(_ values: [Double]) -> Double {
 var arguments = Array(CommandLine.arguments.dropFirst())
 if let mode = arguments.first, ["kernels", "analysis", "batch"].contains(mode) {
     arguments.removeFirst()
-    switch mode {
-    case "kernels": try kernelBenchmark(arguments)
-    case "analysis": try analysisBenchmark(arguments)
-    default: try await batchBenchmark(arguments)
+    // An error is said and the tool exits 1 (thrown at the top level it was a crash with a
+    // backtrace: a folder that is not there, an unknown --scanner).
+    do {
+        switch mode {
+        case "kernels": try kernelBenchmark(arguments)
+        case "analysis": try analysisBenchmark(arguments)
+        default: try await batchBenchmark(arguments)
+        }
+    } catch {
+        FileHandle.standardError.write(Data("scantriage-bench \(mode): \(error)\n".utf8))
+        exit(1)
     }
     exit(0)
 }
