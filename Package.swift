@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: [
             "ScanTriageCLI", "TriageDecode", "TriageStore", "TriagePipeline", "TriageRank", "TriageCompare", "TriageReport", "TestSupport",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "ScanSynth", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

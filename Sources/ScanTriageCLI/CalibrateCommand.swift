@@ -87,7 +87,14 @@ struct CalibrateCommand: AsyncParsableCommand {
         let labelled = jobs.filter { job in job.declaration.map { outcomes[$0.containerID] != nil } ?? false }
         let decoder = ImageDecoder(limits: run.decode.limits)
         var measured = Measured(unlabelled: jobs.count - labelled.count)
+        // Taken in the inputs' order, not in the order the jobs finish: the profile (its
+        // references, and so its ID) and the warnings are then the same at every run.
+        var results = [Result<Measurements, any Error>?](repeating: nil, count: labelled.count)
         await BatchRunner.forEach(labelled, jobs: run.jobCount, work: { BatchRunner.measure($0, decoder: decoder) }) { index, result in
+            results[index] = result
+        }
+        for (index, result) in results.enumerated() {
+            guard let result else { continue }
             switch result {
             case .success(let m): measured.samples.append((m, outcomes[labelled[index].declaration!.containerID]!))
             case .failure(let error):

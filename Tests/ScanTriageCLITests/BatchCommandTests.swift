@@ -1,4 +1,5 @@
 import Foundation
+import ScanSynth
 import GRDB
 import Testing
 import TestSupport
@@ -322,6 +323,25 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let line = try #require(run.stderr.split(separator: "\n").first { $0.contains(truncated) })
         #expect(line == "\(scans)\(truncated): warning: could not be measured, left out: PNG data ends early (file truncated after 20000 bytes)",
                 "\(line)")
+    }
+
+    /// The same calibration inputs give the same profile however many jobs measure them: the
+    /// references were kept in the order the jobs finished, so the profile's ID (and with it the
+    /// store's key for every verdict) changed from run to run (the five runs below gave five IDs).
+    @Test func calibrationGivesTheSameProfileWhateverTheJobs() throws {
+        let folder = try TemporaryFolder()
+        let batch = URL(fileURLWithPath: folder.path("cal"))
+        let records = try BatchGenerator.generate(BatchSpec(name: "cal", seed: 77, containers: 40, anomalyRate: 0, pitchScale: 3), into: batch)
+        try BatchGenerator.writeOutcomes(records, to: URL(fileURLWithPath: folder.path("outcomes.csv")))
+        var ids: Set<String> = []
+        for (index, jobs) in ["1", "8", "8", "8", "3"].enumerated() {
+            let run = try CommandRun.run(["calibrate", batch.path, "--outcomes", folder.path("outcomes.csv"),
+                                          "--out", folder.path("p\(index).json"), "--jobs", jobs])
+            #expect(run.status == 0, "\(run.stderr)")
+            let profile = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("p\(index).json")))) as? [String: Any]
+            ids.insert(try #require(profile?["profileID"] as? String))
+        }
+        #expect(ids.count == 1, "\(ids)")
     }
 
     /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
