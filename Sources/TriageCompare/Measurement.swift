@@ -435,7 +435,36 @@ public enum Measurer {
             return max(left, right)
         }
         let plateau = opening(profile.height, half: max(1, Int(350 / cargo.blockWidthMM)))
+        // Bags lying along a whole stack (or most of the load) raise the load's height there,
+        // and with it every level above; but they are lighter than the goods under them. A cap
+        // at least 150 mm tall at a column's top, under half the column's median density, on
+        // goods at least twice its height, over at least 200 mm of the load's length, is
+        // something lying on the load, whatever the levels. (Narrower: the half-covered column
+        // at a taller stack's edge; shallower: the rounded top of a drum or a bag of goods.)
         var column: [Float] = []
+        let capRows = max(3, Int((150 / cargo.blockHeightMM).rounded(.up)))
+        let capColumns = max(3, Int((200 / cargo.blockWidthMM).rounded(.up)))
+        var capEnd = [Int](repeating: -1, count: columns)
+        for c in 0..<columns where profile.top[c] < rows && profile.height[c] > 300 {
+            let top = profile.top[c]
+            column.removeAll(keepingCapacity: true)
+            for r in top..<rows where cargo.occupied(c, r) { column.append(cargo.density[r * columns + c]) }
+            guard !column.isEmpty else { continue }
+            let half = 0.5 * Selection.select(&column, column.count / 2)
+            var r = top
+            while r < rows, !cargo.occupied(c, r) || cargo.density[r * columns + c] < half { r += 1 }
+            if r - top >= capRows, 3 * (r - top) <= rows - top { capEnd[c] = r }
+        }
+        var run = 0
+        for c in 0...columns {
+            if c < columns, capEnd[c] >= 0 { run += 1; continue }
+            if run >= capColumns {
+                for k in (c - run)..<c {
+                    for r in profile.top[k]..<capEnd[k] where cargo.occupied(k, r) { mask[r * columns + k] = true }
+                }
+            }
+            run = 0
+        }
         var under = [Float](repeating: .nan, count: columns * rows)
         for c in 2..<max(2, columns - 2) {
             let local = medianHeight(max(0, c - reach)...min(columns - 1, c + reach))

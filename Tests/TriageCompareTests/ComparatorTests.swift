@@ -305,6 +305,26 @@ enum Fixture {
         #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
+    /// Bags lying along most of a stack raise the load's height there, and with it every
+    /// level they were judged against (the load's usual height, the local median, the sides');
+    /// at the load's end there is no second side. They are lighter than the fruit under them:
+    /// a light cap on the load is found whatever the levels. These reefers of bananas (seeds
+    /// 17, 18, 30) had nothing above the load before, with 83 kg of bricks lying on it.
+    @Test(arguments: [UInt64(17), 18, 30])
+    func bagsAlongAWholeStackAreFoundByBeingLighterThanIt(seed: UInt64) throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "22R1", cargo: "bananas", mass: 10000, anomaly: .topOfLoad,
+                                                          strength: 0.9, scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
+        let found = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.aboveLoad))
+        let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
+        #expect(found.statistic > 0.8 * scene.contrabandKg, "above the load \(found.statistic) kg for \(scene.contrabandKg) kg of bricks")
+        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+                "found at \(box), bags at \(truth)")
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "22R1", cargo: "bananas", mass: 10000,
+                                                                scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
+        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
+        #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
+    }
+
     @Test func openingTakesAwayBumpsNarrowerThanItsWindowAndKeepsPlateaus() {
         // A load at 2 m with a 2.4 m stack (7 columns wide) and two bags (2 and 3 columns).
         var height = [Double](repeating: 2000, count: 40)
