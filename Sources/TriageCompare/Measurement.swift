@@ -16,6 +16,8 @@ public enum EvidenceKind: String, Sendable, Codable, CaseIterable {
     /// A stretch of the load heavier than the same rows elsewhere along the container and than
     /// the same columns above and below it.
     case denseWindow = "dense_window"
+    /// Part of a stack's layer heavier than the rest of that layer.
+    case denseLayer = "dense_layer"
     /// Something above the load, under the roof.
     case aboveLoad = "above_load"
     /// Something in the door zone that is not part of the load.
@@ -162,6 +164,7 @@ public enum Measurer {
         }
         candidates.append(denseRegion(cargo, profile: profile, geometry: geometry))
         candidates.append(inclusion(cargo, profile: profile, geometry: geometry))
+        candidates.append(layerResidual(cargo, profile: profile, geometry: geometry))
         candidates.append(denseWindow(cargo, profile: profile, geometry: geometry))
         candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry))
         candidates.append(doorZoneAtEitherEnd(cargo, profile: profile, geometry: geometry))
@@ -447,6 +450,16 @@ public enum Measurer {
         var capEnd = [Int](repeating: -1, count: columns)
         for c in 0..<columns where profile.top[c] < rows && profile.height[c] > 300 {
             let top = profile.top[c]
+            guard top + capRows < rows else { continue }
+            // The median is at most the column's largest block: a cap needs its first rows
+            // under half of that (most columns fail here, without a selection).
+            var largest: Float = 0, capLargest: Float = 0
+            for r in top..<rows {
+                let value = cargo.density[r * columns + c]
+                largest = max(largest, value)
+                if r < top + capRows, cargo.occupied(c, r) { capLargest = max(capLargest, value) }
+            }
+            guard capLargest < 0.5 * largest else { continue }
             column.removeAll(keepingCapacity: true)
             for r in top..<rows where cargo.occupied(c, r) { column.append(cargo.density[r * columns + c]) }
             guard !column.isEmpty else { continue }

@@ -40,7 +40,7 @@ public enum Scorer {
     /// The evidence kinds that count toward the score. The cargo profile is reported, not
     /// scored: a density unlike clean loads of the heading is a reason to look at the findings,
     /// but on its own it flags odd-but-honest loads more often than contraband.
-    static let scored: [EvidenceKind] = [.mass, .declaredEmpty, .denseRegion, .inclusion, .denseWindow, .aboveLoad, .doorZone, .machinery]
+    static let scored: [EvidenceKind] = [.mass, .declaredEmpty, .denseRegion, .inclusion, .denseWindow, .denseLayer, .aboveLoad, .doorZone, .machinery]
     static let reported: [EvidenceKind] = [.profile]
 
     /// Parametric p-values when calibration has not seen a kind of evidence.
@@ -51,7 +51,7 @@ public enum Scorer {
         // ones may hold dunnage or a pallet): 10 kg is p 0.14, 20 kg 0.02.
         case .declaredEmpty: return exp(-s / 5)
         case .denseRegion: return min(1, exp(-(s - 4) / 2))
-        case .inclusion: return min(1, exp(-(s - 12) / 4))
+        case .inclusion, .denseLayer: return min(1, exp(-(s - 12) / 4))
         case .denseWindow: return min(1, exp(-(s - 4) / 1.5))
         case .aboveLoad, .doorZone, .machinery: return exp(-s / 4)
         case .profile: return 0.5 * erfc(s / sqrt(2))
@@ -178,7 +178,7 @@ public enum Scorer {
             guard m.declaredEmpty else { return nil }
             let candidate = m.candidate(.declaredEmpty)
             return (max(0, candidate?.statistic ?? 0), candidate)
-        case .denseRegion, .inclusion, .denseWindow, .aboveLoad, .doorZone:
+        case .denseRegion, .inclusion, .denseWindow, .denseLayer, .aboveLoad, .doorZone:
             let candidate = m.candidate(kind)
             return (candidate?.statistic ?? 0, candidate)
         case .machinery:
@@ -231,6 +231,9 @@ public enum Scorer {
                           c?.massKg ?? 0, c?.place ?? "")
         case .denseWindow:
             return String(format: "a stretch of the load about %.0f kg heavier than the same rows elsewhere in the container and than the same stack above and below it, %@",
+                          c?.massKg ?? 0, c?.place ?? "")
+        case .denseLayer:
+            return String(format: "part of a layer of the load about %.0f kg heavier than the rest of that layer in its stack, %@",
                           c?.massKg ?? 0, c?.place ?? "")
         case .aboveLoad:
             return String(format: "an object of about %.0f kg above the load, %@", c?.massKg ?? 0, c?.place ?? "")

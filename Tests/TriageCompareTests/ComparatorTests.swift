@@ -325,6 +325,31 @@ enum Fixture {
         #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
+    /// A package pushed in among cartons of plastics: the stacks differ from each other more
+    /// than the package adds, so neither the ring around it nor the same rows along the
+    /// container single it out (here the inclusion check points elsewhere, as high on the clean
+    /// load, and the dense window misses it); within its stack it is heavier than the rest of
+    /// its layer. The clean loads (same seeds) have nothing heavier than its layer.
+    @Test(arguments: [UInt64(1), 4, 9])
+    func aPackageAmongCartonsIsHeavierThanTheRestOfItsLayer(seed: UInt64) throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 6000, anomaly: .concealedInLoad,
+                                                          strength: 0.7, scanner: "SSZ-LINAC-2", pitchScale: 1, seed: seed)
+        let measured = try Measurer.measure(scan: scan, declaration: declaration)
+        let found = try #require(measured.candidate(.denseLayer))
+        let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
+        #expect(found.statistic > 100, "\(found.statistic)")
+        let finding = try #require(Scorer.score(measured, profiles: .prior).findings.first { $0.kind == "dense_layer" })
+        #expect(finding.score > 0.99 && finding.reason.contains("heavier than the rest of that layer in its stack") && finding.bbox == box)
+        #expect((found.massKg ?? 0) > 0.25 * scene.contrabandKg && (found.massKg ?? 0) < scene.contrabandKg,
+                "\(found.massKg ?? 0) kg more than the goods for \(scene.contrabandKg) kg of bricks")
+        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+                "found at \(box), package at \(truth)")
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 6000,
+                                                                scanner: "SSZ-LINAC-2", pitchScale: 1, seed: seed)
+        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
+        #expect((clean.candidate(.denseLayer)?.statistic ?? 0) < 20)
+    }
+
     @Test func openingTakesAwayBumpsNarrowerThanItsWindowAndKeepsPlateaus() {
         // A load at 2 m with a 2.4 m stack (7 columns wide) and two bags (2 and 3 columns).
         var height = [Double](repeating: 2000, count: 40)

@@ -1,0 +1,100 @@
+import Foundation
+import TriageKernels
+
+extension Measurer {
+    /// Heavier than the rest of its layer: goods on a pallet are packed in layers that run the
+    /// pallet's width, each layer one kind of carton, so along a row of blocks within one stack
+    /// the load weighs the same from side to side. A package pushed in among the cartons (or
+    /// laid in the gap between two stacks) adds its own weight over part of that width: the
+    /// blocks it covers are heavier than the rest of their layer in their stack, however much
+    /// the stacks differ from each other (which is what hides it from checks that compare it
+    /// with the same rows along the whole container, or with a ring that spans several stacks).
+    ///
+    /// 1. Stack edges: the column boundaries where the load steps (by 6 %, and three noise
+    ///    sigmas) or ends in at least 60 % of the rows loaded on either side. A package's own
+    ///    edges run over its height only (0.1–0.7 m of a stack's 1.5–2.5 m).
+    /// 2. In each stack at least 0.2 m wide, each row's median over the stack (four blocks at
+    ///    least); a block's residual is its excess over that median.
+    /// 3. The residuals' spread over the whole load (MAD), at least 3 % of the block's row median
+    ///    and two noise sigmas, sets the bar: blocks over three spreads are joined (4-connected);
+    ///    a group of at least four blocks scores its mean excess in spreads times the square root
+    ///    of its size (capped at 64 blocks, as the inclusions are), with at least 2 kg of excess.
+    static func layerResidual(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+        let columns = cargo.columns, rows = cargo.rows, count = columns * rows
+        var best = Candidate(kind: .denseLayer, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        guard columns > 8, rows > 8 else { return best }
+        let density = cargo.density
+        let noise = Float(cargo.noise)
+        var body = [Bool](repeating: false, count: count)
+        for c in 1..<(columns - 1) {
+            let top = profile.top[c]
+            guard top < rows - 4 else { continue }
+            for r in max(1, top + 1)..<(rows - 3) where density[r * columns + c] > cargo.occupiedThreshold {
+                body[r * columns + c] = true
+            }
+        }
+        // 1. Stack edges between column b and b + 1.
+        var edge = [Bool](repeating: true, count: columns)
+        for b in 0..<(columns - 1) {
+            var loaded = 0, steps = 0
+            for r in 0..<rows {
+                let i = r * columns + b
+                let left = body[i], right = body[i + 1]
+                guard left || right else { continue }
+                loaded += 1
+                if left != right { steps += 1; continue }
+                let a = density[i], z = density[i + 1]
+                if abs(a - z) > max(0.06 * max(a, z), 3 * noise) { steps += 1 }
+            }
+            edge[b] = loaded == 0 || 10 * steps >= 6 * loaded
+        }
+        // 2. Residuals against each stack row's median.
+        let minimumWidth = max(4, Int((200 / cargo.blockWidthMM).rounded(.up)))
+        var residual = [Float](repeating: .nan, count: count)
+        var median = [Float](repeating: .nan, count: count)
+        var row: [Float] = []
+        var start = 0
+        for b in 0..<columns where edge[b] || b == columns - 1 {
+            let first = start, last = b
+            start = b + 1
+            guard last - first + 1 >= minimumWidth else { continue }
+            for r in 0..<rows {
+                row.removeAll(keepingCapacity: true)
+                for c in first...last where body[r * columns + c] { row.append(density[r * columns + c]) }
+                guard row.count >= 4 else { continue }
+                let m = Selection.select(&row, row.count / 2)
+                for c in first...last where body[r * columns + c] {
+                    residual[r * columns + c] = density[r * columns + c] - m
+                    median[r * columns + c] = m
+                }
+            }
+        }
+        var magnitudes: [Float] = []
+        magnitudes.reserveCapacity(count)
+        for value in residual where !value.isNaN { magnitudes.append(abs(value)) }
+        guard magnitudes.count >= 64 else { return best }
+        let spread = 1.4826 * Selection.select(&magnitudes, magnitudes.count / 2)
+        // 3. Heavy groups.
+        var mask = [Bool](repeating: false, count: count)
+        var scale = [Float](repeating: 1, count: count)
+        for i in 0..<count where !residual[i].isNaN {
+            let s = max(spread, 0.03 * median[i], 2 * noise)
+            scale[i] = s
+            if residual[i] > 3 * s { mask[i] = true }
+        }
+        for members in components(mask, columns: columns, rows: rows) where members.count >= 4 {
+            let excess = members.reduce(0.0) { $0 + Double(residual[$1]) }
+            let massKg = excess * cargo.blockAreaCm2 / 1000
+            guard massKg >= 2 else { continue }
+            let z = members.reduce(0.0) { $0 + Double(residual[$1] / scale[$1]) } / Double(members.count)
+            let statistic = z * Double(min(members.count, 64)).squareRoot()
+            if statistic > best.statistic {
+                let cs = members.map { $0 % columns }
+                let doors = fromDoors((cs.min()! + cs.max()!) / 2, cargo: cargo, geometry: geometry)
+                best = Candidate(kind: .denseLayer, statistic: statistic, bbox: bbox(of: members, in: cargo), massKg: massKg,
+                                 place: String(format: "%.1f m from the doors", doors))
+            }
+        }
+        return best
+    }
+}
