@@ -616,6 +616,16 @@ public enum Measurer {
             }
             if Double(widthBlocks) * cargo.blockWidthMM <= 800 { suspect.formUnion(stepColumns) }
         }
+        // A sliver narrower than 150 mm is the load's ragged end (the rounded ends of sacks
+        // laid in alternate courses) or a fitting of the doors, not a bag: runs of suspect
+        // columns that narrow are passed over.
+        let narrowest = max(2, Int((150 / cargo.blockWidthMM).rounded(.up)))
+        var run: [Int] = []
+        for c in suspect.sorted() + [Int.max] {
+            if let last = run.last, c == last + 1 { run.append(c); continue }
+            if !run.isEmpty, run.count < narrowest { suspect.subtract(run) }
+            run = [c]
+        }
         guard !suspect.isEmpty else { return best }
         var blocks: [Int] = []
         for c in suspect {
