@@ -39,7 +39,9 @@ public enum Calibrator {
                 mean[index] = Self.median(values)
                 spread[index] = Self.median(values.map { abs($0 - mean[index]) }) * 1.4826
             }
-            return .init(columns: Measurer.machineryColumns, rows: Measurer.machineryRows, mean: mean, spread: spread, count: list.count)
+            let kept = stride(from: 0, to: list.count, by: max(1, (list.count + 199) / 200)).map { list[$0] }
+            return .init(columns: Measurer.machineryColumns, rows: Measurer.machineryRows, mean: mean, spread: spread, count: list.count,
+                         units: kept)
         }
         for (key, list) in units where list.count >= 3 { profiles.machinery[key] = reference(list.map(\.cells)) }
         // Cargo density per HS heading.

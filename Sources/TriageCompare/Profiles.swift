@@ -72,6 +72,20 @@ public struct ComparatorProfiles: Sendable, Codable {
         public var mean: [Double]
         public var spread: [Double]
         public var count: Int
+        /// The clean units themselves (at most 200; absent in profiles made before compare-34):
+        /// a unit is judged against the units most like it, so that units of another make or
+        /// layout among the clean ones are each their own reference.
+        public var units: [[Double]]?
+
+        /// The reference for `cells`: the cell-by-cell median of the three clean units nearest to
+        /// it (the sum of absolute differences over the cells), or the median of them all when
+        /// fewer than five units were kept.
+        public func nearest(to cells: [Double]) -> [Double] {
+            guard let units, units.count >= 5 else { return mean }
+            let distances = units.map { unit in zip(unit, cells).reduce(0.0) { $0 + abs($1.0 - $1.1) } }
+            let three = distances.indices.sorted { distances[$0] < distances[$1] }.prefix(3).map { units[$0] }
+            return cells.indices.map { index in three.map { $0[index] }.sorted()[1] }
+        }
     }
 
     /// Clean containers as features of their load (``features(of:)``) and their detector

@@ -184,16 +184,19 @@ public enum Scorer {
         case .machinery:
             guard let cells = m.machineryCells, !cells.isEmpty, let reference = profiles.machineryReference(forScanner: m.scannerID, type: m.geometry.type),
                   reference.mean.count == cells.count else { return nil }
-            var excess = 0.0
+            var excess = 0.0, net = 0.0
             var worst = -1, worstZ = 0.0
+            let expected = reference.nearest(to: cells)
             for index in cells.indices {
                 // Floors: a pixel's shift of a sharp part (compressor, fan motor) moves a cell's
                 // mean by ~10 %; below 2 g/cm² is noise.
-                let spread = max(1.5 * reference.spread[index], 0.1 * abs(reference.mean[index]), 2.0)
-                let z = (cells[index] - reference.mean[index]) / spread
-                if z > 3 { excess += cells[index] - reference.mean[index] }
+                let spread = max(1.5 * reference.spread[index], 0.1 * abs(expected[index]), 2.0)
+                let z = (cells[index] - expected[index]) / spread
+                if z > 3 { excess += cells[index] - expected[index] }
+                net += cells[index] - expected[index]
                 if z > worstZ { worstZ = z; worst = index }
             }
+            excess = max(0, min(excess, net))
             let geometry = m.geometry
             let cellHeight = (geometry.floor - geometry.ceiling) / Measurer.machineryRows
             let cellAreaCm2 = Double(geometry.machineryX1 - geometry.machineryX0) * m.pitchX / Double(Measurer.machineryColumns)

@@ -26,4 +26,45 @@ import Testing
         // still uses its heading's.
         #expect(!EvidenceKind.machinery.dependsOnGoods && EvidenceKind.aboveLoad.dependsOnGoods)
     }
+
+    /// Clean units come in more than one layout (makes differ; the generated one is not drawn
+    /// mirrored when the doors are on the other side): judged against the median of all, every
+    /// unit of the rarer layout showed an excess where its parts sit and a deficit where the
+    /// common layout has them (26 clean dev reefers at 0.9 or more, 2-4 kg). A unit is judged
+    /// against the three clean units nearest to it, and an excess the rest of the unit gives
+    /// back (parts moved, not mass added) is none: bricks add mass.
+    @Test func aUnitIsJudgedAgainstTheUnitsMostLikeItAndMovedPartsAreNoExcess() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 18000, pitchScale: 2)
+        var m = try Measurer.measure(scan: scan, declaration: declaration)
+        let cells = try #require(m.machineryCells)
+        // Two layouts: the other has 15 g/cm² moved from cell 9 to cell 11. Eight units of this
+        // one, four of the other, each with a little noise.
+        var other = cells
+        other[9] -= 15
+        other[11] += 15
+        var units: [[Double]] = []
+        for k in 0..<8 { units.append(cells.map { $0 + Double(k % 3) * 0.1 }) }
+        for k in 0..<4 { units.append(other.map { $0 - Double(k % 2) * 0.1 }) }
+        let median = cells.indices.map { i in units.map { $0[i] }.sorted()[units.count / 2] }
+        var profiles = ComparatorProfiles.prior
+        let reference = ComparatorProfiles.MachineryReference(columns: Measurer.machineryColumns, rows: Measurer.machineryRows, mean: median,
+                                                              spread: [Double](repeating: 0, count: cells.count), count: units.count, units: units)
+        profiles.machinery[m.geometry.type] = reference
+        func excess(_ unit: [Double], _ profiles: ComparatorProfiles) throws -> Double {
+            m.machineryCells = unit
+            return try #require(Scorer.statistic(.machinery, m, profiles: profiles)?.0)
+        }
+        #expect(try excess(other, profiles) == 0, "a unit of the rarer layout")
+        var withoutUnits = profiles
+        withoutUnits.machinery[m.geometry.type]?.units = nil
+        // Against the median alone the excess in cell 11 is given back by cell 9: none either.
+        #expect(try excess(other, withoutUnits) == 0)
+        // Bricks: 20 g/cm² more in a cell of either layout are found whole.
+        var bricks = other
+        bricks[20] += 20
+        #expect(abs(try excess(bricks, profiles) - 20) < 0.5)
+        bricks = cells
+        bricks[20] += 20
+        #expect(abs(try excess(bricks, profiles) - 20) < 0.5)
+    }
 }
