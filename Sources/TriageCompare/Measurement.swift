@@ -448,6 +448,7 @@ public enum Measurer {
         let capRows = max(3, Int((150 / cargo.blockHeightMM).rounded(.up)))
         let capColumns = max(3, Int((200 / cargo.blockWidthMM).rounded(.up)))
         var capEnd = [Int](repeating: -1, count: columns)
+        var cap = [Bool](repeating: false, count: columns * rows)
         for c in 0..<columns where profile.top[c] < rows && profile.height[c] > 300 {
             let top = profile.top[c]
             guard top + capRows < rows else { continue }
@@ -473,7 +474,7 @@ public enum Measurer {
             if c < columns, capEnd[c] >= 0 { run += 1; continue }
             if run >= capColumns {
                 for k in (c - run)..<c {
-                    for r in profile.top[k]..<capEnd[k] where cargo.occupied(k, r) { mask[r * columns + k] = true }
+                    for r in profile.top[k]..<capEnd[k] where cargo.occupied(k, r) { mask[r * columns + k] = true; cap[r * columns + k] = true }
                 }
             }
             run = 0
@@ -503,6 +504,28 @@ public enum Measurer {
                 if r >= stackRow { under[r * columns + c] = stackDensity }
             }
         }
+        // The top of a stack narrower than the opening (under 0.7 m) that stands above its
+        // neighbours: no light cap in it, standing on the load in every column, exactly as wide
+        // as the load it stands on (one block either way) and flat on top (within two blocks).
+        // A bag lies on a stack narrower or wider than it, and makes its top uneven.
+        func isStackTop(_ members: [Int]) -> Bool {
+            guard !members.contains(where: { cap[$0] }) else { return false }
+            var high = [Int: Int](), low = [Int: Int]()
+            for i in members {
+                let c = i % columns, r = i / columns
+                high[c] = min(high[c] ?? r, r)
+                low[c] = max(low[c] ?? r, r)
+            }
+            let c0 = high.keys.min()!, c1 = high.keys.max()!
+            guard high.count == c1 - c0 + 1, high.values.max()! - high.values.min()! <= 2 else { return false }
+            for (c, r) in low { guard r + 1 < rows, cargo.occupied(c, r + 1) else { return false } }
+            let below = low.values.max()! + 1
+            guard below < rows else { return false }
+            var s0 = c0, s1 = c1
+            while s0 > 0, cargo.occupied(s0 - 1, below) { s0 -= 1 }
+            while s1 < columns - 1, cargo.occupied(s1 + 1, below) { s1 += 1 }
+            return c0 - s0 <= 1 && s1 - c1 <= 1
+        }
         for members in components(mask, columns: columns, rows: rows) where members.count >= 2 {
             // A stack one layer taller than both its neighbours stands above the sides' level,
             // but as part of the stack: goods on a stack fill the container's width as the
@@ -514,6 +537,7 @@ public enum Measurer {
                 let stacks = members.reduce(Float(0)) { $0 + under[$1] } / Float(members.count)
                 if mean >= 0.5 * stacks { continue }
             }
+            if isStackTop(members) { continue }
             let massKg = cargo.massKg(of: members)
             let cs = members.map { $0 % columns }
             let widthMM = Double(cs.max()! - cs.min()! + 1) * cargo.blockWidthMM

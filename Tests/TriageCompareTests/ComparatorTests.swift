@@ -318,6 +318,25 @@ enum Fixture {
         #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
+    /// A stack of plastics narrower than 0.7 m standing above its neighbours: its top carton is
+    /// no object on the load (flat, standing on the stack in every column, exactly as wide as
+    /// it), where it was 49, 62 and 31 kg above the load on these clean loads (seeds 4, 15,
+    /// 26). With bags on the same loads (seeds 5, 6, 12), the heaviest thing above the load was
+    /// such a stack top, not the bags; it is the bags now.
+    @Test(arguments: [(UInt64(4), false), (15, false), (26, false), (5, true), (6, true), (12, true)])
+    func theTopOfANarrowStackIsNotAnObjectOnTheLoad(case: (seed: UInt64, bags: Bool)) throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 6000, anomaly: `case`.bags ? .topOfLoad : .none,
+                                                          strength: 0.6, scanner: "SSZ-LINAC-2", pitchScale: 1, seed: `case`.seed)
+        let found = try Measurer.measure(scan: scan, declaration: declaration).candidate(.aboveLoad)
+        if `case`.bags {
+            let box = try #require(found?.bbox), truth = try #require(scene.anomalyBBox)
+            #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+                    "found at \(box), bags at \(truth)")
+        } else {
+            #expect((found?.statistic ?? 0) < 10, "\(String(describing: found))")
+        }
+    }
+
     /// Bags lying along most of a stack raise the load's height there, and with it every
     /// level they were judged against (the load's usual height, the local median, the sides');
     /// at the load's end there is no second side. They are lighter than the fruit under them:
