@@ -36,6 +36,11 @@ enum Fixture {
                                             location: SourceLocation(file: "test"))
         return (try Scan(imagePath: "synthetic.png", image: image, sidecar: sidecar), declaration, scene)
     }
+
+    /// Whether two boxes `[x, y, width, height]` overlap.
+    static func overlap(_ a: [Int], _ b: [Int]) -> Bool {
+        a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]
+    }
 }
 
 @Suite struct LocatorTests {
@@ -252,7 +257,7 @@ enum Fixture {
         let door = try #require(m.candidate(.doorZone))
         #expect(door.statistic > 20, "door-zone mass \(door.statistic) kg for \(scene.contrabandKg) kg of bricks")
         let box = try #require(door.bbox), truth = try #require(scene.anomalyBBox)
-        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3])
+        #expect(Fixture.overlap(box, truth))
         let verdict = Scorer.score(m, profiles: .prior)
         #expect(verdict.score > 0.99)
         #expect(verdict.findings.contains { $0.kind == "door_zone" && $0.score > 0.99 && $0.reason.contains("door zone") })
@@ -294,7 +299,7 @@ enum Fixture {
         // 19 kg of its 43.5 kg, before this check as after (the bags' lower part is not above
         // the level), where the clean load has under 2.
         #expect(found.statistic > 15, "above the load \(found.statistic) kg for \(scene.contrabandKg) kg of bricks")
-        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+        #expect(Fixture.overlap(box, truth),
                 "found at \(box), bags at \(truth)")
     }
 
@@ -310,7 +315,7 @@ enum Fixture {
         let found = try #require(m.candidate(.aboveLoad))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 30, "above the load \(found.statistic) kg for \(scene.contrabandKg) kg of bricks")
-        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+        #expect(Fixture.overlap(box, truth),
                 "found at \(box), bags at \(truth)")
         let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 16000,
                                                                 scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
@@ -330,7 +335,7 @@ enum Fixture {
         let found = try Measurer.measure(scan: scan, declaration: declaration).candidate(.aboveLoad)
         if `case`.bags {
             let box = try #require(found?.bbox), truth = try #require(scene.anomalyBBox)
-            #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+            #expect(Fixture.overlap(box, truth),
                     "found at \(box), bags at \(truth)")
         } else {
             #expect((found?.statistic ?? 0) < 10, "\(String(describing: found))")
@@ -349,7 +354,7 @@ enum Fixture {
         let found = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.aboveLoad))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 0.8 * scene.contrabandKg, "above the load \(found.statistic) kg for \(scene.contrabandKg) kg of bricks")
-        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+        #expect(Fixture.overlap(box, truth),
                 "found at \(box), bags at \(truth)")
         let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "22R1", cargo: "bananas", mass: 10000,
                                                                 scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
@@ -374,7 +379,7 @@ enum Fixture {
         #expect(finding.score > 0.99 && finding.reason.contains("heavier than the rest of that layer in its stack") && finding.bbox == box)
         #expect((found.massKg ?? 0) > 0.25 * scene.contrabandKg && (found.massKg ?? 0) < scene.contrabandKg,
                 "\(found.massKg ?? 0) kg more than the goods for \(scene.contrabandKg) kg of bricks")
-        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+        #expect(Fixture.overlap(box, truth),
                 "found at \(box), package at \(truth)")
         let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 6000,
                                                                 scanner: "SSZ-LINAC-2", pitchScale: 1, seed: seed)
@@ -403,7 +408,7 @@ enum Fixture {
         let m = try Measurer.measure(scan: scan, declaration: declaration)
         let found = try #require(m.candidate(.inclusion))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
-        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+        #expect(Fixture.overlap(box, truth),
                 "inclusion at \(box), bricks at \(truth)")
         #expect(found.statistic > 25, "statistic \(found.statistic)")
         let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "timber", mass: 16000, pitchScale: 1, seed: 2)
@@ -423,7 +428,7 @@ enum Fixture {
         let found = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.inclusion))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 25, "statistic \(found.statistic)")
-        #expect(box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3],
+        #expect(Fixture.overlap(box, truth),
                 "inclusion at \(box), bricks at \(truth)")
         let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 15000, scanner: "RIG-LINAC-1",
                                                                 pitchScale: 1, seed: seed)
@@ -532,7 +537,7 @@ enum Fixture {
         let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration).candidate(.denseWindow)
         var inBox = false
         if let box = found?.bbox, let truth = scene.anomalyBBox {
-            inBox = box[0] < truth[0] + truth[2] && truth[0] < box[0] + box[2] && box[1] < truth[1] + truth[3] && truth[1] < box[1] + box[3]
+            inBox = Fixture.overlap(box, truth)
         }
         return (inBox, found?.statistic ?? 0, clean?.statistic ?? 0)
     }
