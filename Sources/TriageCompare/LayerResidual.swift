@@ -4,9 +4,9 @@ import TriageKernels
 extension Measurer {
     /// Heavier than the rest of its layer: goods on a pallet are packed in layers that run the
     /// pallet's width, each layer one kind of carton, so along a row of blocks within one stack
-    /// the load weighs the same from side to side. A package pushed in among the cartons (or
-    /// laid in the gap between two stacks) adds its own weight over part of that width: the
-    /// blocks it covers are heavier than the rest of their layer in their stack, however much
+    /// the load weighs the same from side to side. A package pushed in among the cartons adds
+    /// its own weight over part of that width: the blocks it covers are heavier than the rest
+    /// of their layer in their stack, however much
     /// the stacks differ from each other (which is what hides it from checks that compare it
     /// with the same rows along the whole container, or with a ring that spans several stacks).
     ///
@@ -19,6 +19,13 @@ extension Measurer {
     ///    and two noise sigmas, sets the bar: blocks over three spreads are joined (4-connected);
     ///    a group of at least four blocks scores its mean excess in spreads times the square root
     ///    of its size (capped at 64 blocks, as the inclusions are), with at least 2 kg of excess.
+    ///
+    /// Not seen: a package covering most of its layer's width (the median is then the
+    /// package), and the part of one lying in the gap between two stacks (the gaps are not
+    /// judged: judging them against their own median raised clean findings more than it found
+    /// packages, dev AUC 0.810 -> 0.770 on seed 660). Two cartons side by side in a layer (fruit,
+    /// fish) differ as a package does; modelling a layer as two parts hid the packages too
+    /// (0.805 -> 0.772).
     static func layerResidual(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows, count = columns * rows
         var best = Candidate(kind: .denseLayer, statistic: 0, bbox: nil, massKg: nil, place: nil)
