@@ -103,14 +103,28 @@ public enum ContainerLocator {
         }
         let roofRow = bestRow
         // 3. The longest run of columns whose first dense row is at the roof (small gaps allowed).
+        //    Something above the roof (a bar, a tarpaulin's pole, with air between) hides the
+        //    roof from the first-dense search over its width; where the roof is still dense
+        //    under it, those columns carry the run on, but a run still starts and ends at the
+        //    roof: before, such a thing cut the container short (a 22G1 measured 2.8 m of its
+        //    6.1 m, its cargo weighed at half the declared mass). Only with air between: the
+        //    wheels of a scan turned upside down stand on the chassis, and must still cut it.
         var runs: [(Int, Int)] = []
-        var start = -1, lastGood = -10
+        var start = -1, lastGood = -10, lastCarried = -10
         let gap = max(2, Int(40 / pitchX))
+        let roofRows = max(0, roofRow - tolerance)...min(map.height - 1, roofRow + tolerance)
+        func roofUnder(_ x: Int) -> Bool {
+            roofRows.contains { map.values[$0 * width + x] > 0.45 }
+                && (firstDense[x] + 1..<roofRows.lowerBound).contains { map.values[$0 * width + x] <= 0.45 }
+        }
         for x in 0..<width {
             let good = firstDense[x] >= 0 && abs(firstDense[x] - roofRow) <= tolerance
             if good {
-                if start < 0 || x - lastGood > gap { if start >= 0 { runs.append((start, lastGood + 1)) }; start = x }
+                if start < 0 || x - lastCarried > gap { if start >= 0 { runs.append((start, lastGood + 1)) }; start = x }
                 lastGood = x
+                lastCarried = x
+            } else if start >= 0, x - lastCarried <= gap, firstDense[x] >= 0, firstDense[x] < roofRow - tolerance, roofUnder(x) {
+                lastCarried = x
             }
         }
         if start >= 0 { runs.append((start, lastGood + 1)) }

@@ -62,6 +62,27 @@ enum Fixture {
         #expect(abs(geometry.lengthMismatch) < 0.02)
     }
 
+    /// Something lying on the roof (a bar 1.2 m long, 150 mm above the roof line) hid the roof
+    /// from the first-dense search over its width and cut the container short there (a
+    /// generated 22G1 of furniture was measured 2.8 m long, its cargo weighed at half the
+    /// declared mass). The roof under it carries the run on; the container's ends stay at
+    /// the roof's ends, whichever side the bar is on or wherever the run would have been cut.
+    @Test(arguments: [0.3, 0.5, 0.8])
+    func somethingOnTheRoofDoesNotCutTheContainerShort(at fraction: Double) throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 12000, pitchScale: 1)
+        guard case .uint16(let pixels) = scan.image.pixels else { throw ScanTriageError(.invalidInput, "expected a 16-bit scan") }
+        let truth = scene.containerBBox
+        var samples = pixels.samples
+        let y = truth[1] - Int(150 / scan.sidecar.pitchY), x0 = truth[0] + Int(Double(truth[2]) * fraction) - Int(600 / scan.sidecar.pitchX)
+        for dy in 0..<3 { for x in x0..<(x0 + Int(1200 / scan.sidecar.pitchX)) { samples[(y + dy) * pixels.width + x] = 2000 } }
+        let barred = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: samples))
+        let geometry = try ContainerLocator.locate(try barred.attenuation(), pitchX: scan.sidecar.pitchX, pitchY: scan.sidecar.pitchY,
+                                                   doorOnRight: true, declaredType: ContainerType.named("22G1"))
+        #expect(abs(geometry.x0 - truth[0]) <= 2 && abs(geometry.x1 - (truth[0] + truth[2])) <= 2, "\(geometry) vs \(truth)")
+        let m = try Measurer.measure(scan: barred, declaration: declaration)
+        #expect(abs(m.imageMassKg / 12000 - 1) < 0.15, "\(m.imageMassKg) kg in the image")
+    }
+
     /// `scan`'s sidecar over other pixels (16-bit), as the decoder delivers them.
     static func scan(_ scan: Scan, pixels: PixelImage<UInt16>) throws -> Scan {
         try Scan(imagePath: "cut.png", image: ImageDecoder().decode(ImageEncoder.png(pixels, compressionLevel: 1)), sidecar: scan.sidecar)
