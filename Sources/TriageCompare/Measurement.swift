@@ -469,15 +469,10 @@ public enum Measurer {
             while r < rows, !cargo.occupied(c, r) || cargo.density[r * columns + c] < half { r += 1 }
             if r - top >= capRows, 3 * (r - top) <= rows - top { capEnd[c] = r }
         }
-        var run = 0
-        for c in 0...columns {
-            if c < columns, capEnd[c] >= 0 { run += 1; continue }
-            if run >= capColumns {
-                for k in (c - run)..<c {
-                    for r in profile.top[k]..<capEnd[k] where cargo.occupied(k, r) { mask[r * columns + k] = true; cap[r * columns + k] = true }
-                }
+        for run in runs((0..<columns).filter { capEnd[$0] >= 0 }) where run.last - run.first + 1 >= capColumns {
+            for k in run.first...run.last {
+                for r in profile.top[k]..<capEnd[k] where cargo.occupied(k, r) { mask[r * columns + k] = true; cap[r * columns + k] = true }
             }
-            run = 0
         }
         var under = [Float](repeating: .nan, count: columns * rows)
         for c in 2..<max(2, columns - 2) {
@@ -574,17 +569,19 @@ public enum Measurer {
 
     // MARK: door zone
 
+    /// Runs of the columns in `flagged` (ascending), up to `gap` columns missing inside a run.
+    public static func runs(_ flagged: [Int], gap: Int = 0) -> [(first: Int, last: Int)] {
+        var found: [(first: Int, last: Int)] = []
+        for c in flagged {
+            if let open = found.last, c - open.last <= gap + 1 { found[found.count - 1].last = c } else { found.append((c, c)) }
+        }
+        return found
+    }
+
     /// The main load: the longest run of columns standing over 300 mm (gaps up to 100 mm).
     static func mainLoad(_ cargo: CargoMap, profile: LoadProfile) -> (first: Int, last: Int)? {
-        let gapAllowed = max(1, Int(100 / cargo.blockWidthMM))
-        var runs: [(first: Int, last: Int)] = []
-        var start = -1, last = -100
-        for c in 0..<cargo.columns where profile.height[c] > 300 {
-            if start < 0 || c - last > gapAllowed + 1 { if start >= 0 { runs.append((start, last)) }; start = c }
-            last = c
-        }
-        if start >= 0 { runs.append((start, last)) }
-        return runs.max { $0.last - $0.first < $1.last - $1.first }
+        runs((0..<cargo.columns).filter { profile.height[$0] > 300 }, gap: max(1, Int(100 / cargo.blockWidthMM)))
+            .max { $0.last - $0.first < $1.last - $1.first }
     }
 
     /// The door zone where the sidecar puts the doors, and for a dry box whose main load stands
@@ -644,12 +641,7 @@ public enum Measurer {
         // laid in alternate courses) or a fitting of the doors, not a bag: runs of suspect
         // columns that narrow are passed over.
         let narrowest = max(2, Int((150 / cargo.blockWidthMM).rounded(.up)))
-        var run: [Int] = []
-        for c in suspect.sorted() + [Int.max] {
-            if let last = run.last, c == last + 1 { run.append(c); continue }
-            if !run.isEmpty, run.count < narrowest { suspect.subtract(run) }
-            run = [c]
-        }
+        for run in runs(suspect.sorted()) where run.last - run.first + 1 < narrowest { suspect.subtract(run.first...run.last) }
         guard !suspect.isEmpty else { return best }
         var blocks: [Int] = []
         for c in suspect {

@@ -37,9 +37,8 @@ public enum Selection {
 
     /// Whether the median absolute deviation of `values` around `median` (the deviations'
     /// element at rank count / 2, as ``select(_:_:)`` gives it) is below `bound`, by counting
-    /// instead of selecting: it is exactly when more than half... that is, more than count / 2
-    /// of the deviations are below `bound`. Lets a search skip the selection when the spread
-    /// could not matter anyway.
+    /// instead of selecting: it is exactly when more than count / 2 of the deviations are
+    /// below `bound`. Lets a search skip the selection when the spread could not matter anyway.
     @inlinable
     public static func deviation<C: Collection>(of values: C, around median: C.Element, isBelow bound: C.Element) -> Bool
         where C.Element: FloatingPoint {

@@ -408,6 +408,14 @@ enum Fixture {
         #expect((clean.candidate(.denseLayer)?.statistic ?? 0) < 20)
     }
 
+    @Test func runsOfColumnsJoinAcrossAtMostTheGapAllowed() {
+        let flagged = [1, 2, 3, 5, 8, 9, 12]
+        #expect(Measurer.runs(flagged).map { "\($0.first)-\($0.last)" } == ["1-3", "5-5", "8-9", "12-12"])
+        #expect(Measurer.runs(flagged, gap: 1).map { "\($0.first)-\($0.last)" } == ["1-5", "8-9", "12-12"])
+        #expect(Measurer.runs(flagged, gap: 2).map { "\($0.first)-\($0.last)" } == ["1-12"])
+        #expect(Measurer.runs([]).isEmpty)
+    }
+
     @Test func openingTakesAwayBumpsNarrowerThanItsWindowAndKeepsPlateaus() {
         // A load at 2 m with a 2.4 m stack (7 columns wide) and two bags (2 and 3 columns).
         var height = [Double](repeating: 2000, count: 40)
