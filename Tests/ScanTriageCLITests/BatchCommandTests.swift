@@ -35,6 +35,20 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         // Where each scan was made comes from its sidecar (GYE-nightly-0001: Guayaquil).
         let gye = try #require(json.first { $0["scan_id"] as? String == "GYE-nightly-0001" })
         #expect(gye["port_of_scan"] as? String == "ECGYE" && gye["scanner_id"] as? String == "GYE-LINAC-1")
+        // The README's main command: with the bundled profile the five sample containers that
+        // hold an anomaly (door zone twice, machinery, top of the load, mass) rank above the
+        // five clean ones. (With a profile learned from the 16 calibration samples alone,
+        // clean reefers ranked 3rd, 5th and 6th.)
+        let truth = try String(contentsOfFile: TestData.projectRoot.appendingPathComponent("Samples/nightly.truth.csv").path, encoding: .utf8)
+        var anomalous = Set<String>()
+        for line in truth.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if fields[2] != "none" { anomalous.insert(fields[1]) }
+        }
+        #expect(anomalous.count == 5)
+        var firstFive = Set<String>()
+        for entry in json { if let rank = entry["rank"] as? Int, rank <= 5, let id = entry["container_id"] as? String { firstFive.insert(id) } }
+        #expect(firstFive == anomalous, "ranked first: \(firstFive.sorted()); with an anomaly: \(anomalous.sorted())")
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(report.contains("<table id=\"ranking\">") && report.contains("data:image/jpeg;base64,"))
         #expect(!report.contains("src=\"http") && !report.contains("<link "), "the report is self-contained")
