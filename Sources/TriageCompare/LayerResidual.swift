@@ -19,6 +19,16 @@ extension Measurer {
     ///    and two noise sigmas, sets the bar: blocks over three spreads are joined (4-connected);
     ///    a group of at least four blocks scores its mean excess in spreads times the square root
     ///    of its size (capped at 64 blocks, as the inclusions are), with at least 2 kg of excess.
+    /// 4. Cartons in layers: a stack with at least two layer boundaries (rows whose median is
+    ///    under 88 % of the rows' above and below it: lids, pallet boards, air between layers) is
+    ///    a stack of cartons, and cartons differ in fill, one 10–15 % heavier than the next over
+    ///    its whole height. The boundary rows carry none of that: they are the same all along
+    ///    the stack. So in such a stack the rows inside the layers are judged at three times
+    ///    the spread, the boundary rows at the spread: a package across a layer boundary makes
+    ///    that boundary heavier and is seen; a heavier carton is not. Measured on the dev
+    ///    batches (1,210 scans): the clean reefers' median statistic 36–41 -> 11; summed dev
+    ///    AUC +0.029 (twice and four times the spread: +0.012 and +0.032; inside the layers of
+    ///    every stack, layered or not: +0.019).
     ///
     /// Not seen: a package covering most of its layer's width (the median is then the
     /// package), and the part of one lying in the gap between two stacks (the gaps are not
@@ -59,6 +69,9 @@ extension Measurer {
         let minimumWidth = max(4, Int((200 / cargo.blockWidthMM).rounded(.up)))
         var residual = [Float](repeating: .nan, count: count)
         var median = [Float](repeating: .nan, count: count)
+        // Blocks inside the carton layers of a layered stack (step 4).
+        var inLayer = [Bool](repeating: false, count: count)
+        var stackMedians = [Float](repeating: .nan, count: rows)
         var row: [Float] = []
         var start = 0
         for b in 0..<columns where edge[b] || b == columns - 1 {
@@ -74,7 +87,20 @@ extension Measurer {
                     residual[r * columns + c] = density[r * columns + c] - m
                     median[r * columns + c] = m
                 }
+                stackMedians[r] = m
             }
+            // 4. The stack's layer boundaries.
+            var boundaries = Set<Int>()
+            for r in 1..<(rows - 1) {
+                let m = stackMedians[r], up = stackMedians[r - 1], down = stackMedians[r + 1]
+                if !m.isNaN, !up.isNaN, !down.isNaN, m < 0.88 * up, m < 0.88 * down { boundaries.insert(r) }
+            }
+            if boundaries.count >= 2 {
+                for r in 0..<rows where !boundaries.contains(r) && !stackMedians[r].isNaN {
+                    for c in first...last { inLayer[r * columns + c] = true }
+                }
+            }
+            for r in 0..<rows { stackMedians[r] = .nan }
         }
         var magnitudes: [Float] = []
         magnitudes.reserveCapacity(count)
@@ -85,7 +111,7 @@ extension Measurer {
         var mask = [Bool](repeating: false, count: count)
         var scale = [Float](repeating: 1, count: count)
         for i in 0..<count where !residual[i].isNaN {
-            let s = max(spread, 0.03 * median[i], 2 * noise)
+            let s = max(spread, 0.03 * median[i], 2 * noise) * (inLayer[i] ? 3 : 1)
             scale[i] = s
             if residual[i] > 3 * s { mask[i] = true }
         }

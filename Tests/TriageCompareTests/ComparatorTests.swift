@@ -408,6 +408,28 @@ enum Fixture {
         #expect((clean.candidate(.denseLayer)?.statistic ?? 0) < 20)
     }
 
+    /// A reefer load of cartons in layers (lids and air between the layers): cartons differ in
+    /// fill, one 10-15 % heavier than the next over its whole height, and that is no package.
+    /// Generated clean 45R1 loads: the dense layer's statistic under 30 (25-66 when every row
+    /// was judged at the load's spread, seeds 1-12). A package of 88 kg among the cartons
+    /// (seeds 2, 8, 9, 11) makes the layer boundaries it crosses heavier: found at it, at more
+    /// than twice its clean counterpart's statistic.
+    @Test(arguments: [(UInt64(1), false), (5, false), (10, false), (12, false), (2, true), (8, true), (9, true), (11, true)])
+    func cartonsOfDifferingFillAreNoHeavierLayerButAPackageAcrossTheLayersIs(case: (UInt64, Bool)) throws {
+        let (seed, withPackage) = `case`
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 18000,
+                                                                scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
+        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration).candidate(.denseLayer)?.statistic ?? 0
+        #expect(clean < 30, "clean load, seed \(seed): \(clean)")
+        guard withPackage else { return }
+        let (scan, declaration, scene) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 18000, anomaly: .concealedInLoad,
+                                                          strength: 0.7, scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
+        let found = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.denseLayer))
+        let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
+        #expect(Fixture.overlap(box, truth), "found at \(box), package at \(truth)")
+        #expect(found.statistic > 2 * clean, "\(found.statistic) with the package, \(clean) without")
+    }
+
     @Test func runsOfColumnsJoinAcrossAtMostTheGapAllowed() {
         let flagged = [1, 2, 3, 5, 8, 9, 12]
         #expect(Measurer.runs(flagged).map { "\($0.first)-\($0.last)" } == ["1-3", "5-5", "8-9", "12-12"])
