@@ -20,7 +20,7 @@ extension Measurer {
     ///    a group of at least four blocks scores its mean excess in spreads times the square root
     ///    of its size (capped at 64 blocks, as the inclusions are), with at least 2 kg of excess.
     /// 4. Cartons in layers: a stack with at least two layer boundaries (rows whose median is
-    ///    under 88 % of the rows' above and below it: lids, pallet boards, air between layers) is
+    ///    under 88 % of those of the rows above and below it: lids, pallet boards, air between layers) is
     ///    a stack of cartons, and cartons differ in fill, one 10–15 % heavier than the next over
     ///    its whole height. The boundary rows carry none of that: they are the same all along
     ///    the stack. So in such a stack the rows inside the layers are judged at three times
@@ -34,8 +34,10 @@ extension Measurer {
     /// package), and the part of one lying in the gap between two stacks (the gaps are not
     /// judged: judging them against their own median raised clean findings more than it found
     /// packages, dev AUC 0.810 -> 0.770 on seed 660). Two cartons side by side in a layer (fruit,
-    /// fish) differ as a package does; modelling a layer as two parts hid the packages too
-    /// (0.805 -> 0.772).
+    /// fish) differ as a package does: step 4 rather than a model of the layer as two parts,
+    /// which hid the packages too (0.805 -> 0.772); a package lying wholly inside one carton
+    /// layer of such a stack must be three times as heavy to be seen here (the inclusion and
+    /// dense-window checks judge it as before).
     static func layerResidual(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows, count = columns * rows
         var best = Candidate(kind: .denseLayer, statistic: 0, bbox: nil, massKg: nil, place: nil)
