@@ -1,5 +1,6 @@
 import Foundation
 import TriageManifest
+import TriagePhysics
 
 /// One piece of evidence, in an analyst's words, with where it is.
 public struct Finding: Sendable, Codable, Equatable {
@@ -96,6 +97,19 @@ public enum Scorer {
             let (pv, _) = p(kind, statistic)
             if pv < 0.01 {
                 findings.append(Finding(kind: kind.rawValue, score: 0, reason: reason(kind, m, nil, profiles: profiles) + " (not scored)",
+                                        bbox: nil, massKg: nil))
+            }
+        }
+        // Goods calibration saw too few clean loads of: the physics prior, how densely such
+        // goods stow (reported, not scored, as the calibrated profile is).
+        if statistic(.profile, m, profiles: profiles) == nil, let density = m.loadDensity, let code = m.hsCode,
+           let range = StowageDensity.range(forHS: code) {
+            let widthCm = (ContainerType.named(m.geometry.type)?.innerWidth ?? 2352) / 10
+            let stowed = density / widthCm
+            if StowageDensity.departure(density: stowed, from: range) {
+                findings.append(Finding(kind: EvidenceKind.profile.rawValue, score: 0,
+                                        reason: String(format: "the load stows at about %.2f t/m³ where it stands; goods of HS chapter %@ (%@) usually stow at %.2f–%.2f t/m³: they may not be what was declared (physics prior, calibration saw too few clean loads of HS %@; not scored)",
+                                                       stowed, String(code.prefix(2)), range.goods, range.low, range.high, String(code.prefix(4))),
                                         bbox: nil, massKg: nil))
             }
         }

@@ -430,6 +430,35 @@ enum Fixture {
         #expect(found.statistic > 2 * clean, "\(found.statistic) with the package, \(clean) without")
     }
 
+    /// Goods calibration never saw are checked against how densely such goods stow (the
+    /// physics prior, reported and not scored): a heap of ferrous scrap declared as wooden
+    /// furniture stows at more than 1.5 times furniture's 0.10-0.30 t/m³, and is said to;
+    /// declared as what it is, nothing is said.
+    @Test func goodsThatStowUnlikeTheirDeclarationAreSaidWithoutCalibration() throws {
+        let (scan, truthful, _) = try Fixture.scan(type: "22G1", cargo: "scrap", mass: 18000, scanner: "SSZ-LINAC-2", pitchScale: 2, seed: 3)
+        var furniture = truthful
+        furniture.goods[0].hsCode = "940360"
+        let honest = try Comparator.analyze(scan: scan, declaration: truthful, profiles: .prior)
+        let mislabelled = try Comparator.analyze(scan: scan, declaration: furniture, profiles: .prior)
+        func prior(_ verdict: Verdict) -> Finding? { verdict.findings.first { $0.kind == "cargo_profile" && $0.reason.contains("physics prior") } }
+        #expect(prior(honest) == nil, "\(honest.findings.map(\.reason))")
+        let said = try #require(prior(mislabelled), "\(mislabelled.findings.map(\.reason))")
+        #expect(said.score == 0 && said.reason.contains("goods of HS chapter 94 (furniture) usually stow at 0.10–0.30 t/m³"), "\(said.reason)")
+        let density = try #require(mislabelled.measurements?.loadDensity)
+        #expect(density / 235.2 > 0.45, "scrap stows at \(density / 235.2) t/m³")
+    }
+
+    @Test func stowageRangesAreOrderedAndOnlyLargeDeparturesAreSaid() throws {
+        for chapter in 1...99 {
+            guard let range = StowageDensity.range(forHS: String(format: "%02d0000", chapter)) else { continue }
+            #expect(range.low > 0 && range.low < range.high && range.high <= 3, "chapter \(chapter): \(range)")
+        }
+        #expect(StowageDensity.range(forHS: nil) == nil && StowageDensity.range(forHS: "x1") == nil && StowageDensity.range(forHS: "990000") == nil)
+        let fruit = try #require(StowageDensity.range(forHS: "080390"))
+        #expect(!StowageDensity.departure(density: 0.45, from: fruit) && !StowageDensity.departure(density: 0.80, from: fruit))
+        #expect(StowageDensity.departure(density: 0.85, from: fruit) && StowageDensity.departure(density: 0.15, from: fruit))
+    }
+
     @Test func runsOfColumnsJoinAcrossAtMostTheGapAllowed() {
         let flagged = [1, 2, 3, 5, 8, 9, 12]
         #expect(Measurer.runs(flagged).map { "\($0.first)-\($0.last)" } == ["1-3", "5-5", "8-9", "12-12"])
