@@ -47,10 +47,17 @@ public enum Calibrator {
         // Cargo density per HS heading.
         var byHeading: [String: [Double]] = [:]
         for m in clean { if let code = m.hsCode, let d = m.loadDensity { byHeading[String(code.prefix(4)), default: []].append(d) } }
+        var textures: [String: [Double]] = [:]
+        for m in clean { if let code = m.hsCode, let t = m.loadShape?.texture { textures[String(code.prefix(4)), default: []].append(t) } }
         for (heading, values) in byHeading where values.count >= 3 {
             let median = Self.median(values)
             profiles.headings[heading] = .init(medianDensity: median,
                                                spread: Self.median(values.map { abs($0 - median) }) * 1.4826, count: values.count)
+            if let texture = textures[heading], texture.count >= 8 {
+                let middle = Self.median(texture)
+                profiles.headings[heading]?.medianTexture = middle
+                profiles.headings[heading]?.textureSpread = Self.median(texture.map { abs($0 - middle) }) * 1.4826
+            }
         }
         // Null distributions: each statistic over the clean containers, with what was just
         // learned; overall, and per HS heading where there are enough.

@@ -150,6 +150,10 @@ public struct ComparatorProfiles: Sendable, Codable {
         public var medianDensity: Double
         public var spread: Double
         public var count: Int
+        /// The clean loads' texture (``LoadShape/texture``): median and robust spread (absent in
+        /// profiles made before compare-39, and where calibration saw fewer than 8 loads).
+        public var medianTexture: Double? = nil
+        public var textureSpread: Double? = nil
     }
 
     /// The physics prior: no calibration. Mass ratio 1 ± 10 %, parametric nulls.

@@ -448,6 +448,30 @@ enum Fixture {
         #expect(density / 235.2 > 0.45, "scrap stows at \(density / 235.2) t/m³")
     }
 
+    /// Calibration learns each heading's texture (block-to-block variation) from its clean
+    /// loads: bagged coffee declared as bananas varies like bags, not like cartons, and is said
+    /// to (not scored); bananas not seen in calibration are not.
+    @Test func aLoadWhoseTextureIsUnlikeItsHeadingsIsSaid() throws {
+        var samples: [(Measurements, Calibrator.Outcome)] = []
+        for seed in UInt64(1)...9 {
+            let (scan, declaration, _) = try Fixture.scan(type: "42R1", cargo: "bananas", mass: 18000, scanner: "SSZ-LINAC-2", seed: seed)
+            samples.append((try Measurer.measure(scan: scan, declaration: declaration), .clean))
+        }
+        let profiles = Calibrator.learn(samples, createdAt: "test")
+        let heading = try #require(profiles.headings["0803"])
+        let median = try #require(heading.medianTexture), spread = try #require(heading.textureSpread)
+        #expect(median > 0.05 && median < 0.2 && spread < median, "bananas: \(median) ± \(spread)")
+        func texture(_ verdict: Verdict) -> Finding? { verdict.findings.first { $0.kind == "cargo_profile" && $0.reason.contains("texture") } }
+        let (coffee, coffeeDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "coffee", mass: 20000, scanner: "SSZ-LINAC-2", seed: 11)
+        var asBananas = coffeeDeclaration
+        asBananas.goods[0].hsCode = "080390"
+        let said = try #require(texture(Scorer.score(try Measurer.measure(scan: coffee, declaration: asBananas), profiles: profiles)))
+        #expect(said.score == 0 && said.reason.contains("does not look like clean 0803 loads") && said.reason.contains("(not scored)"), "\(said.reason)")
+        let (bananas, bananasDeclaration, _) = try Fixture.scan(type: "42R1", cargo: "bananas", mass: 18000, scanner: "SSZ-LINAC-2", seed: 12)
+        let honest = Scorer.score(try Measurer.measure(scan: bananas, declaration: bananasDeclaration), profiles: profiles)
+        #expect(texture(honest) == nil, "\(honest.findings.map(\.reason))")
+    }
+
     @Test func stowageRangesAreOrderedAndOnlyLargeDeparturesAreSaid() throws {
         for chapter in 1...99 {
             guard let range = StowageDensity.range(forHS: String(format: "%02d0000", chapter)) else { continue }
