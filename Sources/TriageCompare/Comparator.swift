@@ -8,7 +8,7 @@ import TriagePhysics
 public enum Comparator {
     /// Changes whenever what the comparator measures or how it scores changes, so that stored
     /// verdicts of an older comparator are never reused for a newer one.
-    public static let algorithmVersion = "compare-39"
+    public static let algorithmVersion = "compare-40"
 
     /// What a stored verdict is keyed by, besides its inputs: the profile and the algorithm.
     public static func verdictKey(profiles: ComparatorProfiles) -> String {
@@ -31,8 +31,8 @@ public enum Comparator {
     /// A container declared but not scanned: it cannot be cleared by the image, so it sits in the
     /// middle of the ranking, saying why.
     public static func unscanned(_ container: DeclaredContainer, profiles: ComparatorProfiles) -> Verdict {
-        Verdict(containerID: container.containerID, scanID: nil, score: 0.5, strength: 0,
-                findings: [Finding(kind: "no_scan", score: 0.5,
+        Verdict(containerID: container.containerID, scanID: nil, score: Scorer.calibrated(0.5, profiles: profiles), strength: 0,
+                findings: [Finding(kind: "no_scan", score: Scorer.calibrated(0.5, profiles: profiles),
                                    reason: "no scan arrived for this container: ranked on its declaration only, cannot be cleared",
                                    bbox: nil, massKg: nil)],
                 measurements: nil, profileID: profiles.profileID)
@@ -40,8 +40,8 @@ public enum Comparator {
 
     /// A scan that could not be analysed (the container was not found, say).
     public static func failed(containerID: String, scanID: String?, reason: String, profiles: ComparatorProfiles) -> Verdict {
-        Verdict(containerID: containerID, scanID: scanID, score: 0.5, strength: 0,
-                findings: [Finding(kind: "analysis_failed", score: 0.5, reason: "could not analyse the scan: \(reason)",
+        Verdict(containerID: containerID, scanID: scanID, score: Scorer.calibrated(0.5, profiles: profiles), strength: 0,
+                findings: [Finding(kind: "analysis_failed", score: Scorer.calibrated(0.5, profiles: profiles), reason: "could not analyse the scan: \(reason)",
                                    bbox: nil, massKg: nil)],
                 measurements: nil, profileID: profiles.profileID)
     }

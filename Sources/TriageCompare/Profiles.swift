@@ -31,6 +31,11 @@ public struct ComparatorProfiles: Sendable, Codable {
     /// containers whose loads look most like theirs, not against all clean containers alike.
     /// Absent in profiles written before compare-18.
     public var references: CleanReferences?
+    /// The strength (−log10 of the combined p-value) of every clean calibration container, each
+    /// judged with itself left out of the nulls (as a new container would be): a container's
+    /// score is the share of these its own strength exceeds. Absent in profiles made before
+    /// compare-40 (their score stays 1 − the combined p-value).
+    public var cleanStrengths: NullDistribution? = nil
 
     public struct MassCalibration: Sendable, Codable {
         /// Median of ln(declared / image) and its robust spread.
@@ -43,9 +48,19 @@ public struct ComparatorProfiles: Sendable, Codable {
         /// Sorted statistics of clean containers (capped in number).
         public var values: [Double]
 
+        /// `values` sorted ascending.
+        public init(values: [Double]) { self.values = values }
+
         /// P(statistic ≥ s) under "clean": empirical, with an exponential tail fitted to the
         /// upper fifth so that values beyond every clean one still get ordered p-values.
-        public func pValue(_ s: Double) -> Double {
+        /// `leavingOut`: `s` is one of the values (a calibration container judged against the
+        /// nulls it helped make): one of its copies is left out.
+        public func pValue(_ s: Double, leavingOut: Bool = false) -> Double {
+            if leavingOut, values.count > 5, let own = values.firstIndex(where: { $0 >= s }), values[own] == s {
+                var rest = values
+                rest.remove(at: own)
+                return NullDistribution(values: rest).pValue(s)
+            }
             let n = values.count
             guard n >= 5 else { return 1 }
             var above = 0
@@ -62,6 +77,31 @@ public struct ComparatorProfiles: Sendable, Codable {
             let meanExcess = max(1e-6, top.reduce(0) { $0 + ($1 - q80) } / Double(top.count))
             let tail = 0.2 * exp(-(s - q80) / meanExcess)
             return min(empirical, max(tail, 1e-300))
+        }
+
+        /// ``pValue(_:)`` without its steps: between two clean values the share at or above is
+        /// interpolated, and beyond the largest an exponential tail (the upper fifth's mean
+        /// excess) starts from where the interpolation ends, so that every difference in `s`
+        /// keeps its order. Never rises as `s` does.
+        public func continuousPValue(_ s: Double) -> Double {
+            let n = values.count
+            guard n >= 5 else { return 1 }
+            let start = Int(Double(n) * 0.8), q80 = values[start], largest = values[n - 1]
+            func interpolated(_ x: Double) -> Double {
+                var low = 0, high = n
+                while low < high {
+                    let mid = (low + high) / 2
+                    if values[mid] < x { low = mid + 1 } else { high = mid }
+                }
+                guard low > 0 else { return 1 }
+                let below = values[low - 1], above = low < n ? values[low] : x
+                let fraction = above > below ? (x - below) / (above - below) : 1
+                return 1 - (Double(low - 1) + fraction + 1) / (Double(n) + 1)
+            }
+            guard s > largest else { return interpolated(s) }
+            let top = values[start...]
+            let meanExcess = max(1e-6, top.reduce(0) { $0 + ($1 - q80) } / Double(top.count))
+            return max(interpolated(largest) * exp(-(s - largest) / meanExcess), 1e-300)
         }
     }
 
@@ -80,10 +120,10 @@ public struct ComparatorProfiles: Sendable, Codable {
         /// The reference for `cells`: the cell-by-cell median of the three clean units nearest to
         /// it (the sum of absolute differences over the cells), or the median of them all when
         /// fewer than five units were kept.
-        public func nearest(to cells: [Double]) -> [Double] {
+        public func nearest(to cells: [Double], leavingOut: Bool = false) -> [Double] {
             guard let units, units.count >= 5 else { return mean }
             let distances = units.map { unit in zip(unit, cells).reduce(0.0) { $0 + abs($1.0 - $1.1) } }
-            let three = distances.indices.sorted { distances[$0] < distances[$1] }.prefix(3).map { units[$0] }
+            let three = distances.indices.sorted { distances[$0] < distances[$1] }.filter { !leavingOut || distances[$0] > 0 }.prefix(3).map { units[$0] }
             return cells.indices.map { index in three.map { $0[index] }.sorted()[1] }
         }
     }

@@ -60,7 +60,9 @@ public enum Scorer {
         }
     }
 
-    public static func score(_ m: Measurements, profiles: ComparatorProfiles) -> Verdict {
+    /// `leavingOut`: `m` is one of the clean calibration containers `profiles` was learned from,
+    /// judged as a new container would be (itself left out of the nulls and references).
+    public static func score(_ m: Measurements, profiles: ComparatorProfiles, leavingOut: Bool = false) -> Verdict {
         var findings: [Finding] = []
         var pValues: [Double] = []
         let heading = m.hsCode.map { String($0.prefix(4)) }
@@ -70,7 +72,7 @@ public enum Scorer {
         func alike() -> [Int]? {
             if let known = neighbours { return known }
             let found = profiles.references.flatMap { references in
-                ComparatorProfiles.CleanReferences.features(of: m).map { references.nearest(to: $0) } }
+                ComparatorProfiles.CleanReferences.features(of: m).map { leavingOut ? Array(references.nearest(to: $0).dropFirst()) : references.nearest(to: $0) } }
             neighbours = .some(found)
             return found
         }
@@ -78,12 +80,12 @@ public enum Scorer {
         func p(_ kind: EvidenceKind, _ s: Double) -> (Double, note: String) {
             let found = kind.dependsOnGoods ? profiles.null(kind.rawValue, heading: heading, alike: alike) : profiles.null(kind.rawValue, heading: nil)
             guard let (null, source) = found else { return (priorP(kind, s), "") }
-            guard source == .lookAlike else { return (null.pValue(s), "") }
+            guard source == .lookAlike else { return (null.pValue(s, leavingOut: leavingOut), "") }
             let why = heading.map { "calibration saw too few clean loads of HS \($0)" } ?? "the declaration gives no HS code"
             return (null.pValue(s), "; judged against clean loads that look like this one: \(why)")
         }
         for kind in scored {
-            guard let (statistic, candidate) = statistic(kind, m, profiles: profiles) else { continue }
+            guard let (statistic, candidate) = statistic(kind, m, profiles: profiles, leavingOut: leavingOut) else { continue }
             let (pv, note) = statistic > 0 ? p(kind, statistic) : (1, "")
             pValues.append(pv)
             if statistic > 0, pv < 0.2 {
@@ -131,11 +133,16 @@ public enum Scorer {
             }
         }
         let combined = fisher(pValues)
-        var score = 1 - combined
         let strength = -log10(max(combined, 1e-300))
+        // Calibrated: the share of clean calibration containers whose evidence is weaker
+        // (profiles before compare-40: 1 − the combined p-value, which Fisher's combination makes
+        // only roughly that share, low in the middle and high at the very top).
+        var score = profiles.cleanStrengths.map { 1 - $0.continuousPValue(strength) } ?? (1 - combined)
         // Cannot clear: never shown as clean; ranked at least in the middle.
         if let opaque = m.candidate(.cannotClear), opaque.statistic > 0.005 {
-            let floor = 0.5 * min(1, opaque.statistic / 0.05)
+            // At least as high as a container whose evidence combines to p = 0.5 (less when
+            // little is opaque): above most clean containers, which show nothing at all.
+            let floor = calibrated(0.5 * min(1, opaque.statistic / 0.05), profiles: profiles)
             score = max(score, floor)
             let why = m.photonCeiling.map { String(format: " (the scan runs out of photons at attenuation %.1f: denser goods all read the same)", $0) } ?? ""
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
@@ -173,6 +180,12 @@ public enum Scorer {
                        findings: findings, measurements: m, profileID: profiles.profileID)
     }
 
+    /// A score given as 1 − p (a floor, or the 0.5 of a container without a scan) on the
+    /// profile's calibrated scale: the score a container whose evidence combines to p gets.
+    public static func calibrated(_ uncalibrated: Double, profiles: ComparatorProfiles) -> Double {
+        profiles.cleanStrengths.map { 1 - $0.continuousPValue(-log10(max(1 - uncalibrated, 1e-300))) } ?? uncalibrated
+    }
+
     /// Fisher's combination of the p-values of the k kinds of evidence that apply:
     /// X = −2 Σ ln pᵢ is χ² with 2k degrees of freedom when the container is clean, so
     /// P(χ²₂ₖ ≥ X) = e^(−X/2) Σⱼ<ₖ (X/2)ʲ / j!. One overwhelming piece of evidence decides as it
@@ -196,7 +209,7 @@ public enum Scorer {
     }
 
     /// The statistic of one kind of evidence (0 when nothing is there; nil when it does not apply).
-    public static func statistic(_ kind: EvidenceKind, _ m: Measurements, profiles: ComparatorProfiles) -> (Double, Candidate?)? {
+    public static func statistic(_ kind: EvidenceKind, _ m: Measurements, profiles: ComparatorProfiles, leavingOut: Bool = false) -> (Double, Candidate?)? {
         switch kind {
         case .mass:
             guard !m.declaredEmpty, let declared = m.declaredMassKg else { return nil }
@@ -217,7 +230,7 @@ public enum Scorer {
                   reference.mean.count == cells.count else { return nil }
             var excess = 0.0, net = 0.0
             var worst = -1, worstZ = 0.0
-            let expected = reference.nearest(to: cells)
+            let expected = reference.nearest(to: cells, leavingOut: leavingOut)
             for index in cells.indices {
                 // Floors: a pixel's shift of a sharp part (compressor, fan motor) moves a cell's
                 // mean by ~10 %; below 2 g/cm² is noise.

@@ -472,6 +472,51 @@ enum Fixture {
         #expect(texture(honest) == nil, "\(honest.findings.map(\.reason))")
     }
 
+    /// The score is calibrated: calibration keeps every clean container's combined strength,
+    /// judged with itself left out, and a container's score is the share of those its own
+    /// strength exceeds; the order is the strength's, and a cannot-clear or unscanned container
+    /// is placed on the same scale.
+    @Test func theScoreIsTheShareOfCleanCalibrationContainersWithWeakerEvidence() throws {
+        var samples: [(Measurements, Calibrator.Outcome)] = []
+        for seed in UInt64(1)...24 {
+            let cargo = ["bananas", "coffee", "timber"][Int(seed) % 3]
+            let (scan, declaration, _) = try Fixture.scan(type: cargo == "bananas" ? "42R1" : "42G1", cargo: cargo, mass: 16000, seed: seed)
+            samples.append((try Measurer.measure(scan: scan, declaration: declaration), .clean))
+        }
+        let profiles = Calibrator.learn(samples, createdAt: "test")
+        let strengths = try #require(profiles.cleanStrengths)
+        #expect(strengths.values.count == 24 && strengths.values == strengths.values.sorted())
+        // Judged with themselves left out, the calibration containers' evidence is stronger
+        // overall: their own statistics no longer pad the nulls.
+        let leftOut = samples.reduce(0.0) { $0 + Scorer.score($1.0, profiles: profiles, leavingOut: true).strength }
+        let leftIn = samples.reduce(0.0) { $0 + Scorer.score($1.0, profiles: profiles).strength }
+        #expect(leftOut > leftIn, "\(leftOut) left out, \(leftIn) left in")
+        let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "coffee", mass: 16000, seed: 40)
+        let verdict = Scorer.score(try Measurer.measure(scan: scan, declaration: declaration), profiles: profiles)
+        #expect(abs(verdict.score - (1 - strengths.continuousPValue(verdict.strength))) < 1e-12)
+        let unscanned = Comparator.unscanned(declaration, profiles: profiles)
+        #expect(unscanned.score == Scorer.calibrated(0.5, profiles: profiles) && unscanned.score > 0 && unscanned.score < 1)
+        // Without that calibration (older profiles), 1 − p as before.
+        var older = profiles
+        older.cleanStrengths = nil
+        #expect(Scorer.calibrated(0.5, profiles: older) == 0.5)
+    }
+
+    @Test func theContinuousPValueNeverRisesAndKeepsEveryDifference() {
+        let null = ComparatorProfiles.NullDistribution(values: [0, 0, 0, 0.1, 0.2, 0.2, 0.5, 1, 2, 4])
+        #expect(null.continuousPValue(-1) == 1 && null.continuousPValue(0) == 1)
+        var last = 1.0
+        for step in 1...300 {
+            let s = Double(step) * 0.02
+            let p = null.continuousPValue(s)
+            #expect(p > 0 && p <= last, "at \(s): \(p) after \(last)")
+            if s > 0.2 && s < 6 { #expect(p < last, "flat at \(s)") }
+            last = p
+        }
+        // Between values it lies between the empirical shares of its neighbours.
+        #expect(null.continuousPValue(0.35) < null.pValue(0.2) && null.continuousPValue(0.35) > null.pValue(0.6))
+    }
+
     @Test func stowageRangesAreOrderedAndOnlyLargeDeparturesAreSaid() throws {
         for chapter in 1...99 {
             guard let range = StowageDensity.range(forHS: String(format: "%02d0000", chapter)) else { continue }
