@@ -25,9 +25,9 @@ public struct Finding: Sendable, Codable, Equatable {
 public struct Verdict: Sendable, Codable {
     public var containerID: String
     public var scanID: String?
-    /// Calibrated: 1 − the p-value of all the evidence together (Fisher's combination over the
-    /// kinds that apply), so about the share of clean containers that look less suspicious.
-    /// In [0, 1], higher means inspect first.
+    /// Calibrated: the share of the profile's clean calibration containers whose evidence
+    /// (Fisher's combination over the kinds that apply, ``strength``) is weaker; with a profile
+    /// made before compare-40, 1 − the combined p-value. In [0, 1], higher means inspect first.
     public var score: Double
     /// −log10 of the combined p-value: orders containers the score cannot tell apart.
     public var strength: Double
