@@ -31,8 +31,9 @@ public enum Comparator {
     /// A container declared but not scanned: it cannot be cleared by the image, so it sits in the
     /// middle of the ranking, saying why.
     public static func unscanned(_ container: DeclaredContainer, profiles: ComparatorProfiles) -> Verdict {
-        Verdict(containerID: container.containerID, scanID: nil, score: Scorer.calibrated(0.5, profiles: profiles), strength: 0,
-                findings: [Finding(kind: "no_scan", score: Scorer.calibrated(0.5, profiles: profiles),
+        let middle = Scorer.calibrated(0.5, profiles: profiles)
+        return Verdict(containerID: container.containerID, scanID: nil, score: middle, strength: 0,
+                findings: [Finding(kind: "no_scan", score: middle,
                                    reason: "no scan arrived for this container: ranked on its declaration only, cannot be cleared",
                                    bbox: nil, massKg: nil)],
                 measurements: nil, profileID: profiles.profileID)
@@ -40,8 +41,9 @@ public enum Comparator {
 
     /// A scan that could not be analysed (the container was not found, say).
     public static func failed(containerID: String, scanID: String?, reason: String, profiles: ComparatorProfiles) -> Verdict {
-        Verdict(containerID: containerID, scanID: scanID, score: Scorer.calibrated(0.5, profiles: profiles), strength: 0,
-                findings: [Finding(kind: "analysis_failed", score: Scorer.calibrated(0.5, profiles: profiles), reason: "could not analyse the scan: \(reason)",
+        let middle = Scorer.calibrated(0.5, profiles: profiles)
+        return Verdict(containerID: containerID, scanID: scanID, score: middle, strength: 0,
+                findings: [Finding(kind: "analysis_failed", score: middle, reason: "could not analyse the scan: \(reason)",
                                    bbox: nil, massKg: nil)],
                 measurements: nil, profileID: profiles.profileID)
     }

@@ -56,52 +56,53 @@ public struct ComparatorProfiles: Sendable, Codable {
         /// `leavingOut`: `s` is one of the values (a calibration container judged against the
         /// nulls it helped make): one of its copies is left out.
         public func pValue(_ s: Double, leavingOut: Bool = false) -> Double {
-            if leavingOut, values.count > 5, let own = values.firstIndex(where: { $0 >= s }), values[own] == s {
+            let n = values.count
+            if leavingOut, n > 5, case let own = countBelow(s), own < n, values[own] == s {
                 var rest = values
                 rest.remove(at: own)
                 return NullDistribution(values: rest).pValue(s)
             }
-            let n = values.count
             guard n >= 5 else { return 1 }
-            var above = 0
-            var low = 0, high = n
-            while low < high {
-                let mid = (low + high) / 2
-                if values[mid] < s { low = mid + 1 } else { high = mid }
-            }
-            above = n - low
-            let empirical = (Double(above) + 1) / (Double(n) + 1)
-            let q80 = values[Int(Double(n) * 0.8)]
+            let empirical = (Double(n - countBelow(s)) + 1) / (Double(n) + 1)
+            let (q80, meanExcess) = upperFifth
             guard s > q80 else { return empirical }
-            let top = values[Int(Double(n) * 0.8)...]
-            let meanExcess = max(1e-6, top.reduce(0) { $0 + ($1 - q80) } / Double(top.count))
-            let tail = 0.2 * exp(-(s - q80) / meanExcess)
-            return min(empirical, max(tail, 1e-300))
+            return min(empirical, max(0.2 * exp(-(s - q80) / meanExcess), 1e-300))
         }
 
         /// ``pValue(_:)`` without its steps: between two clean values the share at or above is
-        /// interpolated, and beyond the largest an exponential tail (the upper fifth's mean
-        /// excess) starts from where the interpolation ends, so that every difference in `s`
-        /// keeps its order. Never rises as `s` does.
+        /// interpolated, and beyond the largest the upper fifth's exponential tail starts from
+        /// where the interpolation ends, so that every difference in `s` keeps its order.
+        /// Never rises as `s` does.
         public func continuousPValue(_ s: Double) -> Double {
             let n = values.count
             guard n >= 5 else { return 1 }
-            let start = Int(Double(n) * 0.8), q80 = values[start], largest = values[n - 1]
             func interpolated(_ x: Double) -> Double {
-                var low = 0, high = n
-                while low < high {
-                    let mid = (low + high) / 2
-                    if values[mid] < x { low = mid + 1 } else { high = mid }
-                }
+                let low = countBelow(x)
                 guard low > 0 else { return 1 }
                 let below = values[low - 1], above = low < n ? values[low] : x
                 let fraction = above > below ? (x - below) / (above - below) : 1
                 return 1 - (Double(low - 1) + fraction + 1) / (Double(n) + 1)
             }
+            let largest = values[n - 1]
             guard s > largest else { return interpolated(s) }
+            return max(interpolated(largest) * exp(-(s - largest) / upperFifth.meanExcess), 1e-300)
+        }
+
+        /// How many values lie below `s` (the index of the first at or above it).
+        func countBelow(_ s: Double) -> Int {
+            var low = 0, high = values.count
+            while low < high {
+                let mid = (low + high) / 2
+                if values[mid] < s { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+
+        /// Where the upper fifth starts, and its mean excess over that: the tail's scale.
+        var upperFifth: (q80: Double, meanExcess: Double) {
+            let start = Int(Double(values.count) * 0.8), q80 = values[start]
             let top = values[start...]
-            let meanExcess = max(1e-6, top.reduce(0) { $0 + ($1 - q80) } / Double(top.count))
-            return max(interpolated(largest) * exp(-(s - largest) / meanExcess), 1e-300)
+            return (q80, max(1e-6, top.reduce(0) { $0 + ($1 - q80) } / Double(top.count)))
         }
     }
 

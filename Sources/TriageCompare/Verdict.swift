@@ -72,7 +72,9 @@ public enum Scorer {
         func alike() -> [Int]? {
             if let known = neighbours { return known }
             let found = profiles.references.flatMap { references in
-                ComparatorProfiles.CleanReferences.features(of: m).map { leavingOut ? Array(references.nearest(to: $0).dropFirst()) : references.nearest(to: $0) } }
+                ComparatorProfiles.CleanReferences.features(of: m).map { features in
+                    // Left out: its own entry (when calibration kept it) is not its own look-alike.
+                    references.nearest(to: features).filter { !leavingOut || references.entries[$0].features != features } } }
             neighbours = .some(found)
             return found
         }
@@ -137,7 +139,7 @@ public enum Scorer {
         // Calibrated: the share of clean calibration containers whose evidence is weaker
         // (profiles before compare-40: 1 − the combined p-value, which Fisher's combination makes
         // only roughly that share, low in the middle and high at the very top).
-        var score = profiles.cleanStrengths.map { 1 - $0.continuousPValue(strength) } ?? (1 - combined)
+        var score = calibratedScore(strength: strength, profiles: profiles) ?? (1 - combined)
         // Cannot clear: never shown as clean; ranked at least in the middle.
         if let opaque = m.candidate(.cannotClear), opaque.statistic > 0.005 {
             // At least as high as a container whose evidence combines to p = 0.5 (less when
@@ -183,7 +185,13 @@ public enum Scorer {
     /// A score given as 1 − p (a floor, or the 0.5 of a container without a scan) on the
     /// profile's calibrated scale: the score a container whose evidence combines to p gets.
     public static func calibrated(_ uncalibrated: Double, profiles: ComparatorProfiles) -> Double {
-        profiles.cleanStrengths.map { 1 - $0.continuousPValue(-log10(max(1 - uncalibrated, 1e-300))) } ?? uncalibrated
+        calibratedScore(strength: -log10(max(1 - uncalibrated, 1e-300)), profiles: profiles) ?? uncalibrated
+    }
+
+    /// The share of the profile's clean calibration containers whose evidence is weaker than
+    /// `strength`; nil for a profile made before compare-40.
+    static func calibratedScore(strength: Double, profiles: ComparatorProfiles) -> Double? {
+        profiles.cleanStrengths.map { 1 - $0.continuousPValue(strength) }
     }
 
     /// Fisher's combination of the p-values of the k kinds of evidence that apply:
