@@ -45,10 +45,12 @@ public enum Calibrator {
         }
         for (key, list) in units where list.count >= 3 { profiles.machinery[key] = reference(list.map(\.cells)) }
         // Cargo density per HS heading.
-        var byHeading: [String: [Double]] = [:]
-        for m in clean { if let code = m.hsCode, let d = m.loadDensity { byHeading[String(code.prefix(4)), default: []].append(d) } }
-        var textures: [String: [Double]] = [:]
-        for m in clean { if let code = m.hsCode, let t = m.loadShape?.texture { textures[String(code.prefix(4)), default: []].append(t) } }
+        var byHeading: [String: [Double]] = [:], textures: [String: [Double]] = [:]
+        for m in clean {
+            guard let code = m.hsCode else { continue }
+            if let d = m.loadDensity { byHeading[String(code.prefix(4)), default: []].append(d) }
+            if let t = m.loadShape?.texture { textures[String(code.prefix(4)), default: []].append(t) }
+        }
         for (heading, values) in byHeading where values.count >= 3 {
             let median = Self.median(values)
             profiles.headings[heading] = .init(medianDensity: median,

@@ -74,6 +74,7 @@ extension Measurer {
         // Blocks inside the carton layers of a layered stack (step 4).
         var inLayer = [Bool](repeating: false, count: count)
         var stackMedians = [Float](repeating: .nan, count: rows)
+        var boundary = [Bool](repeating: false, count: rows)
         var row: [Float] = []
         var start = 0
         for b in 0..<columns where edge[b] || b == columns - 1 {
@@ -92,13 +93,14 @@ extension Measurer {
                 stackMedians[r] = m
             }
             // 4. The stack's layer boundaries.
-            var boundaries = Set<Int>()
+            var boundaries = 0
             for r in 1..<(rows - 1) {
                 let m = stackMedians[r], up = stackMedians[r - 1], down = stackMedians[r + 1]
-                if !m.isNaN, !up.isNaN, !down.isNaN, m < 0.88 * up, m < 0.88 * down { boundaries.insert(r) }
+                boundary[r] = !m.isNaN && !up.isNaN && !down.isNaN && m < 0.88 * up && m < 0.88 * down
+                if boundary[r] { boundaries += 1 }
             }
-            if boundaries.count >= 2 {
-                for r in 0..<rows where !boundaries.contains(r) && !stackMedians[r].isNaN {
+            if boundaries >= 2 {
+                for r in 0..<rows where !boundary[r] && !stackMedians[r].isNaN {
                     for c in first...last { inLayer[r * columns + c] = true }
                 }
             }
