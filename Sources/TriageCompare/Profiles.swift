@@ -179,6 +179,25 @@ public struct ComparatorProfiles: Sendable, Codable {
             return Array(order.prefix(Self.neighbourCount(entries.count)))
         }
 
+        /// Where `features` lie outside the range of every calibration load by more than half
+        /// the feature's scale: the feature furthest out, the calibration loads' range of it.
+        /// Look-alikes are then only the least unlike of loads unlike this one, and their nulls
+        /// do not say what is usual for it (a low heap of loose scrap among calibrated loads
+        /// that all fill over 58 % of the cargo space: its peaks stand above its level as no
+        /// clean load's do). Half a scale: measured on generated goods left out of
+        /// calibration, see ``Scorer/unlikeCalibration``.
+        public func outside(_ features: [Double]) -> (dimension: Int, low: Double, high: Double)? {
+            guard features.count == scale.count, !entries.isEmpty else { return nil }
+            var worst: (dimension: Int, low: Double, high: Double)?, furthest = 0.5
+            for d in scale.indices {
+                var low = Double.infinity, high = -Double.infinity
+                for entry in entries { low = min(low, entry.features[d]); high = max(high, entry.features[d]) }
+                let by = max(low - features[d], features[d] - high) / scale[d]
+                if by > furthest { (worst, furthest) = ((d, low, high), by) }
+            }
+            return worst
+        }
+
         /// The null of one kind over the given entries, when at least 20 of them measured it.
         public func null(_ kind: String, among indices: [Int]) -> NullDistribution? {
             let values = indices.compactMap { entries[$0].statistics[kind] }

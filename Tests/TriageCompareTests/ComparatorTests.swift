@@ -793,6 +793,36 @@ enum Fixture {
         // The bananas heading has its own null: the same 120 kg there is judged by it, no note.
         let (bananaP, bananaReason) = aboveLoadP(load(902, hs: "080390", rough: true, aboveKg: 120), profiles)
         #expect(bananaP < 0.01 && bananaReason?.contains("look like") == false)
+
+        // Far rougher than any load calibration saw (0.45 against 0–0.09): look-alikes say
+        // nothing of it. What stands out is reported, not scored, and the container cannot be
+        // cleared: it ranks where one whose evidence combines to p = 0.5 does.
+        // (Only the object above the load stands out; the score as 1 − p, for these 80
+        // calibration loads are all alike but for their tops.)
+        func unlike(_ index: Int, hs: String, aboveKg: Double) -> Measurements {
+            var m = load(index, hs: hs, rough: true, aboveKg: aboveKg)
+            m.loadShape = LoadShape(roughness: 0.45, texture: shape.texture)
+            for k in m.candidates.indices where Scorer.unlikeCalibration.contains(m.candidates[k].kind) && k != aboveLoad { m.candidates[k].statistic = 0 }
+            return m
+        }
+        var uncalibrated = profiles, uncalibratedAll = withoutReferences
+        uncalibrated.cleanStrengths = nil
+        uncalibratedAll.cleanStrengths = nil
+        let floor = Scorer.calibrated(0.5, profiles: uncalibrated)
+        let odd = Scorer.score(unlike(903, hs: "760200", aboveKg: 500), profiles: uncalibrated)
+        let said = try #require(odd.findings.first { $0.kind == "cannot_clear" }, "\(odd.findings.map(\.reason))")
+        #expect(said.reason.contains("unlike any clean load calibration saw (its top's roughness 0.45, theirs 0.00–0.09)"), "\(said.reason)")
+        #expect(abs(odd.score - floor) < 1e-9 && said.score == floor, "score \(odd.score), floor \(floor)")
+        let above = try #require(odd.findings.first { $0.kind == "above_load" })
+        #expect(above.score == 0 && above.reason.contains("not scored: the load is unlike any clean load calibration saw"), "\(above.reason)")
+        // The same load judged against every clean load instead would have scored it at the top.
+        #expect(Scorer.score(unlike(903, hs: "760200", aboveKg: 500), profiles: uncalibratedAll).score > odd.score)
+        // Nothing standing out: nothing to judge, nothing said.
+        let quiet = Scorer.score(unlike(904, hs: "760200", aboveKg: 0), profiles: uncalibrated)
+        #expect(!quiet.findings.contains { $0.kind == "cannot_clear" } && quiet.score < floor, "\(quiet.score)")
+        // Goods calibration saw are judged by their own null however they look.
+        let seen = Scorer.score(unlike(905, hs: "080390", aboveKg: 500), profiles: uncalibrated)
+        #expect(!seen.findings.contains { $0.kind == "cannot_clear" } && seen.findings.first?.kind == "above_load" && seen.score > floor)
     }
 }
 
