@@ -62,6 +62,27 @@ import TriagePhysics
         }
     }
 
+    /// The scanners kept for generalisation checks are never drawn unless named, and what they
+    /// write loads as any scanner's does (their ports and encodings are valid).
+    @Test func unseenScannersAreOnlyUsedWhenNamed() throws {
+        let folder = try TemporaryFolder()
+        let usual = try BatchGenerator.generate(Self.smallSpec(seed: 4, containers: 12), into: folder.url)
+        #expect(Set(usual.map(\.scanner)).isDisjoint(with: ScannerProfile.unseen.map(\.id)))
+        let other = try TemporaryFolder()
+        var spec = Self.smallSpec(seed: 4, containers: 4)
+        spec.scanners = ScannerProfile.unseen
+        let truth = try BatchGenerator.generate(spec, into: other.url)
+        #expect(Set(truth.map(\.scanner)) == Set(ScannerProfile.unseen.map(\.id)))
+        for record in truth {
+            let image = try #require(try FileManager.default.contentsOfDirectory(atPath: other.path("scans"))
+                .first { $0.hasPrefix(record.scanID + ".") && !$0.hasSuffix(".json") })
+            let bag = DiagnosticBag()
+            let scan = try Scan.load(imagePath: other.path("scans/\(image)"), decoder: ImageDecoder(), diagnostics: bag)
+            #expect(bag.diagnostics.isEmpty, "\(bag.diagnostics)")
+            #expect(scan.sidecar.scannerID == record.scanner)
+        }
+    }
+
     /// The goods weigh what the plan says, and the image weighs what the scene holds: the sum of
     /// A/μ over the picture recovers the rendered mass (noise and mild beam hardening aside).
     @Test func theImageWeighsTheScene() throws {

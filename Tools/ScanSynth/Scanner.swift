@@ -42,7 +42,20 @@ public struct ScannerProfile: Sendable, Hashable {
                        electronicNoise: 0, hardening: 0.05),
     ]
 
-    public static func named(_ id: String) -> ScannerProfile? { builtIn.first { $0.id == id } }
+    /// Scanners unlike the built-in four, never drawn by default and never calibrated on: for
+    /// measuring how the comparator generalises to a scanner it has not seen. A 7.5 MeV
+    /// betatron with fine columns and coarse rows, a high dark level and a noisy, flickering
+    /// beam; and a 5 MeV linac exporting coarse 8-bit log JPEGs at quality 70.
+    public static let unseen: [ScannerProfile] = [
+        ScannerProfile(id: "UNS-BETA-1", port: "PECLL", energyMeV: 7.5, pitchX: 3.5, pitchY: 8, output: .transmission16,
+                       air: 30000, dark: 2000, zero: 0, scale: 0, flux: 15000, flicker: 0.02, gainResidue: 0.01,
+                       electronicNoise: 20, hardening: 0.09),
+        ScannerProfile(id: "UNS-LOG-2", port: "COCTG", energyMeV: 5, pitchX: 9, pitchY: 9, output: .log8JPEG(quality: 70),
+                       air: 0, dark: 0, zero: 240, scale: 18, flux: 12000, flicker: 0.012, gainResidue: 0.01,
+                       electronicNoise: 0, hardening: 0.06),
+    ]
+
+    public static func named(_ id: String) -> ScannerProfile? { (builtIn + unseen).first { $0.id == id } }
 
     public func withPitch(scaledBy factor: Double) -> ScannerProfile {
         var copy = self

@@ -36,7 +36,7 @@ extension ScanGen {
         var emptyRate: Double = 0.06
         @Option(help: "Comma-separated anomaly kinds (default: all).")
         var anomalies: String?
-        @Option(help: "Comma-separated scanner ids: \(ScannerProfile.builtIn.map(\.id).joined(separator: ", ")).")
+        @Option(help: "Comma-separated scanner ids: \(ScannerProfile.builtIn.map(\.id).joined(separator: ", ")); never by default, scanners unlike those for generalisation checks: \(ScannerProfile.unseen.map(\.id).joined(separator: ", ")).")
         var scanners: String?
         @Option(help: "Comma-separated cargo kinds: \(CargoKind.catalog.map(\.name).joined(separator: ", ")).")
         var cargo: String?
