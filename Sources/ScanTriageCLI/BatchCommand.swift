@@ -32,7 +32,7 @@ struct BatchCommand: AsyncParsableCommand {
     var since: String?
     @Option(help: "Output folder.")
     var out: String
-    @Option(help: "Profiles from `scantriage calibrate` (default: the newest in the store, else physics priors).")
+    @Option(help: "Profiles from `scantriage calibrate` (default: the newest in the store, else the profile bundled with ScanTriage, learned from generated scans).")
     var profiles: String?
     @Option(help: "Inspection capacity: a count (25) or a share (10%).")
     var capacity: String = "10%"
@@ -69,7 +69,7 @@ struct BatchCommand: AsyncParsableCommand {
         if fromStore, let store {
             inputs.append(try assembleFromStore(store))
         }
-        let profiles = try loadProfiles(self.profiles)
+        let given = try self.profiles.map(loadProfiles)
         let bag = DiagnosticBag()
         do {
             do {
@@ -79,6 +79,7 @@ struct BatchCommand: AsyncParsableCommand {
                 throw ScanTriageError(.io, "cannot make the output folder: \(cause)", at: SourceLocation(file: out))
             }
             let database = try TriageDatabase(path: store ?? (out as NSString).appendingPathComponent("scantriage.sqlite"))
+            let profiles = try resolveProfiles(given, store: database, command: "batch")
             let nightly = NightlyRun(profiles: profiles, capacity: capacity, jobs: run.jobCount,
                                      decoder: ImageDecoder(limits: run.decode.limits),
                                      reader: try run.manifestReader(diagnostics: bag), store: database)

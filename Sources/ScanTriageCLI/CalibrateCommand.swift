@@ -144,10 +144,22 @@ func printDiagnostics(_ bag: DiagnosticBag, errorsOnly: Bool = false) {
     for diagnostic in bag.diagnostics where !errorsOnly || diagnostic.severity == .error { printError(diagnostic.description) }
 }
 
-func loadProfiles(_ path: String?) throws -> ComparatorProfiles {
-    guard let path else { return .prior }
+func loadProfiles(_ path: String) throws -> ComparatorProfiles {
     do { return try ComparatorProfiles.load(path) } catch {
         printError("\(error)")
         throw ExitCode(1)
     }
+}
+
+/// The profiles given, else the newest `calibrate --store` left in the store, else the bundled
+/// profile, else physics priors; said on standard error when they are not the user's own.
+func resolveProfiles(_ given: ComparatorProfiles?, store: TriageDatabase?, command: String) throws -> ComparatorProfiles {
+    if let given { return given }
+    if let stored = try store?.newestProfiles() {
+        printError("\(command): no --profiles: ranking with the newest profile in the store, \(stored.profileID)")
+        return stored
+    }
+    let profiles = ComparatorProfiles.bundled ?? .prior
+    printError("\(command): no --profiles\(store == nil ? "" : " and none in the store"): ranking with \(profiles.provenance ?? profiles.profileID)")
+    return profiles
 }

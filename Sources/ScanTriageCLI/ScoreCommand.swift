@@ -20,7 +20,7 @@ struct ScoreCommand: ParsableCommand {
     var manifest: String?
     @Option(help: "Which container of the manifest (default: the scan's).")
     var container: String?
-    @Option(help: "Profiles from `scantriage calibrate` (default: physics priors).")
+    @Option(help: "Profiles from `scantriage calibrate` (default: the profile bundled with ScanTriage, learned from generated scans).")
     var profiles: String?
     @Option(help: "Write a heatmap of the findings over the scan (PNG).")
     var heatmap: String?
@@ -30,7 +30,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let bag = DiagnosticBag()
-        let profiles = try loadProfiles(self.profiles)
+        let profiles = try resolveProfiles(try self.profiles.map(loadProfiles), store: nil, command: "score")
         let loaded: Scan
         do {
             loaded = try Scan.load(imagePath: scan, sidecarPath: sidecar, decoder: ImageDecoder(limits: decode.limits), diagnostics: bag)

@@ -19,6 +19,7 @@ extension NightlyRun {
                                         analysed: outcome.analysed, reused: outcome.reused, seconds: outcome.seconds)
         input.pictures = outcome.pictures
         input.problems = problems
+        input.profileProvenance = profiles.provenance
         var report = ReportBuilder()
         report.extraPictures = picturesBeyondCapacity
         report.decoder = decoder

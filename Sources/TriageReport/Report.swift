@@ -23,6 +23,9 @@ public struct ReportBuilder {
         public var quarantined: [(file: String, reason: String)]
         public var unmatchedScans: [String]
         public var profileID: String
+        /// Where the profile comes from when it is not a calibration of the user's own
+        /// (``ComparatorProfiles/provenance``).
+        public var profileProvenance: String? = nil
         public var capacity: String
         public var analysed: Int
         public var reused: Int
@@ -66,7 +69,7 @@ public struct ReportBuilder {
         <title>\(escape(input.title))</title>
         <style>\(Self.style)</style></head><body>
         <header><h1>\(escape(input.title))</h1>
-        <p class="meta">Generated \(escape(generatedAt)) · profile <code>\(escape(input.profileID))</code> · capacity \(escape(input.capacity))</p></header>
+        <p class="meta">Generated \(escape(generatedAt)) · profile <code>\(escape(input.profileID))</code>\(input.profileProvenance.map { " (\(escape($0)))" } ?? "") · capacity \(escape(input.capacity))</p></header>
         <section class="summary">
           <div><b>\(input.ranking.count)</b> containers ranked</div>
           <div class="hot"><b>\(inspect.count)</b> to inspect</div>

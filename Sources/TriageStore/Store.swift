@@ -321,6 +321,16 @@ public final class TriageDatabase: @unchecked Sendable {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcomes") ?? 0 }
     }
 
+    /// The profiles `calibrate --store` stored last, if any.
+    public func newestProfiles() throws -> ComparatorProfiles? {
+        guard let json = try writer.read({ db in
+            try String.fetchOne(db, sql: "SELECT profile FROM profiles ORDER BY createdAt DESC, rowid DESC LIMIT 1") }) else { return nil }
+        do { return try JSONDecoder().decode(ComparatorProfiles.self, from: Data(json.utf8)) } catch {
+            throw ScanTriageError(.invalidInput, "the newest profile stored is not one `scantriage calibrate` wrote: \(error)",
+                                  at: SourceLocation(file: path))
+        }
+    }
+
     public func storeProfiles(_ profiles: ComparatorProfiles) throws {
         let json = String(decoding: try JSONEncoder().encode(profiles), as: UTF8.self)
         try writer.write { db in

@@ -447,6 +447,31 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         #expect(mixed.stdout.contains("learned from") && !mixed.stdout.contains("learned from 5 clean and 5 hit"), "\(mixed.stdout)")
         #expect(mixed.stderr.contains("warning: 2 labelled scan(s) were measured by an older comparator only"), "\(mixed.stderr)")
         #expect(mixed.stderr.contains("warning: 1 stored verdict(s) could not be read"))
+
+        // Without --profiles, the batch ranks with the newest profile calibrate left in the store.
+        let newest = try ComparatorProfiles.load(folder.path("p2.json"))
+        let fromStore = try CommandRun.run(["batch", batch, "--out", folder.path("out2"), "--store", store])
+        #expect(fromStore.status == 0, "\(fromStore.stderr)")
+        #expect(fromStore.stderr.contains("batch: no --profiles: ranking with the newest profile in the store, \(newest.profileID)"), "\(fromStore.stderr)")
+        let used = try queue.read { db in try String.fetchOne(db, sql: "SELECT profileID FROM runs ORDER BY rowid DESC LIMIT 1") }
+        #expect(used == newest.profileID)
+    }
+
+    /// With no profile given and none stored, the bundled one ranks, and says so on the terminal
+    /// and in the report; it is Samples/profiles.json, so the samples rank as the README says.
+    @Test func withoutAProfileTheBundledOneRanksAndSaysSo() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("no --profiles and none in the store: ranking with the profile bundled with ScanTriage, learned from 420 generated containers"), "\(run.stderr)")
+        let report = try String(contentsOfFile: folder.path("out/report.html"), encoding: .utf8)
+        let bundled = try #require(ComparatorProfiles.bundled)
+        #expect(report.contains("profile <code>\(bundled.profileID)</code> (the profile bundled with ScanTriage"))
+        let given = try CommandRun.run(["batch", batch, "--out", folder.path("given"), "--profiles", sampleProfiles])
+        #expect(!given.stderr.contains("no --profiles"))
+        let ranked = try String(contentsOfFile: folder.path("out/ranking.csv"), encoding: .utf8)
+        #expect(ranked == (try String(contentsOfFile: folder.path("given/ranking.csv"), encoding: .utf8)))
     }
 
     @Test func hostileArchiveMembersAreRefused() throws {

@@ -502,6 +502,21 @@ enum Fixture {
         #expect(Scorer.calibrated(0.5, profiles: older) == 0.5)
     }
 
+    /// The profile the binary carries is Samples/profiles.json (make-profiles.sh writes both).
+    @Test func theBundledProfileIsTheSamplesProfile() throws {
+        let bundled = try #require(ComparatorProfiles.bundled, "BundledProfiles.swift does not decode: run Samples/make-profiles.sh")
+        let samples = try ComparatorProfiles.load(TestData.projectRoot.appendingPathComponent("Samples/profiles.json").path)
+        #expect(bundled.profileID == samples.profileID && bundled.createdAt == samples.createdAt,
+                "BundledProfiles.swift (\(bundled.profileID)) is not Samples/profiles.json (\(samples.profileID)): run Samples/make-profiles.sh")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(bundled) == (try encoder.encode(samples)))
+        #expect(bundled.provenance?.contains("bundled") == true && ComparatorProfiles.prior.provenance?.contains("physics priors") == true)
+        var own = samples
+        own.profileID = "cal-own"
+        #expect(own.provenance == nil, "a calibration of one's own needs no word on where it comes from")
+    }
+
     @Test func theContinuousPValueNeverRisesAndKeepsEveryDifference() {
         let null = ComparatorProfiles.NullDistribution(values: [0, 0, 0, 0.1, 0.2, 0.2, 0.5, 1, 2, 4])
         #expect(null.continuousPValue(-1) == 1 && null.continuousPValue(0) == 1)
