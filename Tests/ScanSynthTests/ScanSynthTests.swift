@@ -62,17 +62,21 @@ import TriagePhysics
         }
     }
 
-    /// The scanners kept for generalisation checks are never drawn unless named, and what they
-    /// write loads as any scanner's does (their ports and encodings are valid).
-    @Test func unseenScannersAreOnlyUsedWhenNamed() throws {
+    /// The scanners and goods kept for generalisation checks are never drawn unless named, and
+    /// what they make loads as the others do (ports, encodings and HS codes valid).
+    @Test func unseenScannersAndGoodsAreOnlyUsedWhenNamed() throws {
         let folder = try TemporaryFolder()
         let usual = try BatchGenerator.generate(Self.smallSpec(seed: 4, containers: 12), into: folder.url)
         #expect(Set(usual.map(\.scanner)).isDisjoint(with: ScannerProfile.unseen.map(\.id)))
+        #expect(Set(usual.map(\.cargo)).isDisjoint(with: CargoKind.unseen.map(\.name)))
+        #expect(Set(CargoKind.unseen.map { $0.hsCode.prefix(4) }).isDisjoint(with: CargoKind.catalog.map { $0.hsCode.prefix(4) }))
         let other = try TemporaryFolder()
-        var spec = Self.smallSpec(seed: 4, containers: 4)
+        var spec = Self.smallSpec(seed: 4, containers: 8)
         spec.scanners = ScannerProfile.unseen
+        spec.cargo = CargoKind.unseen
         let truth = try BatchGenerator.generate(spec, into: other.url)
         #expect(Set(truth.map(\.scanner)) == Set(ScannerProfile.unseen.map(\.id)))
+        #expect(Set(truth.map(\.cargo)).subtracting(["empty"]).isSubset(of: CargoKind.unseen.map(\.name)))
         for record in truth {
             let image = try #require(try FileManager.default.contentsOfDirectory(atPath: other.path("scans"))
                 .first { $0.hasPrefix(record.scanID + ".") && !$0.hasSuffix(".json") })

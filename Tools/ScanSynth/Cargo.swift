@@ -58,7 +58,25 @@ public struct CargoKind: Sendable, Hashable, Codable {
                   material: .water, mass20: 12000...17000, mass40: 20000...25000, packageKg: 170, packageKind: "DR", needsReefer: false),
     ]
 
-    public static func named(_ name: String) -> CargoKind? { catalog.first { $0.name == name } }
+    /// Goods unlike the catalogue's, never drawn by default and never calibrated on: new HS
+    /// headings, packed as catalogue goods are but of other materials and weights, for
+    /// measuring how the comparator generalises to goods it has not seen.
+    public static let unseen: [CargoKind] = [
+        CargoKind(name: "papayas", hsCode: "080720", description: "Fresh papayas", packing: .palletisedCartons,
+                  material: .bananaLike, mass20: 10000...12500, mass40: 19000...23000, packageKg: 10, packageKind: "CT", needsReefer: true),
+        CargoKind(name: "tiles", hsCode: "690721", description: "Ceramic floor tiles", packing: .palletisedCartons,
+                  material: .sand, mass20: 20000...24000, mass40: 24000...26500, packageKg: 30, packageKind: "CT", needsReefer: false),
+        CargoKind(name: "rice", hsCode: "100630", description: "Milled rice in bags", packing: .bags,
+                  material: .cellulose, mass20: 20000...24000, mass40: 24000...26500, packageKg: 50, packageKind: "BG", needsReefer: false),
+        CargoKind(name: "paper", hsCode: "480256", description: "Copy paper in reams", packing: .lightBoxes,
+                  material: .cellulose, mass20: 12000...18000, mass40: 18000...24000, packageKg: 25, packageKind: "CT", needsReefer: false),
+        CargoKind(name: "engine-parts", hsCode: "840999", description: "Engine parts", packing: .lightBoxes,
+                  material: .iron, mass20: 6000...12000, mass40: 10000...18000, packageKg: 60, packageKind: "PK", needsReefer: false),
+        CargoKind(name: "aluminium-scrap", hsCode: "760200", description: "Aluminium waste and scrap", packing: .scrap,
+                  material: .aluminium, mass20: 10000...16000, mass40: 14000...20000, packageKg: 0, packageKind: "VR", needsReefer: false),
+    ]
+
+    public static func named(_ name: String) -> CargoKind? { (catalog + unseen).first { $0.name == name } }
 }
 
 /// What a synthetic container hides, if anything.

@@ -38,7 +38,7 @@ extension ScanGen {
         var anomalies: String?
         @Option(help: "Comma-separated scanner ids: \(ScannerProfile.builtIn.map(\.id).joined(separator: ", ")); never by default, scanners unlike those for generalisation checks: \(ScannerProfile.unseen.map(\.id).joined(separator: ", ")).")
         var scanners: String?
-        @Option(help: "Comma-separated cargo kinds: \(CargoKind.catalog.map(\.name).joined(separator: ", ")).")
+        @Option(help: "Comma-separated cargo kinds: \(CargoKind.catalog.map(\.name).joined(separator: ", ")); never by default, goods unlike those for generalisation checks: \(CargoKind.unseen.map(\.name).joined(separator: ", ")).")
         var cargo: String?
         @Option(help: "Multiply every scanner's pixel pitch (2 = half the pixels each way).")
         var pitchScale: Double = 1
