@@ -2,10 +2,10 @@
 # Makes Samples/profiles.json again, the profile the README's main command ranks the samples
 # with, and Sources/TriageCompare/BundledProfiles.swift, the same profile carried in the
 # binary (what `batch` and `score` rank with when given no profile and the store holds none;
-# a test checks the two agree: build again after running this). Calibration learns every detector's null per HS heading from 15 clean containers of it
-# or more, and falls back to look-alikes from 20: the 16 containers in Samples/calibration
-# (there to try `calibrate` on) are far too few, and with them clean sample reefers ranked
-# above real anomalies. So the profile is learned from 420 generated containers (seed 2026,
+# a test checks the two agree: build again after running this). Calibration learns every
+# detector's null per HS heading from 15 clean containers of it or more, and falls back to
+# look-alikes from 20: the 16 containers in Samples/calibration (there to try `calibrate` on)
+# are far too few, and with them clean sample reefers ranked above real anomalies. So the profile is learned from 420 generated containers (seed 2026,
 # none of them in Samples/nightly), "inspected" clean or hit as their ground truth says.
 # Run it after every change to the comparator (Comparator.algorithmVersion): about three
 # minutes on two cores, most of it scangen, and about 650 MB in a temporary folder (TMPDIR),

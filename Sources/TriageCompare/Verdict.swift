@@ -58,6 +58,7 @@ public enum Scorer {
     /// Goods calibration saw are judged by their own nulls, however they look: the six dev
     /// rankings are identical.
     public static let unlikeCalibration: [EvidenceKind] = [.denseRegion, .inclusion, .denseWindow, .denseLayer, .aboveLoad, .doorZone]
+
     static let reported: [EvidenceKind] = [.profile]
 
     /// Parametric p-values when calibration has not seen a kind of evidence.
