@@ -72,7 +72,8 @@ func batchBenchmark(_ arguments: [String]) async throws {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let store = try TriageDatabase(path: (work as NSString).appendingPathComponent("s.sqlite"))
-        let run = NightlyRun(profiles: .prior, capacity: .percent(10), jobs: jobs, decoder: ImageDecoder(),
+        // Ranked as `scantriage batch` ranks without --profiles: with the bundled profile.
+        let run = NightlyRun(profiles: ComparatorProfiles.bundled ?? .prior, capacity: .percent(10), jobs: jobs, decoder: ImageDecoder(),
                              reader: ManifestReader(), store: store)
         let start = now()
         let outcome = try await run.run(inputs: [folder], workFolder: work, diagnostics: DiagnosticBag())
