@@ -21,7 +21,7 @@ public enum Calibrator {
         }
         for (scanner, values) in ratios where values.count >= 3 {
             let median = Self.median(values)
-            let mad = Self.median(values.map { abs($0 - median) }) * 1.4826
+            let mad = Self.robustSpread(values, around: median)
             profiles.massCalibration[scanner] = .init(logRatio: median, logSpread: max(0.03, mad), count: values.count)
         }
         // Reefer machinery: median and spread per cell, per type and per scanner and type.
@@ -37,7 +37,7 @@ public enum Calibrator {
             for index in 0..<count {
                 let values = list.map { $0[index] }
                 mean[index] = Self.median(values)
-                spread[index] = Self.median(values.map { abs($0 - mean[index]) }) * 1.4826
+                spread[index] = Self.robustSpread(values, around: mean[index])
             }
             let kept = stride(from: 0, to: list.count, by: max(1, (list.count + 199) / 200)).map { list[$0] }
             return .init(columns: Measurer.machineryColumns, rows: Measurer.machineryRows, mean: mean, spread: spread, count: list.count,
@@ -47,18 +47,17 @@ public enum Calibrator {
         // Cargo density per HS heading.
         var byHeading: [String: [Double]] = [:], textures: [String: [Double]] = [:]
         for m in clean {
-            guard let code = m.hsCode else { continue }
-            if let d = m.loadDensity { byHeading[String(code.prefix(4)), default: []].append(d) }
-            if let t = m.loadShape?.texture { textures[String(code.prefix(4)), default: []].append(t) }
+            guard let heading = m.hsCode.map({ String($0.prefix(4)) }) else { continue }
+            if let d = m.loadDensity { byHeading[heading, default: []].append(d) }
+            if let t = m.loadShape?.texture { textures[heading, default: []].append(t) }
         }
         for (heading, values) in byHeading where values.count >= 3 {
             let median = Self.median(values)
-            profiles.headings[heading] = .init(medianDensity: median,
-                                               spread: Self.median(values.map { abs($0 - median) }) * 1.4826, count: values.count)
+            profiles.headings[heading] = .init(medianDensity: median, spread: Self.robustSpread(values, around: median), count: values.count)
             if let texture = textures[heading], texture.count >= 8 {
                 let middle = Self.median(texture)
                 profiles.headings[heading]?.medianTexture = middle
-                profiles.headings[heading]?.textureSpread = Self.median(texture.map { abs($0 - middle) }) * 1.4826
+                profiles.headings[heading]?.textureSpread = Self.robustSpread(texture, around: middle)
             }
         }
         // Null distributions: each statistic over the clean containers, with what was just
@@ -126,6 +125,12 @@ public enum Calibrator {
         profiles.profileID = "cal-" + String(hasher.value, radix: 16)
         profiles.createdAt = createdAt
         return profiles
+    }
+
+    /// 1.4826 × the median absolute deviation from `center`: the standard deviation where the
+    /// values are normal, unmoved by a few far out.
+    static func robustSpread(_ values: [Double], around center: Double) -> Double {
+        median(values.map { abs($0 - center) }) * 1.4826
     }
 
     static func median(_ values: [Double]) -> Double {

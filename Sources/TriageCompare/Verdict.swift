@@ -86,10 +86,11 @@ public enum Scorer {
         // The clean containers whose loads look most like this one, found once and only when a
         // kind needs them (goods calibration saw too few of).
         var neighbours: [Int]??
+        let features = ComparatorProfiles.CleanReferences.features(of: m)
         func alike() -> [Int]? {
             if let known = neighbours { return known }
             let found = profiles.references.flatMap { references in
-                ComparatorProfiles.CleanReferences.features(of: m).map { features in
+                features.map { features in
                     // Left out: its own entry (when calibration kept it) is not its own look-alike.
                     references.nearest(to: features).filter { !leavingOut || references.entries[$0].features != features } } }
             neighbours = .some(found)
@@ -99,8 +100,7 @@ public enum Scorer {
         var unlike: (dimension: Int, low: Double, high: Double)??
         func unlikeAny() -> (dimension: Int, low: Double, high: Double)? {
             if let known = unlike { return known }
-            let found = profiles.references.flatMap { references in
-                ComparatorProfiles.CleanReferences.features(of: m).flatMap { references.outside($0) } }
+            let found = profiles.references.flatMap { references in features.flatMap { references.outside($0) } }
             unlike = .some(found)
             return found
         }
@@ -173,7 +173,7 @@ public enum Scorer {
         // only roughly that share, low in the middle and high at the very top).
         var score = calibratedScore(strength: strength, profiles: profiles) ?? (1 - combined)
         // Something found in a load unlike any calibration saw: cannot be cleared.
-        if unjudged, let (d, low, high) = unlikeAny(), let features = ComparatorProfiles.CleanReferences.features(of: m) {
+        if unjudged, let (d, low, high) = unlikeAny(), let features {
             let floor = calibrated(0.5, profiles: profiles)
             score = max(score, floor)
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
