@@ -18,6 +18,15 @@ func sampleBatch(_ folder: TemporaryFolder) throws -> String {
 
 let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profiles.json").path
 
+/// The sample batch's ground truth: each container's anomaly ("none" when clean).
+func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
+    let truth = try String(contentsOfFile: TestData.projectRoot.appendingPathComponent("Samples/nightly.truth.csv").path, encoding: .utf8)
+    return truth.split(separator: "\n").dropFirst().map { line in
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return (fields[1], fields[2])
+    }
+}
+
 @Suite(.serialized) struct BatchCommandTests {
     @Test func theNightlyBatchWritesTheRankingAndTheReportAndARerunReusesEverything() throws {
         let folder = try TemporaryFolder()
@@ -39,12 +48,7 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         // hold an anomaly (door zone twice, machinery, top of the load, mass) rank above the
         // five clean ones. (With a profile learned from the 16 calibration samples alone,
         // clean reefers ranked 3rd, 5th and 6th.)
-        let truth = try String(contentsOfFile: TestData.projectRoot.appendingPathComponent("Samples/nightly.truth.csv").path, encoding: .utf8)
-        var anomalous = Set<String>()
-        for line in truth.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if fields[2] != "none" { anomalous.insert(fields[1]) }
-        }
+        let anomalous = Set(try sampleTruth().filter { $0.anomaly != "none" }.map(\.containerID))
         #expect(anomalous.count == 5)
         var firstFive = Set<String>()
         for entry in json { if let rank = entry["rank"] as? Int, rank <= 5, let id = entry["container_id"] as? String { firstFive.insert(id) } }
@@ -416,12 +420,8 @@ let sampleProfiles = TestData.projectRoot.appendingPathComponent("Samples/profil
         let store = folder.path("store.sqlite")
         let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--store", store, "--profiles", sampleProfiles])
         #expect(run.status == 0)
-        let truth = try String(contentsOfFile: TestData.projectRoot.appendingPathComponent("Samples/nightly.truth.csv").path, encoding: .utf8)
         var outcomes = "container_id,outcome,note\n"
-        for line in truth.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            outcomes += "\(fields[1]),\(fields[2] == "none" ? "clean" : "hit"),night 1\n"
-        }
+        for (container, anomaly) in try sampleTruth() { outcomes += "\(container),\(anomaly == "none" ? "clean" : "hit"),night 1\n" }
         outcomes += "NOTACONTAINER,clean,\n"
         try Data(outcomes.utf8).write(to: URL(fileURLWithPath: folder.path("outcomes.csv")))
         let first = try CommandRun.run(["outcomes", "import", folder.path("outcomes.csv"), "--store", store])
