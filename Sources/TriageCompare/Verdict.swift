@@ -202,6 +202,14 @@ public enum Scorer {
                                                    m.geometry.type, (m.geometry.measuredLengthMM / (1 + m.geometry.lengthMismatch)) / 1000),
                                     bbox: m.geometry.bbox, massKg: nil))
         }
+        if let off = m.pitchCorrection {
+            let type = ContainerType.named(m.geometry.type)
+            findings.append(Finding(kind: "geometry", score: 0,
+                                    reason: String(format: "at the sidecar's pixel pitch (%.2f mm) the container measures %.2f m, %+.1f%% off a %@'s %.2f m: analysed at %.2f mm, the pitch that makes it its type's length (the truck's speed past the scanner, or the pitch the sidecar states, is off)",
+                                                   m.pitchX * (1 + off), (type?.length ?? m.geometry.measuredLengthMM) * (1 + off) / 1000, off * 100,
+                                                   m.geometry.type, (type?.length ?? m.geometry.measuredLengthMM) / 1000, m.pitchX),
+                                    bbox: m.geometry.bbox, massKg: nil))
+        }
         if m.geometry.doorSideFromImage == true {
             let (said, seen) = m.geometry.doorOnRight ? ("left", "right") : ("right", "left")
             findings.append(Finding(kind: "geometry", score: 0,

@@ -87,6 +87,29 @@ import TriagePhysics
         }
     }
 
+    /// A speed error changes how long each scan is, not what its sidecar states; without one,
+    /// a batch is the one the seed always gave (the error's draws have a stream of their own).
+    @Test func aSpeedErrorStretchesScansTheSidecarsDoNotKnowOf() throws {
+        let usual = try TemporaryFolder(), exact = try TemporaryFolder(), sped = try TemporaryFolder()
+        let base = try BatchGenerator.generate(Self.smallSpec(seed: 5), into: usual.url)
+        var spec = Self.smallSpec(seed: 5)
+        spec.speedError = 0
+        #expect(try BatchGenerator.generate(spec, into: exact.url).map(\.csvRow) == base.map(\.csvRow))
+        spec.speedError = 0.05
+        let stretched = try BatchGenerator.generate(spec, into: sped.url)
+        #expect(stretched.map(\.containerID) == base.map(\.containerID))
+        var ratios: [Double] = []
+        for (a, b) in zip(base, stretched) {
+            let sidecar = { (folder: TemporaryFolder) in try Data(contentsOf: folder.url.appendingPathComponent("scans/\(a.scanID).json")) }
+            #expect(try sidecar(usual) == sidecar(sped), "\(a.scanID): the sidecar states the scanner's pitch")
+            ratios.append(Double(a.imageWidth) / Double(b.imageWidth))
+        }
+        // Narrower where the truck went slower past the scanner (a larger true pitch), wider
+        // where faster; 5 % (σ) over six scans.
+        #expect(ratios.contains { abs($0 - 1) > 0.01 }, "\(ratios)")
+        #expect(ratios.allSatisfy { abs($0 - 1) < 0.2 }, "\(ratios)")
+    }
+
     /// The goods weigh what the plan says, and the image weighs what the scene holds: the sum of
     /// A/μ over the picture recovers the rendered mass (noise and mild beam hardening aside).
     @Test func theImageWeighsTheScene() throws {

@@ -83,6 +83,42 @@ enum Fixture {
         #expect(abs(m.imageMassKg / 12000 - 1) < 0.15, "\(m.imageMassKg) kg in the image")
     }
 
+    /// A drive-through scanner's horizontal pitch is the truck's speed times its line period:
+    /// a sidecar that states the nominal pitch of a scan made faster or slower (here: the
+    /// sidecar's pitch times `factor`) put every length and mass along the container off by as
+    /// much. The container's own length corrects it, from 1 % to 10 % off.
+    @Test(arguments: [0.94, 1.05, 1.09])
+    func aSidecarPitchOffBySpeedIsCorrectedByTheContainersLength(factor: Double) throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "coffee", mass: 19000, pitchScale: 1)
+        let exact = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect(exact.pitchCorrection == nil, "the stated pitch was right: \(exact.geometry.lengthMismatch)")
+        var sidecar = scan.sidecar
+        sidecar.pitchX *= factor
+        let stated = try Scan(imagePath: scan.imagePath, image: scan.image, sidecar: sidecar)
+        let m = try Measurer.measure(scan: stated, declaration: declaration)
+        let off = try #require(m.pitchCorrection, "no correction at \(factor)x")
+        #expect(abs(off - (factor - 1)) < 0.01, "measured \(off) off at \(factor)x")
+        #expect(abs(m.pitchX / scan.sidecar.pitchX - 1) < 0.01, "analysed at \(m.pitchX) mm, made at \(scan.sidecar.pitchX)")
+        #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.01, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg at the true pitch")
+        #expect(abs(m.geometry.lengthMismatch) < 0.01)
+        let note = try #require(Scorer.score(m, profiles: .prior).findings.first { $0.kind == "geometry" })
+        #expect(note.score == 0 && note.reason.contains("the pitch that makes it its type's length"), "\(note.reason)")
+    }
+
+    /// Further off than 10 % the image is not trusted to be a speed error (a 45 ft box declared
+    /// as a 40 ft one is 12.5 % longer): the sidecar's pitch stands, and the length is said.
+    @Test func aPitchFarOffIsSaidNotCorrected() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "coffee", mass: 19000, pitchScale: 1)
+        let exact = try Measurer.measure(scan: scan, declaration: declaration)
+        var sidecar = scan.sidecar
+        sidecar.pitchX *= 1.14
+        let m = try Measurer.measure(scan: try Scan(imagePath: scan.imagePath, image: scan.image, sidecar: sidecar), declaration: declaration)
+        #expect(m.pitchCorrection == nil)
+        #expect(abs(m.imageMassKg / exact.imageMassKg - 1.14) < 0.02, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
+        let notes = Scorer.score(m, profiles: .prior).findings.filter { $0.kind == "geometry" }.map(\.reason)
+        #expect(notes.contains { $0.contains("container measures 6.9 m long; a 22G1 is 6.1 m") }, "\(notes)")
+    }
+
     /// `scan`'s sidecar over other pixels (16-bit), as the decoder delivers them.
     static func scan(_ scan: Scan, pixels: PixelImage<UInt16>) throws -> Scan {
         try Scan(imagePath: "cut.png", image: ImageDecoder().decode(ImageEncoder.png(pixels, compressionLevel: 1)), sidecar: scan.sidecar)

@@ -44,6 +44,10 @@ public struct BatchSpec: Sendable {
     public var scanners: [ScannerProfile]
     /// Multiplies every scanner's pitch (coarser, smaller samples).
     public var pitchScale: Double
+    /// Relative spread of the truck's speed past a drive-through scanner that the sidecar does
+    /// not know of: each scan's true horizontal pitch is the stated one times 1 + this × N(0, 1)
+    /// (within three spreads), while its sidecar states the scanner's nominal pitch. 0: exact.
+    public var speedError: Double = 0
     public var portOfLoading: String
     public var day: String
 
@@ -86,6 +90,13 @@ public enum BatchGenerator {
             } while usedIDs.contains(id.value)
             usedIDs.insert(id.value)
             let scanner = rng.pick(spec.scanners).withPitch(scaledBy: spec.pitchScale)
+            // The pitch the scan is made at; the sidecar states the scanner's. Drawn from a
+            // stream of its own, so that batches without a speed error are unchanged.
+            var truePitchX = scanner.pitchX
+            if spec.speedError > 0 {
+                var speed = SeededRandom(seed: spec.seed ^ 0x5EED_0F_5EED, stream: UInt64(index))
+                truePitchX *= 1 + spec.speedError * max(-3, min(3, speed.normal()))
+            }
             // What is in it.
             var anomaly: AnomalyKind = .none
             let empty = rng.chance(spec.emptyRate)
@@ -114,7 +125,7 @@ public enum BatchGenerator {
             declaredGoods = min(declaredGoods, type.maxPayloadKg)
             let declaredEmpty = cargo == nil || anomaly == .declaredEmptyLoaded
             // The picture.
-            let (grid, left, top) = SceneBuilder.gridFor(type: type, pitchX: scanner.pitchX, pitchY: scanner.pitchY, rng: &rng)
+            let (grid, left, top) = SceneBuilder.gridFor(type: type, pitchX: truePitchX, pitchY: scanner.pitchY, rng: &rng)
             let plan = ScenePlan(type: type, doorOnRight: rng.chance(0.5), cargo: cargo, goodsMassKg: goodsMass,
                                  anomaly: anomaly, strength: strength)
             var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)

@@ -55,7 +55,17 @@ func median(_ values: [Double]) -> Double {
     return sorted[sorted.count / 2]
 }
 
+let usage = """
+    usage: scantriage-bench [--rounds N] [FILE.png|FILE.jpg ...]   decode beside bare libpng / libjpeg-turbo
+           scantriage-bench kernels [--rounds N]                   each SIMD kernel beside its scalar reference
+           scantriage-bench analysis [--scanner ID] [--rounds N]   analysis time per scan as a share of its decode
+           scantriage-bench batch FOLDER [--jobs 1,2] [--rounds N] the nightly batch beside the bare decode
+    """
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+    print(usage)
+    exit(0)
+}
 if let mode = arguments.first, ["kernels", "analysis", "batch"].contains(mode) {
     arguments.removeFirst()
     // An error is said and the tool exits 1 (thrown at the top level it was a crash with a
@@ -88,11 +98,20 @@ if arguments.isEmpty {
     let jpeg = try ImageEncoder.jpeg(eight, quality: 90)
     inputs.append(Input(name: "synthetic 8-bit JPEG 3000x1100 q90", data: jpeg, width: 3000, height: 1100, bitDepth: 8, format: .jpeg))
 } else {
+    if let option = arguments.first(where: { $0.hasPrefix("-") }) {
+        FileHandle.standardError.write(Data("scantriage-bench: unknown option \(option)\n\(usage)\n".utf8))
+        exit(64)
+    }
     for path in arguments {
-        let data = try BoundedFile.read(path)
-        let info = try decoder.info(data)
-        guard info.channels == 1 else { print("skipping \(path): not greyscale"); continue }
-        inputs.append(Input(name: path, data: data, width: info.width, height: info.height, bitDepth: info.bitDepth, format: info.format))
+        do {
+            let data = try BoundedFile.read(path)
+            let info = try decoder.info(data)
+            guard info.channels == 1 else { print("skipping \(path): not greyscale"); continue }
+            inputs.append(Input(name: path, data: data, width: info.width, height: info.height, bitDepth: info.bitDepth, format: info.format))
+        } catch {
+            FileHandle.standardError.write(Data("scantriage-bench: \(path): \(error)\n".utf8))
+            exit(1)
+        }
     }
 }
 

@@ -42,12 +42,16 @@ extension ScanGen {
         var cargo: String?
         @Option(help: "Multiply every scanner's pixel pitch (2 = half the pixels each way).")
         var pitchScale: Double = 1
+        @Option(help: "Truck speed error a drive-through scanner does not correct (relative spread, e.g. 0.04): each scan's true horizontal pitch differs from the one its sidecar states.")
+        var speedError: Double = 0
 
         func run() throws {
             let folder = URL(fileURLWithPath: out)
             let batchName = name ?? folder.lastPathComponent
             var spec = BatchSpec(name: batchName, seed: seed, containers: containers, anomalyRate: anomalyRate,
                                  emptyRate: emptyRate, pitchScale: pitchScale)
+            guard speedError >= 0, speedError < 0.3 else { throw ValidationError("--speed-error must be at least 0 and below 0.3") }
+            spec.speedError = speedError
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {
