@@ -225,6 +225,27 @@ public enum ContainerLocator {
                                  lengthMismatch: (measuredLength - type.length) / type.length, machinerySeen: machinerySeen)
     }
 
+    /// What the air above the container reads: the median over the rows from the image's top
+    /// to 100 mm above the roof (at most 16 of them, spread out) of each row's median (every
+    /// eighth pixel), leaving out rows that are not air (a dark frame, a dead detector row,
+    /// something over the whole width); nil with fewer than four such rows. 0 when the
+    /// sidecar's air (or zero) level is the scan's own.
+    public static func airLevel(_ map: AttenuationMap, roof: Int, pitchY: Double) -> Double? {
+        let last = min(map.height, roof - max(3, Int((100 / pitchY).rounded())))
+        guard last >= 4 else { return nil }
+        var medians: [Float] = [], row: [Float] = []
+        map.values.withUnsafeBufferPointer { all in
+            for y in Swift.stride(from: 0, to: last, by: max(1, last / 16)) {
+                row.removeAll(keepingCapacity: true)
+                for x in Swift.stride(from: 0, to: map.width, by: 8) { row.append(all[y * map.width + x]) }
+                let median = Selection.select(&row, row.count / 2)
+                if median < 0.45 { medians.append(median) }
+            }
+        }
+        guard medians.count >= 4 else { return nil }
+        return Double(Selection.select(&medians, medians.count / 2))
+    }
+
     /// Refuses a scan that is not the right way up: upside down (rows from the bottom up, or
     /// turned half a turn) or on its side (turned a quarter turn, or its rows and columns
     /// swapped), when turned back its container's outline fits the declared type (within 6 %)

@@ -210,6 +210,12 @@ public enum Scorer {
                                                    m.geometry.type, (type?.length ?? m.geometry.measuredLengthMM) / 1000, m.pitchX),
                                     bbox: m.geometry.bbox, massKg: nil))
         }
+        if let level = m.airCorrection {
+            findings.append(Finding(kind: "geometry", score: 0,
+                                    reason: String(format: "the air above the container reads an attenuation of %+.3f at the sidecar's air level, which is %.0f%% %@ the scan's own: analysed at the scan's own level (a drifted source, a stale calibration, or another normalisation)",
+                                                   level, abs(exp(level) - 1) * 100, level > 0 ? "above" : "below"),
+                                    bbox: nil, massKg: nil))
+        }
         if m.geometry.doorSideFromImage == true {
             let (said, seen) = m.geometry.doorOnRight ? ("left", "right") : ("right", "left")
             findings.append(Finding(kind: "geometry", score: 0,

@@ -10,6 +10,18 @@ public enum PixelEncoding: Sendable, Equatable, Codable {
     case log(zero: Double, scale: Double, floor: Double)
 }
 
+extension PixelEncoding {
+    /// The encoding under which what reads attenuation `a` under this one reads 0: the scan's
+    /// own air level, when the air in the image reads `a` (the sidecar's air or zero level off:
+    /// a drifted source, a stale calibration, another normalisation).
+    public func zeroing(_ a: Double) -> PixelEncoding {
+        switch self {
+        case .transmission(let air, let dark): return .transmission(air: dark + (air - dark) * exp(-a), dark: dark)
+        case .log(let zero, let scale, let floor): return .log(zero: zero - a * scale, scale: scale, floor: floor)
+        }
+    }
+}
+
 /// The sidecar metadata of one scan (`SCAN_ID.json`, interchange spec §2).
 public struct Sidecar: Sendable, Equatable, Codable {
     public var scanID: String

@@ -119,6 +119,44 @@ enum Fixture {
         #expect(notes.contains { $0.contains("container measures 6.9 m long; a 22G1 is 6.1 m") }, "\(notes)")
     }
 
+    /// A sidecar whose air level (16-bit transmission) or zero level (8-bit log) is off by
+    /// `factor` made every pixel read ln(factor) denser or lighter; the air above the
+    /// container is the scan's own reference, and the analysis reads it as if the sidecar had
+    /// stated it.
+    @Test(arguments: [("SSZ-LINAC-2", 1.08), ("SSZ-LINAC-2", 0.93), ("PNG-LINAC-3", 1.1), ("PNG-LINAC-3", 0.9)])
+    func aSidecarAirLevelOffIsReadFromTheAirAboveTheContainer(case: (String, Double)) throws {
+        let (scanner, factor) = `case`
+        let (scan, declaration, _) = try Fixture.scan(type: "42R1", cargo: "bananas", mass: 20000, scanner: scanner, pitchScale: 1)
+        let exact = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect(exact.airCorrection == nil)
+        var sidecar = scan.sidecar
+        switch sidecar.encoding {
+        case .transmission(let air, let dark): sidecar.encoding = .transmission(air: dark + (air - dark) * factor, dark: dark)
+        case .log(let zero, let scale, let floor): sidecar.encoding = .log(zero: zero + scale * log(factor), scale: scale, floor: floor)
+        }
+        let stated = try Scan(imagePath: scan.imagePath, image: scan.image, sidecar: sidecar)
+        let m = try Measurer.measure(scan: stated, declaration: declaration)
+        let level = try #require(m.airCorrection, "\(scanner) at \(factor)x: not corrected")
+        #expect(abs(level - log(factor)) < 0.01, "the air read \(level), expected \(log(factor))")
+        #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.005, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
+        #expect(m.geometry.top == exact.geometry.top && m.geometry.x0 == exact.geometry.x0 && m.geometry.floor == exact.geometry.floor)
+        let profiles = ComparatorProfiles.bundled ?? .prior
+        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
+        #expect(abs(verdict.score - exactVerdict.score) < 0.01, "\(verdict.score) against \(exactVerdict.score)")
+        #expect(verdict.findings.contains { $0.kind == "geometry" && $0.reason.contains("analysed at the scan's own level") })
+    }
+
+    /// The encodings' air level moved to where the air reads: a pixel that read `a` under the
+    /// old encoding reads 0, the old air level reads -a.
+    @Test func zeroingAnEncodingPutsTheAirAtZero() throws {
+        let transmission = PixelEncoding.transmission(air: 60000, dark: 250).zeroing(log(1.1))
+        let t = try AttenuationTransform(encoding: transmission, bitDepth: 16)
+        let a = try t.apply(Pixels.uint16(PixelImage(width: 2, height: 1, samples: [60000, 250 + UInt16((59750 / 1.1).rounded())])))
+        #expect(abs(a.values[0] + Float(log(1.1))) < 1e-4 && abs(a.values[1]) < 1e-4, "\(a.values)")
+        let logEncoding = PixelEncoding.log(zero: 250, scale: 20, floor: 0).zeroing(-0.1)
+        #expect(logEncoding == .log(zero: 252, scale: 20, floor: 0))
+    }
+
     /// `scan`'s sidecar over other pixels (16-bit), as the decoder delivers them.
     static func scan(_ scan: Scan, pixels: PixelImage<UInt16>) throws -> Scan {
         try Scan(imagePath: "cut.png", image: ImageDecoder().decode(ImageEncoder.png(pixels, compressionLevel: 1)), sidecar: scan.sidecar)
