@@ -87,6 +87,9 @@ public struct Measurements: Sendable, Codable {
     /// air above the container read under the sidecar's level (0.08: the sidecar's air level
     /// is 8 % above the scan's). Nil otherwise (and in measurements made before compare-43).
     public var airCorrection: Double?
+    /// Runs of columns that read dense from the top of the image down, `[first, count]`, read
+    /// from their neighbours (nil when none, and in measurements made before compare-45).
+    public var deadColumns: [[Int]]?
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
 }
@@ -122,11 +125,26 @@ public enum Measurer {
         // the chassis and wheels below are never read (a third of a scan; the whole map is
         // made when the type must be inferred, and for pictures).
         let imageHeight = scan.image.pixels.height
-        var map = try scan.attenuation(rows: declaredType.map { _ in
-            ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: sidecar.pitchY) })
+        let rowsRead = declaredType.map { _ in ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: sidecar.pitchY) }
+        // Every attenuation map read of the scan, with its dead columns (below) read from their
+        // neighbours.
+        var dead: [Range<Int>] = []
+        func read(_ scan: Scan, rows: Int?) throws -> AttenuationMap {
+            ContainerLocator.interpolating(try scan.attenuation(rows: rows), columns: dead)
+        }
+        var map = try read(scan, rows: rowsRead)
         var pitchX = sidecar.pitchX
         var geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
                                                    doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        // Columns that read dense from the top of the image down (a linac pulse that did not
+        // fire): the roof row is found by most columns and stands; the outline is found again
+        // with those columns read from their neighbours.
+        dead = ContainerLocator.deadColumns(map, roof: geometry.top, pitchX: pitchX, pitchY: sidecar.pitchY)
+        if !dead.isEmpty {
+            map = ContainerLocator.interpolating(map, columns: dead)
+            geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
+                                                   doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        }
         // The air above the container reads 0 when the sidecar's air (or zero) level is the
         // scan's. Where it is off (a drifted source, a stale calibration, another
         // normalisation), every pixel reads that much denser or lighter: generated scans whose
@@ -137,8 +155,7 @@ public enum Measurer {
         if let level = ContainerLocator.airLevel(map, roof: geometry.top, pitchY: sidecar.pitchY), abs(level) > 0.02 {
             var corrected = scan
             corrected.sidecar.encoding = sidecar.encoding.zeroing(level)
-            if let again = try? corrected.attenuation(rows: declaredType.map { _ in
-                   ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: sidecar.pitchY) }),
+            if let again = try? read(corrected, rows: rowsRead),
                let located = try? ContainerLocator.locate(again, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
                                                           doorOnRight: sidecar.doorSide == .right, declaredType: declaredType) {
                 scan = corrected
@@ -170,10 +187,10 @@ public enum Measurer {
             }
         }
         if declaredType != nil, abs(geometry.lengthMismatch) > 0.25 {
-            try ContainerLocator.refuseMisoriented(try scan.attenuation(), found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+            try ContainerLocator.refuseMisoriented(try read(scan, rows: nil), found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                   doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
         }
-        if map.height < geometry.bottom { map = try scan.attenuation(rows: geometry.bottom) }
+        if map.height < geometry.bottom { map = try read(scan, rows: geometry.bottom) }
         var degraded: [String] = []
         if scan.image.info.format.isLossy { degraded.append("lossy JPEG") }
         if scan.image.pixels.bitDepth < 16 { degraded.append("\(scan.image.pixels.bitDepth)-bit") }
@@ -239,7 +256,8 @@ public enum Measurer {
                             photonCeiling: cargo.photonCeiling.map(Double.init), degraded: degraded,
                             noise: cargo.noise, candidates: candidates, machineryCells: cells, loadDensity: loadDensity,
                             loadFill: Double(occupiedCount) / Double(max(1, cargo.density.count)), loadShape: loadShape,
-                            pitchCorrection: pitchCorrection, airCorrection: airCorrection)
+                            pitchCorrection: pitchCorrection, airCorrection: airCorrection,
+                            deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] })
     }
 
     // MARK: the load's shape

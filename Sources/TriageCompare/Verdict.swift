@@ -210,8 +210,15 @@ public enum Scorer {
                                                    m.geometry.type, (type?.length ?? m.geometry.measuredLengthMM) / 1000, m.pitchX),
                                     bbox: m.geometry.bbox, massKg: nil))
         }
+        if let runs = m.deadColumns, !runs.isEmpty {
+            let count = runs.reduce(0) { $0 + $1[1] }
+            let places = runs.prefix(4).map { $0[1] == 1 ? "x \($0[0])" : "x \($0[0])-\($0[0] + $0[1] - 1)" }.joined(separator: ", ")
+            findings.append(Finding(kind: "scan_quality", score: 0,
+                                    reason: "\(count) column\(count == 1 ? "" : "s") (\(places)\(runs.count > 4 ? ", ..." : "")) read dense from the top of the image down, through the air above the container (a source pulse that did not fire, or a dead detector channel): read from the columns beside them",
+                                    bbox: nil, massKg: nil))
+        }
         if let level = m.airCorrection {
-            findings.append(Finding(kind: "geometry", score: 0,
+            findings.append(Finding(kind: "scan_quality", score: 0,
                                     reason: String(format: "the air above the container reads an attenuation of %+.3f at the sidecar's air level, which is %.0f%% %@ the scan's own: analysed at the scan's own level (a drifted source, a stale calibration, or another normalisation)",
                                                    level, abs(exp(level) - 1) * 100, level > 0 ? "above" : "below"),
                                     bbox: nil, massKg: nil))

@@ -110,6 +110,27 @@ import TriagePhysics
         #expect(ratios.allSatisfy { abs($0 - 1) < 0.2 }, "\(ratios)")
     }
 
+    /// Missed pulses make columns that read no beam, top to bottom; a batch without them is the
+    /// one the seed always gave.
+    @Test func missedPulsesLeaveColumnsWithoutBeam() throws {
+        let usual = try TemporaryFolder(), missed = try TemporaryFolder()
+        let base = try BatchGenerator.generate(Self.smallSpec(seed: 6), into: usual.url)
+        var spec = Self.smallSpec(seed: 6)
+        spec.missedPulseRate = 0.01
+        let truth = try BatchGenerator.generate(spec, into: missed.url)
+        #expect(truth.map(\.csvRow) == base.map(\.csvRow))
+        let decoder = ImageDecoder()
+        var darkColumns = 0
+        for record in truth {
+            let image = try #require(try FileManager.default.contentsOfDirectory(atPath: missed.path("scans"))
+                .first { $0.hasPrefix(record.scanID + ".") && !$0.hasSuffix(".json") })
+            let map = try Scan.load(imagePath: missed.path("scans/\(image)"), decoder: decoder, diagnostics: DiagnosticBag()).attenuation()
+            // No beam: dense (A over 5, a transmission under 1/150) from the top row to the bottom.
+            for x in 0..<map.width where (0..<map.height).allSatisfy({ map.values[$0 * map.width + x] > 5 }) { darkColumns += 1 }
+        }
+        #expect(darkColumns > 0, "no column without beam")
+    }
+
     /// The goods weigh what the plan says, and the image weighs what the scene holds: the sum of
     /// A/μ over the picture recovers the rendered mass (noise and mild beam hardening aside).
     @Test func theImageWeighsTheScene() throws {

@@ -48,6 +48,10 @@ public struct BatchSpec: Sendable {
     /// not know of: each scan's true horizontal pitch is the stated one times 1 + this × N(0, 1)
     /// (within three spreads), while its sidecar states the scanner's nominal pitch. 0: exact.
     public var speedError: Double = 0
+    /// Linac pulses that did not fire, per column of a scan (e.g. 0.001): each scan gets a
+    /// Poisson number of them (this rate times its width), in runs of one to three columns
+    /// that read no beam from top to bottom. 0: none.
+    public var missedPulseRate: Double = 0
     public var portOfLoading: String
     public var day: String
 
@@ -131,7 +135,25 @@ public enum BatchGenerator {
             var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
             let scene = builder.build()
             let attenuation = scene.attenuation(effectiveMeV: scanner.effectiveMeV)
-            let (data, ext) = try scanner.measure(attenuation: attenuation, width: grid.width, height: grid.height, rng: &rng)
+            // Missed pulses from a stream of their own, so that batches without them are unchanged.
+            var missed = Set<Int>()
+            if spec.missedPulseRate > 0 {
+                var pulses = SeededRandom(seed: spec.seed ^ 0xDEAD_C01, stream: UInt64(index))
+                let expected = spec.missedPulseRate * Double(grid.width)
+                // Poisson by counting exponential gaps.
+                var count = 0, total = 0.0
+                while true {
+                    total += -log(max(1e-12, pulses.unit()))
+                    if total > expected { break }
+                    count += 1
+                }
+                for _ in 0..<count {
+                    let start = Int(pulses.next() % UInt64(grid.width)), length = 1 + Int(pulses.next() % 3)
+                    for x in start..<min(grid.width, start + length) { missed.insert(x) }
+                }
+            }
+            let (data, ext) = try scanner.measure(attenuation: attenuation, width: grid.width, height: grid.height, rng: &rng,
+                                                  missedPulses: missed)
             let scanID = "\(scanner.port.suffix(3))-\(spec.name)-\(String(format: "%04d", index + 1))"
             try data.write(to: folder.appendingPathComponent("scans/\(scanID).\(ext)"))
             let sidecar = Sidecar(scanID: scanID, containerID: id.value, portOfScan: scanner.port, scannerID: scanner.id,

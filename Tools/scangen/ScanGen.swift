@@ -44,6 +44,8 @@ extension ScanGen {
         var pitchScale: Double = 1
         @Option(help: "Truck speed error a drive-through scanner does not correct (relative spread, e.g. 0.04): each scan's true horizontal pitch differs from the one its sidecar states.")
         var speedError: Double = 0
+        @Option(help: "Linac pulses that did not fire, per column (e.g. 0.001): columns that read no beam from top to bottom.")
+        var missedPulses: Double = 0
 
         func run() throws {
             let folder = URL(fileURLWithPath: out)
@@ -52,6 +54,8 @@ extension ScanGen {
                                  emptyRate: emptyRate, pitchScale: pitchScale)
             guard speedError >= 0, speedError < 0.3 else { throw ValidationError("--speed-error must be at least 0 and below 0.3") }
             spec.speedError = speedError
+            guard missedPulses >= 0, missedPulses < 0.05 else { throw ValidationError("--missed-pulses must be at least 0 and below 0.05") }
+            spec.missedPulseRate = missedPulses
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {
