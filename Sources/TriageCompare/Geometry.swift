@@ -264,6 +264,60 @@ public enum ContainerLocator {
         return runs
     }
 
+    /// Rows that read dense across the air at both sides of the image, with air above and
+    /// below them there, in runs at most 50 mm tall (a JPEG's ringing included): a dead
+    /// detector channel. Such a row crosses the container too: one a third of the way down made
+    /// every clean sample container a "dense region" at score 0.99, and one in the air above
+    /// the container would be taken for its roof. Looked for in the outer 3 % of columns at
+    /// each side (at least 4), where the image shows air beside the container; a container
+    /// cut at a side of the image leaves nothing to look in there, and nothing is found.
+    public static func deadRows(_ map: AttenuationMap, pitchY: Double) -> [Range<Int>] {
+        let width = map.width, height = map.height
+        let band = max(4, width * 3 / 100)
+        guard width >= 4 * band, height >= 8 else { return [] }
+        // Per row, the share of dense pixels in the left and in the right band.
+        var left = [Float](repeating: 0, count: height), right = [Float](repeating: 0, count: height)
+        map.values.withUnsafeBufferPointer { all in
+            for y in 0..<height {
+                var l = 0, r = 0
+                for x in 0..<band where all[y * width + x] > 0.45 { l &+= 1 }
+                for x in (width - band)..<width where all[y * width + x] > 0.45 { r &+= 1 }
+                left[y] = Float(l) / Float(band)
+                right[y] = Float(r) / Float(band)
+            }
+        }
+        let tallest = max(3, Int((50 / pitchY).rounded()))
+        func dense(_ y: Int) -> Bool { left[y] >= 0.9 && right[y] >= 0.9 }
+        func air(_ y: Int) -> Bool { left[y] <= 0.1 && right[y] <= 0.1 }
+        var runs: [Range<Int>] = []
+        var y = 1
+        while y < height - 1 {
+            guard dense(y) else { y += 1; continue }
+            var end = y
+            while end < height, dense(end) { end += 1 }
+            if end - y <= tallest, end < height, air(y - 1), air(end) { runs.append(y..<end) }
+            y = end
+        }
+        return runs
+    }
+
+    /// `map` with the rows of `runs` read linearly between the rows above and below them.
+    public static func interpolating(_ map: AttenuationMap, rows runs: [Range<Int>]) -> AttenuationMap {
+        guard !runs.isEmpty else { return map }
+        var repaired = map
+        let width = map.width
+        repaired.values.withUnsafeMutableBufferPointer { all in
+            for run in runs where run.lowerBound >= 1 && run.upperBound < map.height {
+                let above = (run.lowerBound - 1) * width, below = run.upperBound * width
+                for y in run {
+                    let t = Float(y - run.lowerBound + 1) / Float(run.count + 1)
+                    for x in 0..<width { all[y * width + x] = all[above + x] + (all[below + x] - all[above + x]) * t }
+                }
+            }
+        }
+        return repaired
+    }
+
     /// `map` with the columns of `runs` read from their neighbours: linearly between the columns
     /// on either side (the one side's at an edge of the image).
     public static func interpolating(_ map: AttenuationMap, columns runs: [Range<Int>]) -> AttenuationMap {

@@ -90,6 +90,9 @@ public struct Measurements: Sendable, Codable {
     /// Runs of columns that read dense from the top of the image down, `[first, count]`, read
     /// from their neighbours (nil when none, and in measurements made before compare-45).
     public var deadColumns: [[Int]]?
+    /// Runs of rows that read dense across the air at both sides of the image, `[first,
+    /// count]`, read from the rows above and below (nil when none, and before compare-45).
+    public var deadRows: [[Int]]?
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
 }
@@ -126,11 +129,13 @@ public enum Measurer {
         // made when the type must be inferred, and for pictures).
         let imageHeight = scan.image.pixels.height
         let rowsRead = declaredType.map { _ in ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: sidecar.pitchY) }
-        // Every attenuation map read of the scan, with its dead columns (below) read from their
-        // neighbours.
-        var dead: [Range<Int>] = []
+        // Every attenuation map read of the scan, with its dead rows and dead columns (below)
+        // read from their neighbours.
+        var dead: [Range<Int>] = [], deadRows: [Range<Int>] = []
         func read(_ scan: Scan, rows: Int?) throws -> AttenuationMap {
-            ContainerLocator.interpolating(try scan.attenuation(rows: rows), columns: dead)
+            let map = try scan.attenuation(rows: rows)
+            deadRows = ContainerLocator.deadRows(map, pitchY: sidecar.pitchY)
+            return ContainerLocator.interpolating(ContainerLocator.interpolating(map, rows: deadRows), columns: dead)
         }
         var map = try read(scan, rows: rowsRead)
         var pitchX = sidecar.pitchX
@@ -257,7 +262,8 @@ public enum Measurer {
                             noise: cargo.noise, candidates: candidates, machineryCells: cells, loadDensity: loadDensity,
                             loadFill: Double(occupiedCount) / Double(max(1, cargo.density.count)), loadShape: loadShape,
                             pitchCorrection: pitchCorrection, airCorrection: airCorrection,
-                            deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] })
+                            deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] },
+                            deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
     }
 
     // MARK: the load's shape

@@ -217,6 +217,13 @@ public enum Scorer {
                                     reason: "\(count) column\(count == 1 ? "" : "s") (\(places)\(runs.count > 4 ? ", ..." : "")) read dense from the top of the image down, through the air above the container (a source pulse that did not fire, or a dead detector channel): read from the columns beside them",
                                     bbox: nil, massKg: nil))
         }
+        if let runs = m.deadRows, !runs.isEmpty {
+            let count = runs.reduce(0) { $0 + $1[1] }
+            let places = runs.prefix(4).map { $0[1] == 1 ? "y \($0[0])" : "y \($0[0])-\($0[0] + $0[1] - 1)" }.joined(separator: ", ")
+            findings.append(Finding(kind: "scan_quality", score: 0,
+                                    reason: "\(count) row\(count == 1 ? "" : "s") (\(places)\(runs.count > 4 ? ", ..." : "")) read dense from one side of the image to the other, through the air beside the container (a dead detector channel): read from the rows above and below",
+                                    bbox: nil, massKg: nil))
+        }
         if let level = m.airCorrection {
             findings.append(Finding(kind: "scan_quality", score: 0,
                                     reason: String(format: "the air above the container reads an attenuation of %+.3f at the sidecar's air level, which is %.0f%% %@ the scan's own: analysed at the scan's own level (a drifted source, a stale calibration, or another normalisation)",

@@ -131,6 +131,24 @@ import TriagePhysics
         #expect(darkColumns > 0, "no column without beam")
     }
 
+    /// Dead detector channels make rows that read no beam, from one side to the other, at the
+    /// same share of the height in every scan; a batch without them is the one the seed gave.
+    @Test func deadChannelsLeaveRowsWithoutBeam() throws {
+        let usual = try TemporaryFolder(), dead = try TemporaryFolder()
+        let base = try BatchGenerator.generate(Self.smallSpec(seed: 7, containers: 4), into: usual.url)
+        var spec = Self.smallSpec(seed: 7, containers: 4)
+        spec.deadChannels = 2
+        let truth = try BatchGenerator.generate(spec, into: dead.url)
+        #expect(truth.map(\.csvRow) == base.map(\.csvRow))
+        for record in truth {
+            let image = try #require(try FileManager.default.contentsOfDirectory(atPath: dead.path("scans"))
+                .first { $0.hasPrefix(record.scanID + ".") && !$0.hasSuffix(".json") })
+            let map = try Scan.load(imagePath: dead.path("scans/\(image)"), decoder: ImageDecoder(), diagnostics: DiagnosticBag()).attenuation()
+            let rows = (0..<map.height).filter { y in (0..<map.width).allSatisfy { map.values[y * map.width + $0] > 5 } }
+            #expect((2...4).contains(rows.count), "\(record.scanID): rows without beam \(rows)")
+        }
+    }
+
     /// The goods weigh what the plan says, and the image weighs what the scene holds: the sum of
     /// A/μ over the picture recovers the rendered mass (noise and mild beam hardening aside).
     @Test func theImageWeighsTheScene() throws {

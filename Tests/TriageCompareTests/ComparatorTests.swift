@@ -178,6 +178,33 @@ enum Fixture {
         #expect(verdict.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("\(2 * width) column") })
     }
 
+    /// A dead detector channel reads no beam along a whole row: one a third of the way down the
+    /// container made a clean load a dense region at 0.99, one in the air above it would be
+    /// taken for the roof. Read from the rows above and below, the analysis is the one without
+    /// them, and says what it did.
+    @Test func deadDetectorRowsAreReadFromTheRowsAboveAndBelow() throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18_000, pitchScale: 2.5)
+        guard case .uint16(let pixels) = scan.image.pixels, case .transmission(_, let dark) = scan.sidecar.encoding else {
+            throw ScanTriageError(.invalidInput, "expected a 16-bit transmission scan")
+        }
+        let exact = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect(exact.deadRows == nil)
+        let box = scene.containerBBox
+        let dead = [(box[1] / 2, 1), (box[1] + box[3] / 3, 2)]
+        var samples = pixels.samples
+        for (first, count) in dead { for y in first..<(first + count) { for x in 0..<pixels.width { samples[y * pixels.width + x] = UInt16(dark) } } }
+        let broken = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: samples))
+        let m = try Measurer.measure(scan: broken, declaration: declaration)
+        #expect(m.deadRows == dead.map { [$0.0, $0.1] }, "\(m.deadRows ?? [])")
+        #expect(m.geometry.top == exact.geometry.top && m.geometry.x0 == exact.geometry.x0 && m.geometry.x1 == exact.geometry.x1,
+                "\(m.geometry) against \(exact.geometry)")
+        #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.005, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
+        let profiles = ComparatorProfiles.bundled ?? .prior
+        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
+        #expect(abs(verdict.score - exactVerdict.score) < 0.02, "\(verdict.score) against \(exactVerdict.score)")
+        #expect(verdict.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("3 rows") })
+    }
+
     /// The encodings' air level moved to where the air reads: a pixel that read `a` under the
     /// old encoding reads 0, the old air level reads -a.
     @Test func zeroingAnEncodingPutsTheAirAtZero() throws {

@@ -52,6 +52,9 @@ public struct BatchSpec: Sendable {
     /// Poisson number of them (this rate times its width), in runs of one to three columns
     /// that read no beam from top to bottom. 0: none.
     public var missedPulseRate: Double = 0
+    /// Dead detector channels: this many rows, at the same height in every scan of the batch
+    /// (drawn once from the seed), in runs of one or two, read no beam. 0: none.
+    public var deadChannels: Int = 0
     public var portOfLoading: String
     public var day: String
 
@@ -85,6 +88,13 @@ public enum BatchGenerator {
         var truth: [TruthRecord] = []
         var manifestContainers: [[String: Any]] = []
         var usedIDs = Set<String>()
+        // Where the dead channels are, as shares of a scan's height: the same detector rows in
+        // every scan.
+        var channels: [(share: Double, rows: Int)] = []
+        if spec.deadChannels > 0 {
+            var draw = SeededRandom(seed: spec.seed ^ 0xDEAD_C4A7)
+            for _ in 0..<spec.deadChannels { channels.append((draw.uniform(0.03, 0.97), 1 + Int(draw.next() % 2))) }
+        }
         for index in 0..<spec.containers {
             var rng = SeededRandom(seed: spec.seed, stream: UInt64(index))
             // Identity.
@@ -152,8 +162,10 @@ public enum BatchGenerator {
                     for x in start..<min(grid.width, start + length) { missed.insert(x) }
                 }
             }
+            var deadRows = Set<Int>()
+            for (share, rows) in channels { for y in 0..<rows { deadRows.insert(Int(share * Double(grid.height)) + y) } }
             let (data, ext) = try scanner.measure(attenuation: attenuation, width: grid.width, height: grid.height, rng: &rng,
-                                                  missedPulses: missed)
+                                                  missedPulses: missed, deadChannels: deadRows)
             let scanID = "\(scanner.port.suffix(3))-\(spec.name)-\(String(format: "%04d", index + 1))"
             try data.write(to: folder.appendingPathComponent("scans/\(scanID).\(ext)"))
             let sidecar = Sidecar(scanID: scanID, containerID: id.value, portOfScan: scanner.port, scannerID: scanner.id,

@@ -46,6 +46,8 @@ extension ScanGen {
         var speedError: Double = 0
         @Option(help: "Linac pulses that did not fire, per column (e.g. 0.001): columns that read no beam from top to bottom.")
         var missedPulses: Double = 0
+        @Option(help: "Dead detector channels: rows that read no beam, at the same height in every scan.")
+        var deadChannels: Int = 0
 
         func run() throws {
             let folder = URL(fileURLWithPath: out)
@@ -56,6 +58,8 @@ extension ScanGen {
             spec.speedError = speedError
             guard missedPulses >= 0, missedPulses < 0.05 else { throw ValidationError("--missed-pulses must be at least 0 and below 0.05") }
             spec.missedPulseRate = missedPulses
+            guard deadChannels >= 0, deadChannels <= 50 else { throw ValidationError("--dead-channels must be from 0 to 50") }
+            spec.deadChannels = deadChannels
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {
