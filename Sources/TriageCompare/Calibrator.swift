@@ -5,6 +5,29 @@ import TriageManifest
 public enum Calibrator {
     public enum Outcome: String, Sendable, Codable { case clean, hit }
 
+    /// The mass scale of scanners `profiles` has no calibration for, from one batch's own
+    /// containers (at least `minimum` loaded, clear ones with a declared mass of a scanner): the
+    /// median of ln(declared) − ln(image) over them, as calibration takes it over clean ones,
+    /// most declarations being true. A scanner's absolute scale rests on its effective energy
+    /// and detector (the mu its images are read with): stated 1.5 or 0.67 times its energy, the
+    /// same 200 generated scenes under scanner ids the bundled profile does not know ranked at
+    /// AUC 0.933 / 0.929 where stated right they ranked at 0.970, the mass check reading the
+    /// scale as weight.
+    public static func batchMass(_ batch: [Measurements], for profiles: ComparatorProfiles,
+                                 minimum: Int = 20) -> [String: ComparatorProfiles.MassCalibration] {
+        var ratios: [String: [Double]] = [:]
+        for m in batch where !m.declaredEmpty && m.opaqueFraction < 0.005 {
+            guard (profiles.massCalibration[m.scannerID]?.count ?? 0) < 3, let declared = m.declaredMassKg, declared > 1000 else { continue }
+            ratios[m.scannerID, default: []].append(log(declared + 500) - log(m.imageMassKg + 500))
+        }
+        var found: [String: ComparatorProfiles.MassCalibration] = [:]
+        for (scanner, values) in ratios where values.count >= minimum {
+            let median = Self.median(values)
+            found[scanner] = .init(logRatio: median, logSpread: max(0.03, Self.robustSpread(values, around: median)), count: values.count)
+        }
+        return found
+    }
+
     public static func learn(_ samples: [(Measurements, Outcome)], createdAt: String) -> ComparatorProfiles {
         let clean = samples.filter { $0.1 == .clean }.map(\.0)
         var profiles = ComparatorProfiles.prior

@@ -28,6 +28,23 @@ public enum Comparator {
         return verdict
     }
 
+    /// `verdict` scored again from its measurements with `profiles` (a batch's own mass scale for
+    /// a scanner the profile does not know): what the analysis added beside the score stays.
+    public static func rescored(_ verdict: Verdict, profiles: ComparatorProfiles) -> Verdict {
+        guard let measurements = verdict.measurements else { return verdict }
+        var again = Scorer.score(measurements, profiles: profiles)
+        again.containerID = verdict.containerID
+        again.findings.insert(contentsOf: verdict.findings.filter { $0.kind == "no_declaration" }, at: 0)
+        if let scale = profiles.massCalibration[measurements.scannerID] {
+            again.findings.append(Finding(kind: "scan_quality", score: 0,
+                                          reason: String(format: "scanner %@ is not in the profile: its mass scale is this batch's (the images of its %d loaded containers read %.0f%% %@ than declared, at the median)",
+                                                         measurements.scannerID, scale.count, abs(exp(-scale.logRatio) - 1) * 100,
+                                                         scale.logRatio < 0 ? "heavier" : "lighter"),
+                                          bbox: nil, massKg: nil))
+        }
+        return again
+    }
+
     /// A container declared but not scanned: it cannot be cleared by the image, so it sits in the
     /// middle of the ranking, saying why.
     public static func unscanned(_ container: DeclaredContainer, profiles: ComparatorProfiles) -> Verdict {

@@ -145,6 +145,7 @@ public struct NightlyRun: Sendable {
         let total = allJobs.count
         progress.started(total: total)
         var entries: [RankedContainer] = []
+        var scanned: [(verdict: Verdict, job: ScanJob)] = []
         var verdicts: [String: Verdict] = [:]
         var images: [String: String] = [:]
         var analysed = 0, reused = 0, failed = 0, done = 0
@@ -190,13 +191,30 @@ public struct NightlyRun: Sendable {
                                       at: SourceLocation(file: work.job.scan.imagePath))
                 }
             }
-            entries.append(BatchRunner.entry(for: result.verdict, job: work.job))
-            if let scanID = result.verdict.scanID {
-                verdicts[scanID] = result.verdict
-                images[scanID] = work.job.scan.imagePath
-            }
+            scanned.append((result.verdict, work.job))
+            if let scanID = result.verdict.scanID { images[scanID] = work.job.scan.imagePath }
             done += 1
             progress.advanced(done: done, total: total, reused: reused)
+        }
+        // Scanners the profile has no mass scale for take this batch's (at least 20 of their
+        // loaded containers): their verdicts are scored again with it, from the measurements
+        // (stored ones too, so a run started again ranks the same).
+        let batchMass = Calibrator.batchMass(scanned.compactMap(\.verdict.measurements), for: profiles)
+        if !batchMass.isEmpty {
+            var adjusted = profiles
+            adjusted.massCalibration.merge(batchMass) { _, batch in batch }
+            for index in scanned.indices where scanned[index].verdict.measurements.map({ batchMass[$0.scannerID] != nil }) == true {
+                scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted)
+            }
+            for (scanner, scale) in batchMass.sorted(by: { $0.key < $1.key }) {
+                diagnostics.warning(String(format: "scanner %@ is not in the profile: its mass scale was taken from this batch's %d loaded containers (their images read %.0f%% %@ than declared, at the median); calibrate on its inspected containers",
+                                           scanner, scale.count, abs(exp(-scale.logRatio) - 1) * 100, scale.logRatio < 0 ? "heavier" : "lighter"),
+                                    at: SourceLocation(file: inputs.first ?? ""))
+            }
+        }
+        for (verdict, job) in scanned {
+            entries.append(BatchRunner.entry(for: verdict, job: job))
+            if let scanID = verdict.scanID { verdicts[scanID] = verdict }
         }
         for container in unscanned { entries.append(BatchRunner.entry(unscanned: container, profiles: profiles)) }
         let seconds = Date().timeIntervalSince(start)

@@ -362,6 +362,33 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(ids.count == 1, "\(ids)")
     }
 
+    /// A scanner the profile does not know, with enough loaded containers in the batch, is
+    /// weighed at the batch's own mass scale: said on the terminal and on its containers' cards,
+    /// and the same when the run is started again from the store's verdicts.
+    @Test func aScannerTheProfileDoesNotKnowIsWeighedAtTheBatchsScale() throws {
+        let folder = try TemporaryFolder()
+        let batch = URL(fileURLWithPath: folder.path("new"))
+        _ = try BatchGenerator.generate(BatchSpec(name: "new", seed: 79, containers: 26, anomalyRate: 0, emptyRate: 0, pitchScale: 3), into: batch)
+        for name in try FileManager.default.contentsOfDirectory(atPath: batch.path + "/scans") where name.hasSuffix(".json") {
+            let path = batch.path + "/scans/" + name
+            var sidecar = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            var scanner = try #require(sidecar["scanner"] as? [String: Any])
+            scanner["id"] = "NEW-LINAC-9"
+            scanner["energy_mev"] = (scanner["energy_mev"] as? Double ?? 6) * 1.5
+            sidecar["scanner"] = scanner
+            try JSONSerialization.data(withJSONObject: sidecar).write(to: URL(fileURLWithPath: path))
+        }
+        let first = try CommandRun.run(["batch", batch.path, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("warning: scanner NEW-LINAC-9 is not in the profile: its mass scale was taken from this batch's"), "\(first.stderr)")
+        let json = try String(contentsOfFile: folder.path("out/ranking.json"), encoding: .utf8)
+        #expect(json.contains("scanner NEW-LINAC-9 is not in the profile: its mass scale is this batch's"))
+        let ranking = try String(contentsOfFile: folder.path("out/ranking.csv"), encoding: .utf8)
+        let again = try CommandRun.run(["batch", batch.path, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(again.status == 0 && again.stdout.contains("0 analysed, 26 reused"), "\(again.stdout)")
+        #expect(try String(contentsOfFile: folder.path("out/ranking.csv"), encoding: .utf8) == ranking)
+    }
+
     /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
     /// a changed image is quarantined and its container ranked as not scanned, the rest as usual.
     @Test func aTamperedImageIsQuarantinedWhenItIsReadAndItsContainerRankedUnscanned() throws {

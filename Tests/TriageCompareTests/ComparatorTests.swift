@@ -832,6 +832,41 @@ enum Fixture {
                     "\(error)")
         }
     }
+
+    /// A scanner the profile does not know, whose stated energy is half again what it is (its
+    /// images read with too small a mu, so every load weighs heavy): judged with the pooled
+    /// mass scale, clean containers read as carrying more than declared; with the batch's own
+    /// scale (20 or more of its loaded containers) they do not. A scanner the profile knows
+    /// keeps its own.
+    @Test func aScannerTheProfileDoesNotKnowTakesTheBatchsMassScale() throws {
+        let profiles = try #require(ComparatorProfiles.bundled)
+        var batch: [Measurements] = []
+        for seed in 1...22 {
+            let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: ["bananas", "plastics", "furniture"][seed % 3],
+                                                          mass: 5_000 + Double(seed) * 150, pitchScale: 3, seed: UInt64(100 + seed))
+            var sidecar = scan.sidecar
+            sidecar.scannerID = "NEW-LINAC-9"
+            sidecar.energyMeV *= 1.5
+            batch.append(try Measurer.measure(scan: try Scan(imagePath: scan.imagePath, image: scan.image, sidecar: sidecar), declaration: declaration))
+        }
+        let usable = batch.filter { $0.opaqueFraction < 0.005 }.count
+        let scale = try #require(Calibrator.batchMass(batch, for: profiles)["NEW-LINAC-9"], "\(usable) of 22 clear")
+        #expect(scale.count == usable && scale.logRatio < profiles.mass(forScanner: "*").logRatio - 0.05, "\(scale), \(usable) clear")
+        var adjusted = profiles
+        adjusted.massCalibration["NEW-LINAC-9"] = scale
+        var heavyBefore = 0, heavyAfter = 0
+        for m in batch {
+            let before = Scorer.score(m, profiles: profiles), after = Comparator.rescored(before, profiles: adjusted)
+            if before.findings.contains(where: { $0.kind == "mass" && $0.score > 0.9 }) { heavyBefore += 1 }
+            if after.findings.contains(where: { $0.kind == "mass" && $0.score > 0.9 }) { heavyAfter += 1 }
+            #expect(after.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("NEW-LINAC-9 is not in the profile") })
+        }
+        #expect(heavyBefore >= 11 && heavyAfter <= 2, "mass findings on clean loads: \(heavyBefore) with the pooled scale, \(heavyAfter) with the batch's")
+        // Fewer than 20, or a scanner the profile knows: nothing.
+        #expect(Calibrator.batchMass(Array(batch.prefix(19)), for: profiles).isEmpty)
+        let known = batch.map { m -> Measurements in var m = m; m.scannerID = "SSZ-LINAC-2"; return m }
+        #expect(Calibrator.batchMass(known, for: profiles).isEmpty)
+    }
 }
 
 
