@@ -303,39 +303,29 @@ public enum ContainerLocator {
 
     /// `map` with the rows of `runs` read linearly between the rows above and below them.
     public static func interpolating(_ map: AttenuationMap, rows runs: [Range<Int>]) -> AttenuationMap {
-        guard !runs.isEmpty else { return map }
-        var repaired = map
-        let width = map.width
-        repaired.values.withUnsafeMutableBufferPointer { all in
-            for run in runs where run.lowerBound >= 1 && run.upperBound < map.height {
-                let above = (run.lowerBound - 1) * width, below = run.upperBound * width
-                for y in run {
-                    let t = Float(y - run.lowerBound + 1) / Float(run.count + 1)
-                    for x in 0..<width { all[y * width + x] = all[above + x] + (all[below + x] - all[above + x]) * t }
-                }
-            }
-        }
-        return repaired
+        interpolating(map, runs: runs, lines: map.height, length: map.width) { row, x in row * map.width + x }
     }
 
-    /// `map` with the columns of `runs` read from their neighbours: linearly between the columns
-    /// on either side (the one side's at an edge of the image).
+    /// `map` with the columns of `runs` read linearly between the columns on either side.
     public static func interpolating(_ map: AttenuationMap, columns runs: [Range<Int>]) -> AttenuationMap {
+        interpolating(map, runs: runs, lines: map.width, length: map.height) { column, y in y * map.width + column }
+    }
+
+    /// `map` with the lines (rows or columns, `lines` of them, each `length` long; `index` gives
+    /// a pixel's place from its line and its place along it) of `runs` read linearly between
+    /// the lines on either side of each run; the one side's where a run reaches an edge.
+    static func interpolating(_ map: AttenuationMap, runs: [Range<Int>], lines: Int, length: Int,
+                              index: (_ line: Int, _ along: Int) -> Int) -> AttenuationMap {
         guard !runs.isEmpty else { return map }
         var repaired = map
-        let width = map.width
         repaired.values.withUnsafeMutableBufferPointer { all in
             for run in runs {
-                let left = run.lowerBound - 1, right = run.upperBound
-                guard left >= 0 || right < width else { continue }
-                for y in 0..<map.height {
-                    let row = y * width
-                    let a = left >= 0 ? all[row + left] : all[row + right]
-                    let b = right < width ? all[row + right] : a
-                    for x in run {
-                        let t = Float(x - left) / Float(right - left)
-                        all[row + x] = a + (b - a) * t
-                    }
+                let before = run.lowerBound - 1, after = run.upperBound
+                guard before >= 0 || after < lines else { continue }
+                for along in 0..<length {
+                    let a = before >= 0 ? all[index(before, along)] : all[index(after, along)]
+                    let b = after < lines ? all[index(after, along)] : a
+                    for line in run { all[index(line, along)] = a + (b - a) * Float(line - before) / Float(after - before) }
                 }
             }
         }

@@ -210,18 +210,20 @@ public enum Scorer {
                                                    m.geometry.type, (type?.length ?? m.geometry.measuredLengthMM) / 1000, m.pitchX),
                                     bbox: m.geometry.bbox, massKg: nil))
         }
-        if let runs = m.deadColumns, !runs.isEmpty {
+        // Lines the scan did not measure, read from their neighbours: `[first, count]` runs.
+        func lines(_ runs: [[Int]], _ noun: String, _ axis: String) -> String {
             let count = runs.reduce(0) { $0 + $1[1] }
-            let places = runs.prefix(4).map { $0[1] == 1 ? "x \($0[0])" : "x \($0[0])-\($0[0] + $0[1] - 1)" }.joined(separator: ", ")
+            let places = runs.prefix(4).map { $0[1] == 1 ? "\(axis) \($0[0])" : "\(axis) \($0[0])-\($0[0] + $0[1] - 1)" }
+            return "\(count) \(noun)\(count == 1 ? "" : "s") (\(places.joined(separator: ", "))\(runs.count > 4 ? ", ..." : ""))"
+        }
+        if let runs = m.deadColumns, !runs.isEmpty {
             findings.append(Finding(kind: "scan_quality", score: 0,
-                                    reason: "\(count) column\(count == 1 ? "" : "s") (\(places)\(runs.count > 4 ? ", ..." : "")) read dense from the top of the image down, through the air above the container (a source pulse that did not fire, or a dead detector channel): read from the columns beside them",
+                                    reason: lines(runs, "column", "x") + " read dense from the top of the image down, through the air above the container (a source pulse that did not fire, or a dead detector channel): read from the columns beside them",
                                     bbox: nil, massKg: nil))
         }
         if let runs = m.deadRows, !runs.isEmpty {
-            let count = runs.reduce(0) { $0 + $1[1] }
-            let places = runs.prefix(4).map { $0[1] == 1 ? "y \($0[0])" : "y \($0[0])-\($0[0] + $0[1] - 1)" }.joined(separator: ", ")
             findings.append(Finding(kind: "scan_quality", score: 0,
-                                    reason: "\(count) row\(count == 1 ? "" : "s") (\(places)\(runs.count > 4 ? ", ..." : "")) read dense from one side of the image to the other, through the air beside the container (a dead detector channel): read from the rows above and below",
+                                    reason: lines(runs, "row", "y") + " read dense from one side of the image to the other, through the air beside the container (a dead detector channel): read from the rows above and below",
                                     bbox: nil, massKg: nil))
         }
         if let level = m.airCorrection {
