@@ -149,6 +149,29 @@ import TriagePhysics
         }
     }
 
+    /// Drifted detector gains make rows read a tenth to three tenths more or less of the beam,
+    /// across the whole image; a batch without them is the one the seed gave.
+    @Test func gainErrorsShiftWholeRows() throws {
+        let usual = try TemporaryFolder(), drifted = try TemporaryFolder()
+        let base = try BatchGenerator.generate(Self.smallSpec(seed: 8, containers: 3), into: usual.url)
+        var spec = Self.smallSpec(seed: 8, containers: 3)
+        spec.gainErrors = 3
+        #expect(try BatchGenerator.generate(spec, into: drifted.url).map(\.csvRow) == base.map(\.csvRow))
+        let sixteenBit = base.filter { $0.scanner == "SSZ-LINAC-2" || $0.scanner == "GYE-LINAC-1" }
+        #expect(!sixteenBit.isEmpty, "no 16-bit scan to look at")
+        for record in sixteenBit {
+            let maps = try [usual, drifted].map {
+                try Scan.load(imagePath: $0.path("scans/\(record.scanID).png"), decoder: ImageDecoder(), diagnostics: DiagnosticBag()).attenuation()
+            }
+            // In the air at the image's left edge, rows that read 0.1 to 0.36 more or less.
+            let shifted = (0..<maps[0].height).filter { y in
+                let difference = (0..<8).map { maps[1].values[y * maps[1].width + $0] - maps[0].values[y * maps[0].width + $0] }.reduce(0, +) / 8
+                return abs(difference) > 0.07
+            }
+            #expect(!shifted.isEmpty, "\(record.scanID): no row with a drifted gain")
+        }
+    }
+
     /// The goods weigh what the plan says, and the image weighs what the scene holds: the sum of
     /// A/μ over the picture recovers the rendered mass (noise and mild beam hardening aside).
     @Test func theImageWeighsTheScene() throws {

@@ -55,6 +55,10 @@ public struct BatchSpec: Sendable {
     /// Dead detector channels: this many rows, at the same height in every scan of the batch
     /// (drawn once from the seed), in runs of one or two, read no beam. 0: none.
     public var deadChannels: Int = 0
+    /// Detector channels whose gain has drifted: this many runs of 1 to 8 rows, at the same
+    /// height in every scan (drawn once from the seed), reading 0.7-0.9 or 1.1-1.3 times the
+    /// beam. 0: none.
+    public var gainErrors: Int = 0
     public var portOfLoading: String
     public var day: String
 
@@ -94,6 +98,14 @@ public enum BatchGenerator {
         if spec.deadChannels > 0 {
             var draw = SeededRandom(seed: spec.seed ^ 0xDEAD_C4A7)
             for _ in 0..<spec.deadChannels { channels.append((draw.uniform(0.03, 0.97), 1 + Int(draw.next() % 2))) }
+        }
+        var drifted: [(share: Double, rows: Int, factor: Double)] = []
+        if spec.gainErrors > 0 {
+            var draw = SeededRandom(seed: spec.seed ^ 0x6A1_E660)
+            for _ in 0..<spec.gainErrors {
+                let factor = draw.chance(0.5) ? draw.uniform(0.7, 0.9) : draw.uniform(1.1, 1.3)
+                drifted.append((draw.uniform(0.03, 0.97), 1 + Int(draw.next() % 8), factor))
+            }
         }
         for index in 0..<spec.containers {
             var rng = SeededRandom(seed: spec.seed, stream: UInt64(index))
@@ -164,8 +176,10 @@ public enum BatchGenerator {
             }
             var deadRows = Set<Int>()
             for (share, rows) in channels { for y in 0..<rows { deadRows.insert(Int(share * Double(grid.height)) + y) } }
+            var gainRows: [Int: Double] = [:]
+            for (share, rows, factor) in drifted { for y in 0..<rows { gainRows[Int(share * Double(grid.height)) + y] = factor } }
             let (data, ext) = try scanner.measure(attenuation: attenuation, width: grid.width, height: grid.height, rng: &rng,
-                                                  missedPulses: missed, deadChannels: deadRows)
+                                                  missedPulses: missed, deadChannels: deadRows, gainErrors: gainRows)
             let scanID = "\(scanner.port.suffix(3))-\(spec.name)-\(String(format: "%04d", index + 1))"
             try data.write(to: folder.appendingPathComponent("scans/\(scanID).\(ext)"))
             let sidecar = Sidecar(scanID: scanID, containerID: id.value, portOfScan: scanner.port, scannerID: scanner.id,

@@ -76,14 +76,17 @@ public struct ScannerProfile: Sendable, Hashable {
     /// Measures an attenuation map: beam hardening, detector blur, source flicker, gain residue,
     /// photon noise, electronics; then encodes it as the scanner would. The columns of
     /// `missedPulses` got no beam (a linac pulse that did not fire); the rows of `deadChannels`
-    /// read none (dead detector channels).
+    /// read none (dead detector channels); those of `gainErrors` read their factor times the
+    /// beam (channels whose calibrated gain has drifted).
     public func measure(attenuation: [Double], width: Int, height: Int, rng: inout SeededRandom,
-                        missedPulses: Set<Int> = [], deadChannels: Set<Int> = []) throws -> (data: Data, ext: String) {
+                        missedPulses: Set<Int> = [], deadChannels: Set<Int> = [],
+                        gainErrors: [Int: Double] = [:]) throws -> (data: Data, ext: String) {
         var flickers = [Double](repeating: 1, count: width)
         for x in 0..<width { flickers[x] = 1 + flicker * rng.normal() }
         for x in missedPulses where x >= 0 && x < width { flickers[x] = 0 }
         var gains = [Double](repeating: 1, count: height)
         for y in 0..<height { gains[y] = 1 + gainResidue * rng.normal() }
+        for (y, factor) in gainErrors where y >= 0 && y < height { gains[y] *= factor }
         for y in deadChannels where y >= 0 && y < height { gains[y] = 0 }
         // Transmitted fraction after hardening, blurred by a [1 2 1]/4 detector response in both axes.
         var fraction = [Double](repeating: 0, count: width * height)

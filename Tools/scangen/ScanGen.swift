@@ -48,6 +48,8 @@ extension ScanGen {
         var missedPulses: Double = 0
         @Option(help: "Dead detector channels: rows that read no beam, at the same height in every scan.")
         var deadChannels: Int = 0
+        @Option(help: "Detector channels whose gain has drifted: runs of 1-8 rows reading 0.7-0.9 or 1.1-1.3 times the beam, at the same height in every scan.")
+        var gainErrors: Int = 0
 
         func run() throws {
             let folder = URL(fileURLWithPath: out)
@@ -60,6 +62,8 @@ extension ScanGen {
             spec.missedPulseRate = missedPulses
             guard deadChannels >= 0, deadChannels <= 50 else { throw ValidationError("--dead-channels must be from 0 to 50") }
             spec.deadChannels = deadChannels
+            guard gainErrors >= 0, gainErrors <= 50 else { throw ValidationError("--gain-errors must be from 0 to 50") }
+            spec.gainErrors = gainErrors
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {
