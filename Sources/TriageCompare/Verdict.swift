@@ -216,6 +216,12 @@ public enum Scorer {
             let places = runs.prefix(4).map { $0[1] == 1 ? "\(axis) \($0[0])" : "\(axis) \($0[0])-\($0[0] + $0[1] - 1)" }
             return "\(count) \(noun)\(count == 1 ? "" : "s") (\(places.joined(separator: ", "))\(runs.count > 4 ? ", ..." : ""))"
         }
+        if let off = m.heightCorrection {
+            findings.append(Finding(kind: "geometry", score: 0,
+                                    reason: String(format: "at the sidecar's vertical pitch (%.2f mm) the container's bottom line lies %+.1f%% off a %@'s: analysed at %.2f mm, the pitch that puts it there (the scanner's vertical pitch, as the sidecar states it, is off)",
+                                                   m.pitchY * (1 + off), off * 100, m.geometry.type, m.pitchY),
+                                    bbox: m.geometry.bbox, massKg: nil))
+        }
         if let runs = m.deadColumns, !runs.isEmpty {
             findings.append(Finding(kind: "scan_quality", score: 0,
                                     reason: lines(runs, "column", "x") + " read dense from the top of the image down, through the air above the container (a source pulse that did not fire, or a dead detector channel): read from the columns beside them",

@@ -106,6 +106,30 @@ enum Fixture {
         #expect(note.score == 0 && note.reason.contains("the pitch that makes it its type's length"), "\(note.reason)")
     }
 
+    /// A vertical pitch stated a few per cent off (a fan beam's magnification: the detector's
+    /// pitch stated for the object's) put the floor 8 cm off, and clean reefers showed
+    /// machinery findings. The container's bottom line corrects it, from 1.5 % to 8 % off.
+    @Test(arguments: [("42R1", "bananas", 0.96), ("42G1", "coffee", 1.03), ("45R1", "shrimp", 1.06), ("22G1", "furniture", 0.97)])
+    func aSidecarVerticalPitchOffIsCorrectedByTheContainersBottomLine(case: (String, String, Double)) throws {
+        let (type, cargo, factor) = `case`
+        let (scan, declaration, _) = try Fixture.scan(type: type, cargo: cargo, mass: 9000, pitchScale: 1)
+        let exact = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect(exact.heightCorrection == nil, "the stated pitch was right")
+        var sidecar = scan.sidecar
+        sidecar.pitchY *= factor
+        let m = try Measurer.measure(scan: try Scan(imagePath: scan.imagePath, image: scan.image, sidecar: sidecar), declaration: declaration)
+        let off = try #require(m.heightCorrection, "no correction at \(factor)x")
+        #expect(abs(off - (factor - 1)) < 0.01, "measured \(off) at \(factor)x")
+        #expect(abs(m.pitchY / scan.sidecar.pitchY - 1) < 0.01, "analysed at \(m.pitchY) mm, made at \(scan.sidecar.pitchY)")
+        #expect(m.geometry.floor == exact.geometry.floor && m.geometry.ceiling == exact.geometry.ceiling,
+                "floor \(m.geometry.floor) against \(exact.geometry.floor)")
+        #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.01, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
+        let profiles = ComparatorProfiles.bundled ?? .prior
+        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
+        #expect(abs(verdict.score - exactVerdict.score) < 0.02, "\(verdict.score) against \(exactVerdict.score)")
+        #expect(verdict.findings.contains { $0.kind == "geometry" && $0.reason.contains("vertical pitch") })
+    }
+
     /// Further off than 10 % the image is not trusted to be a speed error (a 45 ft box declared
     /// as a 40 ft one is 12.5 % longer): the sidecar's pitch stands, and the length is said.
     @Test func aPitchFarOffIsSaidNotCorrected() throws {
