@@ -351,28 +351,30 @@ public enum ContainerLocator {
         let bottomLine = type.height + 19
         let below = max(3, Int((60 / pitchY).rounded())), farBelow = max(below + 2, Int((150 / pitchY).rounded()))
         let first = g.top + Int(type.height * 0.88 / pitchY), last = g.top + Int(bottomLine * 1.09 / pitchY)
-        guard first > g.top, last + farBelow < map.height, g.innerX1 - g.innerX0 >= 20 else { return nil }
+        guard first > g.top, last + farBelow < map.height, g.innerX1 - g.innerX0 >= 80 else { return nil }
         let width = map.width
-        var dense = [Float](repeating: 0, count: last + farBelow + 1), median = dense
-        var row: [Float] = []
+        // Per row, over every eighth column: the share above 3, and whether the median is under
+        // 2.5 (fewer than half above it).
+        var dense = [Float](repeating: 0, count: last + farBelow + 1)
+        var airLike = [Bool](repeating: false, count: last + farBelow + 1)
         map.values.withUnsafeBufferPointer { all in
             for y in first...(last + farBelow) {
-                row.removeAll(keepingCapacity: true)
-                var count = 0
-                for x in Swift.stride(from: g.innerX0, to: g.innerX1, by: 2) {
-                    let a = all[y * width + x]
-                    row.append(a)
+                var count = 0, above = 0, samples = 0
+                for x in Swift.stride(from: g.innerX0, to: g.innerX1, by: 8) {
+                    let a = all[y &* width &+ x]
+                    samples &+= 1
                     if a > 3 { count &+= 1 }
+                    if a >= 2.5 { above &+= 1 }
                 }
-                dense[y] = Float(count) / Float(row.count)
-                median[y] = Selection.select(&row, row.count / 2)
+                dense[y] = Float(count) / Float(samples)
+                airLike[y] = 2 * above < samples
             }
         }
         // Lines over air-like rows: 60 mm of them under the floor, 150 mm and more under the
         // chassis' top flange (its beams' webs; the floor has the bottom line 100-140 mm under it).
         var lines: [(mm: Double, overChassis: Bool)] = []
-        for y in first..<last where dense[y] >= 0.9 && dense[y + 1] < 0.9 && ((y + 2)...(y + below)).allSatisfy({ median[$0] < 2.5 }) {
-            lines.append((Double(y + 1 - g.top) * pitchY, ((y + 2)...(y + farBelow)).allSatisfy { median[$0] < 2.5 }))
+        for y in first..<last where dense[y] >= 0.9 && dense[y + 1] < 0.9 && ((y + 2)...(y + below)).allSatisfy({ airLike[$0] }) {
+            lines.append((Double(y + 1 - g.top) * pitchY, ((y + 2)...(y + farBelow)).allSatisfy { airLike[$0] }))
         }
         for line in lines.reversed() where line.overChassis && lines.contains(where: { (60...180).contains(line.mm - $0.mm) }) {
             return line.mm / bottomLine

@@ -128,21 +128,20 @@ public enum Measurer {
         var scan = given
         let sidecar = scan.sidecar
         let declaredType = declaration?.isoType.flatMap(ContainerType.named)
-        // Only the rows the analysis reads are transformed: with a declared type, those the
-        // locator searches for the roof, then down to the container's bottom if that is lower;
-        // the chassis and wheels below are never read (a third of a scan; the whole map is
-        // made when the type must be inferred, and for pictures).
+        // The whole map is transformed once: the container's bottom lines, which measure the
+        // vertical pitch, lie below the rows the locator searches for the roof (transforming
+        // those first and the rest again when needed cost a second transform: the analysis
+        // took 8.6 ms a scan instead of 4.4).
         let imageHeight = scan.image.pixels.height
-        let rowsRead = declaredType.map { _ in ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: sidecar.pitchY) }
         // Every attenuation map read of the scan, with its dead rows and dead columns (below)
         // read from their neighbours.
         var dead: [Range<Int>] = [], deadRows: [Range<Int>] = []
-        func read(_ scan: Scan, rows: Int?) throws -> AttenuationMap {
-            let map = try scan.attenuation(rows: rows)
+        func read(_ scan: Scan) throws -> AttenuationMap {
+            let map = try scan.attenuation()
             deadRows = ContainerLocator.deadRows(map, pitchY: sidecar.pitchY)
             return ContainerLocator.interpolating(ContainerLocator.interpolating(map, rows: deadRows), columns: dead)
         }
-        var map = try read(scan, rows: rowsRead)
+        var map = try read(scan)
         var pitchX = sidecar.pitchX
         var geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
                                                    doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
@@ -165,7 +164,7 @@ public enum Measurer {
         if let level = ContainerLocator.airLevel(map, roof: geometry.top, pitchY: sidecar.pitchY), abs(level) > 0.02 {
             var corrected = scan
             corrected.sidecar.encoding = sidecar.encoding.zeroing(level)
-            if let again = try? read(corrected, rows: rowsRead),
+            if let again = try? read(corrected),
                let located = try? ContainerLocator.locate(again, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
                                                           doorOnRight: sidecar.doorSide == .right, declaredType: declaredType) {
                 scan = corrected
@@ -193,13 +192,8 @@ public enum Measurer {
         var pitchY = sidecar.pitchY
         var heightCorrection: Double?
         if let declaredType {
-            let needed = geometry.top + Int((declaredType.height + 19) * 1.09 / pitchY) + Int(150 / pitchY) + 6
-            if map.height < min(imageHeight, needed) { map = try read(scan, rows: min(imageHeight, needed)) }
             if let ratio = ContainerLocator.heightRatio(map, geometry: geometry, type: declaredType, pitchY: pitchY),
                abs(ratio - 1) > 0.015, abs(ratio - 1) <= 0.08 {
-                // At a finer pitch the locator reads further down.
-                let rows = ContainerLocator.rowsRead(imageHeight: imageHeight, pitchY: pitchY / ratio)
-                if map.height < rows { map = try read(scan, rows: rows) }
                 if let again = try? ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: pitchY / ratio,
                                                             doorOnRight: sidecar.doorSide == .right, declaredType: declaredType) {
                     pitchY /= ratio
@@ -221,10 +215,9 @@ public enum Measurer {
             }
         }
         if declaredType != nil, abs(geometry.lengthMismatch) > 0.25 {
-            try ContainerLocator.refuseMisoriented(try read(scan, rows: nil), found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+            try ContainerLocator.refuseMisoriented(map, found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
                                                   doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
         }
-        if map.height < geometry.bottom { map = try read(scan, rows: geometry.bottom) }
         var degraded: [String] = []
         if scan.image.info.format.isLossy { degraded.append("lossy JPEG") }
         if scan.image.pixels.bitDepth < 16 { degraded.append("\(scan.image.pixels.bitDepth)-bit") }
