@@ -124,10 +124,7 @@ enum Fixture {
         #expect(m.geometry.floor == exact.geometry.floor && m.geometry.ceiling == exact.geometry.ceiling,
                 "floor \(m.geometry.floor) against \(exact.geometry.floor)")
         #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.01, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
-        let profiles = ComparatorProfiles.bundled ?? .prior
-        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
-        #expect(abs(verdict.score - exactVerdict.score) < 0.02, "\(verdict.score) against \(exactVerdict.score)")
-        #expect(verdict.findings.contains { $0.kind == "geometry" && $0.reason.contains("vertical pitch") })
+        Self.expectVerdict(of: m, asOf: exact, within: 0.02, saying: "geometry", "vertical pitch")
     }
 
     /// Further off than 10 % the image is not trusted to be a speed error (a 45 ft box declared
@@ -165,10 +162,7 @@ enum Fixture {
         #expect(abs(level - log(factor)) < 0.01, "the air read \(level), expected \(log(factor))")
         #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.005, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
         #expect(m.geometry.top == exact.geometry.top && m.geometry.x0 == exact.geometry.x0 && m.geometry.floor == exact.geometry.floor)
-        let profiles = ComparatorProfiles.bundled ?? .prior
-        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
-        #expect(abs(verdict.score - exactVerdict.score) < 0.01, "\(verdict.score) against \(exactVerdict.score)")
-        #expect(verdict.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("analysed at the scan's own level") })
+        Self.expectVerdict(of: m, asOf: exact, within: 0.01, saying: "scan_quality", "analysed at the scan's own level")
     }
 
     /// Linac pulses that did not fire leave columns that read no beam from the top of the image
@@ -195,11 +189,7 @@ enum Fixture {
         #expect(m.deadColumns == starts.map { [$0, width] }, "\(m.deadColumns ?? [])")
         #expect(m.geometry.x0 == exact.geometry.x0 && m.geometry.x1 == exact.geometry.x1, "\(m.geometry) against \(exact.geometry)")
         #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.005, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
-        let profiles = ComparatorProfiles.bundled ?? .prior
-        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
-        #expect(abs(verdict.score - exactVerdict.score) < 0.01, "\(verdict.score) against \(exactVerdict.score)")
-        #expect(verdict.findings.filter { $0.score > 0 }.map(\.kind) == exactVerdict.findings.filter { $0.score > 0 }.map(\.kind))
-        #expect(verdict.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("\(2 * width) column") })
+        Self.expectVerdict(of: m, asOf: exact, within: 0.01, sameKinds: true, saying: "scan_quality", "\(2 * width) column")
     }
 
     /// A dead detector channel reads no beam along a whole row: one a third of the way down the
@@ -223,10 +213,7 @@ enum Fixture {
         #expect(m.geometry.top == exact.geometry.top && m.geometry.x0 == exact.geometry.x0 && m.geometry.x1 == exact.geometry.x1,
                 "\(m.geometry) against \(exact.geometry)")
         #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.005, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
-        let profiles = ComparatorProfiles.bundled ?? .prior
-        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
-        #expect(abs(verdict.score - exactVerdict.score) < 0.02, "\(verdict.score) against \(exactVerdict.score)")
-        #expect(verdict.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("3 rows") })
+        Self.expectVerdict(of: m, asOf: exact, within: 0.02, saying: "scan_quality", "3 rows")
     }
 
     /// The encodings' air level moved to where the air reads: a pixel that read `a` under the
@@ -238,6 +225,20 @@ enum Fixture {
         #expect(abs(a.values[0] + Float(log(1.1))) < 1e-4 && abs(a.values[1]) < 1e-4, "\(a.values)")
         let logEncoding = PixelEncoding.log(zero: 250, scale: 20, floor: 0).zeroing(-0.1)
         #expect(logEncoding == .log(zero: 252, scale: 20, floor: 0))
+    }
+
+    /// A scan mended from a fault scores as the same scan without it (within `tolerance`, with
+    /// the same kinds of findings when `sameKinds`), and its verdict says what was mended: a
+    /// finding of `kind` whose reason contains `text`.
+    static func expectVerdict(of m: Measurements, asOf exact: Measurements, within tolerance: Double, sameKinds: Bool = false,
+                              saying kind: String, _ text: String) {
+        let profiles = ComparatorProfiles.bundled ?? .prior
+        let verdict = Scorer.score(m, profiles: profiles), exactVerdict = Scorer.score(exact, profiles: profiles)
+        #expect(abs(verdict.score - exactVerdict.score) < tolerance, "\(verdict.score) against \(exactVerdict.score)")
+        if sameKinds {
+            #expect(verdict.findings.filter { $0.score > 0 }.map(\.kind) == exactVerdict.findings.filter { $0.score > 0 }.map(\.kind))
+        }
+        #expect(verdict.findings.contains { $0.kind == kind && $0.reason.contains(text) }, "\(verdict.findings.map(\.reason))")
     }
 
     /// `scan`'s sidecar over other pixels (16-bit), as the decoder delivers them.
