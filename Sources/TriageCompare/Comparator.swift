@@ -37,9 +37,7 @@ public enum Comparator {
         again.findings.insert(contentsOf: verdict.findings.filter { $0.kind == "no_declaration" }, at: 0)
         if let scale = profiles.massCalibration[measurements.scannerID] {
             again.findings.append(Finding(kind: "scan_quality", score: 0,
-                                          reason: String(format: "scanner %@ is not in the profile: its mass scale is this batch's (the images of its %d loaded containers read %.0f%% %@ than declared, at the median)",
-                                                         measurements.scannerID, scale.count, abs(exp(-scale.logRatio) - 1) * 100,
-                                                         scale.logRatio < 0 ? "heavier" : "lighter"),
+                                          reason: "scanner \(measurements.scannerID) is not in the profile: its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))",
                                           bbox: nil, massKg: nil))
         }
         return again

@@ -235,7 +235,7 @@ public enum ContainerLocator {
     /// of the image, and is not a dead column.
     public static func deadColumns(_ map: AttenuationMap, roof: Int, pitchX: Double, pitchY: Double) -> [Range<Int>] {
         let width = map.width
-        let last = min(map.height, roof - max(3, Int((100 / pitchY).rounded())))
+        let last = airBandEnd(map, roof: roof, pitchY: pitchY)
         guard last >= 4, width >= 8 else { return [] }
         var dense = [Int](repeating: 0, count: width)
         var airRows = 0
@@ -252,16 +252,8 @@ public enum ContainerLocator {
         }
         guard airRows >= 4 else { return [] }
         let widest = max(3, Int((50 / pitchX).rounded()))
-        var runs: [Range<Int>] = []
-        var x = 0
-        while x < width {
-            guard dense[x] * 10 >= airRows * 9 else { x += 1; continue }
-            var end = x
-            while end < width, dense[end] * 10 >= airRows * 9 { end += 1 }
-            if end - x <= widest { runs.append(x..<end) }
-            x = end
-        }
-        return runs
+        return Measurer.runs((0..<width).filter { dense[$0] * 10 >= airRows * 9 }).map { $0.first..<($0.last + 1) }
+            .filter { $0.count <= widest }
     }
 
     /// Rows that read dense across the air at both sides of the image, with air above and
@@ -287,18 +279,9 @@ public enum ContainerLocator {
             }
         }
         let tallest = max(3, Int((50 / pitchY).rounded()))
-        func dense(_ y: Int) -> Bool { left[y] >= 0.9 && right[y] >= 0.9 }
         func air(_ y: Int) -> Bool { left[y] <= 0.1 && right[y] <= 0.1 }
-        var runs: [Range<Int>] = []
-        var y = 1
-        while y < height - 1 {
-            guard dense(y) else { y += 1; continue }
-            var end = y
-            while end < height, dense(end) { end += 1 }
-            if end - y <= tallest, end < height, air(y - 1), air(end) { runs.append(y..<end) }
-            y = end
-        }
-        return runs
+        return Measurer.runs((0..<height).filter { left[$0] >= 0.9 && right[$0] >= 0.9 }).map { $0.first..<($0.last + 1) }
+            .filter { $0.count <= tallest && $0.lowerBound >= 1 && $0.upperBound < height && air($0.lowerBound - 1) && air($0.upperBound) }
     }
 
     /// `map` with the rows of `runs` read linearly between the rows above and below them.
@@ -388,7 +371,7 @@ public enum ContainerLocator {
     /// something over the whole width); nil with fewer than four such rows. 0 when the
     /// sidecar's air (or zero) level is the scan's own.
     public static func airLevel(_ map: AttenuationMap, roof: Int, pitchY: Double) -> Double? {
-        let last = min(map.height, roof - max(3, Int((100 / pitchY).rounded())))
+        let last = airBandEnd(map, roof: roof, pitchY: pitchY)
         guard last >= 4 else { return nil }
         var medians: [Float] = [], row: [Float] = []
         map.values.withUnsafeBufferPointer { all in
@@ -401,6 +384,11 @@ public enum ContainerLocator {
         }
         guard medians.count >= 4 else { return nil }
         return Double(Selection.select(&medians, medians.count / 2))
+    }
+
+    /// The rows that show air above the container: from the image's top to 100 mm above the roof.
+    static func airBandEnd(_ map: AttenuationMap, roof: Int, pitchY: Double) -> Int {
+        min(map.height, roof - max(3, Int((100 / pitchY).rounded())))
     }
 
     /// Refuses a scan that is not the right way up: upside down (rows from the bottom up, or

@@ -42,6 +42,12 @@ public struct ComparatorProfiles: Sendable, Codable {
         public var logRatio: Double
         public var logSpread: Double
         public var count: Int
+
+        /// How the images read against the declarations, in words: "read 17% heavier than
+        /// declared, at the median".
+        public var imagesAgainstDeclared: String {
+            String(format: "read %.0f%% %@ than declared, at the median", abs(exp(-logRatio) - 1) * 100, logRatio < 0 ? "heavier" : "lighter")
+        }
     }
 
     public struct NullDistribution: Sendable, Codable {

@@ -207,8 +207,7 @@ public struct NightlyRun: Sendable {
                 scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted)
             }
             for (scanner, scale) in batchMass.sorted(by: { $0.key < $1.key }) {
-                diagnostics.warning(String(format: "scanner %@ is not in the profile: its mass scale was taken from this batch's %d loaded containers (their images read %.0f%% %@ than declared, at the median); calibrate on its inspected containers",
-                                           scanner, scale.count, abs(exp(-scale.logRatio) - 1) * 100, scale.logRatio < 0 ? "heavier" : "lighter"),
+                diagnostics.warning("scanner \(scanner) is not in the profile: its mass scale was taken from this batch's \(scale.count) loaded containers (their images \(scale.imagesAgainstDeclared)); calibrate on its inspected containers",
                                     at: SourceLocation(file: inputs.first ?? ""))
             }
         }
