@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "TriagePhysicsTests", dependencies: ["TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "ScanSynthTests", dependencies: ["ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TestSupport"]),
         .testTarget(name: "TriageRankTests", dependencies: ["TriageRank", "TriageCompare", "TriageCore", "TestSupport"]),
-        .testTarget(name: "TriageManifestTests", dependencies: ["TriageManifest", "TriageCore", "TestSupport"]),
+        .testTarget(name: "TriageManifestTests", dependencies: ["TriageManifest", "TriageCore", "TriagePhysics", "TestSupport"]),
         .testTarget(name: "TriageKernelsTests", dependencies: ["TriageKernels", "TriageKernelsAVX2", "TriagePhysics", "TriageDecode"]),
         .testTarget(name: "TriageCompareTests", dependencies: ["TriageCompare", "ScanSynth", "TriagePhysics", "TriageDecode", "TriageCore", "TriageManifest", "TestSupport"]),
         .testTarget(name: "ScanTriageCLITests", dependencies: [

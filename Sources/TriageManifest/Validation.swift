@@ -48,12 +48,18 @@ public struct ManifestValidator: Sendable {
             diagnostics.error(entry.missingIDReason ?? "no container number; expected an ISO 6346 number like MSKU1234565", at: entry.location)
         }
         var type: ContainerType?
+        // The code as declared when it is read as its family's (a 42R0 stays a 42R0 on the card).
+        var declaredCode: String?
         if let code = entry.isoType {
-            type = ContainerType.named(code.value)
-            if type == nil {
-                let known = ContainerType.known.keys.sorted().joined(separator: ", ")
-                diagnostics.error("size/type code \"\(code.value)\" is not one whose geometry is known; expected one of \(known)",
-                                  at: code.location)
+            switch ContainerType.reading(of: code.value) {
+            case .known(let known):
+                type = known
+            case .readAs(let family, let note):
+                type = family
+                declaredCode = code.value.trimmingCharacters(in: .whitespaces).uppercased()
+                diagnostics.emit(Diagnostic(.note, note, at: code.location))
+            case .refused(let reason):
+                diagnostics.error(reason, at: code.location)
             }
         } else if entry.isoTypeOptional && entry.containerID != nil {
             diagnostics.emit(Diagnostic(.note, "no ISO size/type code in this format; the geometry will be taken from the scan", at: entry.location))
@@ -133,7 +139,7 @@ public struct ManifestValidator: Sendable {
                               at: entry.location)
         }
         guard let number else { return nil }
-        return DeclaredContainer(containerID: number.value, isoType: type?.code, seals: entry.seals, tareKg: tare,
+        return DeclaredContainer(containerID: number.value, isoType: declaredCode ?? type?.code, seals: entry.seals, tareKg: tare,
                                  empty: empty, goods: goods, shipper: entry.shipper, consignee: entry.consignee,
                                  manifestID: manifest.manifestID?.value,
                                  portOfLoading: manifest.portOfLoading?.value, location: entry.location)

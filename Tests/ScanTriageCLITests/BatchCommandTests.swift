@@ -4,6 +4,7 @@ import GRDB
 import Testing
 import TestSupport
 import TriageCompare
+import TriageCore
 import TriageDecode
 import TriageRank
 import TriageStore
@@ -285,6 +286,52 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         let problems = try #require(report.components(separatedBy: "<h2 id=\"problems\">Problems in the inputs</h2>").last)
         #expect(problems.contains("\(stem).tif: warning: not a scan image"), "\(problems.prefix(300))")
         #expect(run.stdout.contains("ranked 10 container(s) (9 analysed"))
+    }
+
+    /// A container declared with a variant of a known size/type code (a ventilated 22V0) was
+    /// quarantined at intake and its scan ranked as unmatched, without its goods or weight.
+    /// It is read as its family (22G1) now, said at its iso_type field, and ranked exactly as
+    /// the 22G1 it is to the beam; an open top is still refused, with what it is.
+    @Test func aVariantSizeTypeCodeIsRankedAsItsFamilyAndSaid() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let asDeclared = try CommandRun.run(["batch", batch, "--out", folder.path("out0"), "--profiles", sampleProfiles])
+        #expect(asDeclared.status == 0, "\(asDeclared.stderr)")
+        let manifestPath = batch + "/manifests/nightly.json"
+        let manifest = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        let parts = manifest.components(separatedBy: "\"iso_type\" : \"22G1\"")
+        #expect(parts.count == 4, "the sample manifest has three 22G1s")
+        // The first 22G1 becomes a 22V0, the second an open top.
+        try (parts[0] + "\"iso_type\" : \"22V0\"" + parts[1] + "\"iso_type\" : \"22U1\"" + parts[2] + "\"iso_type\" : \"22G1\"" + parts[3])
+            .write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out1"), "--profiles", sampleProfiles])
+        #expect(run.status == 1, "an input quarantined: \(run.stderr)")
+        #expect(run.stderr.contains("22V0 (20 ft, 8 ft 6 in, ventilated) is read with the geometry of 22G1"), "\(run.stderr)")
+        #expect(run.stderr.contains("22U1 is an open-top container"), "\(run.stderr)")
+        func rows(_ out: String) throws -> (header: [String], rows: [String: [String]]) {
+            let bag = DiagnosticBag()
+            let records = CSVReader.parse(try Data(contentsOf: URL(fileURLWithPath: folder.path(out) + "/ranking.csv")), file: out, diagnostics: bag)
+            #expect(bag.diagnostics.isEmpty && records.count == 11, "\(bag.diagnostics)")
+            return (records.first?.fields ?? [], Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0.fields[1], $0.fields) }))
+        }
+        let (header, before) = try rows("out0"), after = try rows("out1").rows
+        let status = try #require(header.firstIndex(of: "status")), iso = try #require(header.firstIndex(of: "iso_type"))
+        let hs = try #require(header.firstIndex(of: "hs_code"))
+        var variants = 0, refused = 0
+        for (id, was) in before {
+            let now = try #require(after[id], "\(id) is ranked")
+            if was[iso] == "22G1" && now[iso] == "22V0" {
+                variants += 1
+                // Everything but the declared code (and the rank, the open top having moved) as it was.
+                var same = now
+                same[iso] = "22G1"
+                #expect(same.dropFirst() == was.dropFirst(), "\(now) against \(was)")
+            } else if was[iso] == "22G1" && now[status] == "unmatched" {
+                refused += 1
+                #expect(now[hs].isEmpty)
+            }
+        }
+        #expect(variants == 1 && refused == 1, "\(variants) read as 22G1, \(refused) refused")
     }
 
     /// A scan that cannot be analysed (a truncated PNG; an image that ends above the

@@ -418,6 +418,39 @@ enum Fixture {
             #expect(!verdict.findings.contains { $0.reason.contains("bulkhead") })
         }
     }
+
+    /// A variant of a known code (a reefer that does not heat, a ventilated box) is read with
+    /// its family's geometry: the verdict is the family's, finding for finding.
+    @Test(arguments: [("42R1", "42R0", "bananas"), ("22G1", "22V0", "coffee"), ("45G1", "4EG1", "furniture")])
+    func aVariantCodeIsJudgedAsItsFamily(case: (String, String, String)) throws {
+        let (family, variant, cargo) = `case`
+        let (scan, declaration, _) = try Fixture.scan(type: family, cargo: cargo, mass: 15000, anomaly: .doorZone, strength: 0.8)
+        var asVariant = declaration
+        asVariant.isoType = variant
+        let expected = Scorer.score(try Measurer.measure(scan: scan, declaration: declaration), profiles: .prior)
+        let verdict = Scorer.score(try Measurer.measure(scan: scan, declaration: asVariant), profiles: .prior)
+        #expect(verdict.measurements?.geometry.type == family)
+        #expect(verdict.findings.map(\.kind) == expected.findings.map(\.kind) && verdict.score == expected.score,
+                "\(verdict.findings.map(\.reason)) against \(expected.findings.map(\.reason))")
+        #expect(verdict.findings.contains { $0.kind == "door_zone" && $0.score > 0.9 }, "\(verdict.findings.map(\.kind))")
+    }
+
+    /// 45 ft containers (13.7 m, the 40 ft's cross-section): found, weighed and searched as
+    /// their own type, not taken for a 40 ft one 12.5 % too long (whose pitch would then have
+    /// been "corrected" by as much).
+    @Test(arguments: [("L5G1", "coffee", false), ("L5R1", "bananas", true), ("L2G1", "furniture", false)])
+    func fortyFiveFootContainersAreTheirOwnType(case: (String, String, Bool)) throws {
+        let (type, cargo, reefer) = `case`
+        let (scan, declaration, scene) = try Fixture.scan(type: type, cargo: cargo, mass: 16000, anomaly: .doorZone, strength: 0.8)
+        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        let truth = scene.containerBBox
+        #expect(m.geometry.type == type && abs(m.geometry.lengthMismatch) < 0.02, "\(m.geometry)")
+        #expect(abs(m.geometry.x0 - truth[0]) <= 2 && abs(m.geometry.x1 - (truth[0] + truth[2])) <= 2, "\(m.geometry) vs \(truth)")
+        #expect(m.pitchCorrection == nil && m.geometry.machinerySeen == reefer)
+        #expect(abs(m.imageMassKg / 16000 - 1) < 0.15, "\(m.imageMassKg) kg in the image")
+        let verdict = Scorer.score(m, profiles: .prior)
+        #expect(verdict.findings.contains { $0.kind == "door_zone" && $0.score > 0.9 }, "\(verdict.findings.map(\.reason))")
+    }
 }
 
 @Suite struct EvidenceTests {
