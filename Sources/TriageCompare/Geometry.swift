@@ -370,7 +370,10 @@ public enum ContainerLocator {
     /// eighth pixel), leaving out rows that are not air (a dark frame, a dead detector row,
     /// something over the whole width); nil with fewer than four such rows. 0 when the
     /// sidecar's air (or zero) level is the scan's own.
-    public static func airLevel(_ map: AttenuationMap, roof: Int, pitchY: Double) -> Double? {
+    public static func airLevel(_ map: AttenuationMap, roof: Int, pitchY: Double, brightest: Float? = nil) -> Double? {
+        // Rows read as air: those under the largest correction, or within 0.2 of the image's
+        // brightest 1 % (air further off is found, to be refused).
+        let limit = max(maxAirCorrection, (brightest ?? 0) + 0.2)
         let last = airBandEnd(map, roof: roof, pitchY: pitchY)
         guard last >= 4 else { return nil }
         var medians: [Float] = [], row: [Float] = []
@@ -379,11 +382,91 @@ public enum ContainerLocator {
                 row.removeAll(keepingCapacity: true)
                 for x in Swift.stride(from: 0, to: map.width, by: 8) { row.append(all[y * map.width + x]) }
                 let median = Selection.select(&row, row.count / 2)
-                if median < 0.45 { medians.append(median) }
+                if median < limit { medians.append(median) }
             }
         }
         guard medians.count >= 4 else { return nil }
         return Double(Selection.select(&medians, medians.count / 2))
+    }
+
+    /// The attenuation the brightest 1 % of the image reads at the sidecar's encoding (every
+    /// pixel of a grid of about 20,000): air, around 0, in every scan that shows the air
+    /// around its container.
+    public static func brightestLevel(_ map: AttenuationMap) -> Float? {
+        let step = max(1, Int((Double(map.values.count) / 20_000).squareRoot()))
+        var samples: [Float] = []
+        samples.reserveCapacity((map.width / step + 1) * (map.height / step + 1))
+        map.values.withUnsafeBufferPointer { all in
+            for y in Swift.stride(from: step / 2, to: map.height, by: step) {
+                for x in Swift.stride(from: step / 2, to: map.width, by: step) { samples.append(all[y * map.width + x]) }
+            }
+        }
+        guard samples.count >= 100 else { return nil }
+        return Selection.select(&samples, samples.count / 100)
+    }
+
+    /// What the image's edges read, where a scan shows the air around its container: the
+    /// lower of the median attenuation of its top 3 % of rows and that of the outer 2 % of
+    /// columns at both ends (beyond the container's ends, over the chassis and wheels). One of
+    /// the two may be dense in a scan that is right (a dark frame along the top; an image
+    /// cropped to the container's ends), hardly both.
+    public static func edgesLevel(_ map: AttenuationMap) -> Float? {
+        let rows = max(3, map.height * 3 / 100), columns = max(3, map.width / 50)
+        guard map.width > 4 * columns, map.height > 4 * rows else { return nil }
+        var top: [Float] = [], ends: [Float] = []
+        // About 3,000 samples of the top and 6,000 of the ends.
+        let stepX = max(1, map.width / 400), stepY = max(1, map.height / 400)
+        map.values.withUnsafeBufferPointer { all in
+            for y in Swift.stride(from: 0, to: rows, by: max(1, rows / 8)) {
+                for x in Swift.stride(from: 0, to: map.width, by: stepX) { top.append(all[y * map.width + x]) }
+            }
+            for y in Swift.stride(from: 0, to: map.height, by: stepY) {
+                for x in Swift.stride(from: 0, to: columns, by: max(1, columns / 8)) {
+                    ends.append(all[y * map.width + x]); ends.append(all[y * map.width + map.width - 1 - x])
+                }
+            }
+        }
+        return min(Selection.select(&top, top.count / 2), Selection.select(&ends, ends.count / 2))
+    }
+
+    /// Refuses a scan that is not in its sidecar's encoding. Air reads 0 at the sidecar's
+    /// encoding and is the brightest thing in a scan (the brightest 1 % of generated scans of
+    /// six scanners read -0.11 to 0): an image whose brightest 1 % reads beyond what the air
+    /// level correction puts right (``maxAirCorrection``), or whose edges read far denser than
+    /// its brightest part (an inverted image: the air dark, dense matter bright), is not.
+    public static func refuseForeignEncoding(_ map: AttenuationMap, brightest: Float?, encoding: PixelEncoding) throws {
+        guard let brightest else { return }
+        if let edges = edgesLevel(map), edges > maxAirCorrection, brightest < edges - 0.5 {
+            throw Failure(description: foreignEncodingWords(brightest, edges: edges, encoding: encoding))
+        }
+        if brightest > maxAirCorrection {
+            throw Failure(description: foreignEncodingWords(brightest, edges: nil, encoding: encoding))
+        }
+    }
+
+    /// The largest air level (attenuation) put right by reading the scan at its own air level.
+    public static let maxAirCorrection: Float = 0.45
+
+    /// Why a scan is not analysed when its brightest 1 % reads `level` (and its edges `edges`),
+    /// with the pixel value that reads as air, to put its sidecar right.
+    public static func foreignEncodingWords(_ level: Float, edges: Float?, encoding: PixelEncoding) -> String {
+        let stated: String
+        func value(_ a: Float) -> String {
+            switch encoding {
+            case .transmission(let air, let dark): String(format: "pixel value %.0f", dark + (air - dark) * exp(-Double(a)))
+            case .log(let zero, let scale, _): String(format: "pixel value %.0f", zero - Double(a) * scale)
+            }
+        }
+        switch encoding {
+        case .transmission(let air, let dark): stated = String(format: "transmission, air %.0f, dark %.0f", air, dark)
+        case .log(let zero, let scale, _): stated = String(format: "log, zero %.0f, scale %g", zero, scale)
+        }
+        if let edges {
+            return String(format: "the image's edges, where the air around a container shows, read an attenuation of %.2f (%@) at the sidecar's encoding (%@), and its brightest 1 %% %.2f (%@); not analysed: the image looks inverted (dense matter bright, as a viewer may export it) or its encoding is not the sidecar's",
+                          edges, value(edges), stated, level, value(level))
+        }
+        return String(format: "no part of the image reads as air at the sidecar's encoding (%@): its brightest 1 %% reads an attenuation of %.2f (%@), where air reads 0; not analysed: the encoding is not this image's (counts of a detector with fewer bits against a 16-bit air level, a stale calibration) or the image shows no air around its container",
+                      stated, level, value(level))
     }
 
     /// The rows that show air above the container: from the image's top to 100 mm above the roof.

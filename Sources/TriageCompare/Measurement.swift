@@ -143,6 +143,12 @@ public enum Measurer {
         }
         var map = try read(scan)
         var pitchX = sidecar.pitchX
+        // An image that is not in its sidecar's encoding is not analysed: 12-bit counts against
+        // a 16-bit air level read a clean load as 46 t at 0.9999 (51 % "opaque"), an inverted
+        // image as a 13.9 m container with a dense region at 0.98. The reason gives the level
+        // the image shows, so that the sidecar can be put right.
+        let brightest = ContainerLocator.brightestLevel(map)
+        try ContainerLocator.refuseForeignEncoding(map, brightest: brightest, encoding: sidecar.encoding)
         var geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
                                                    doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
         // Columns that read dense from the top of the image down (a linac pulse that did not
@@ -161,7 +167,12 @@ public enum Measurer {
         // ones ranked at 0.971 (seed 781). Past 0.02 (2 % of the beam), the scan's own air
         // level is used, and said.
         var airCorrection: Double?
-        if let level = ContainerLocator.airLevel(map, roof: geometry.top, pitchY: sidecar.pitchY), abs(level) > 0.02 {
+        let airLevel = ContainerLocator.airLevel(map, roof: geometry.top, pitchY: sidecar.pitchY, brightest: brightest)
+        if let level = airLevel, level > Double(ContainerLocator.maxAirCorrection) {
+            // Air 0.45 to 0.65 (the brightest 1 % reads a little below the air's median).
+            throw ContainerLocator.Failure(description: ContainerLocator.foreignEncodingWords(Float(level), edges: nil, encoding: sidecar.encoding))
+        }
+        if let level = airLevel, abs(level) > 0.02 {
             var corrected = scan
             corrected.sidecar.encoding = sidecar.encoding.zeroing(level)
             if let again = try? read(corrected),

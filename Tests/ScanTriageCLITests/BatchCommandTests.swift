@@ -367,6 +367,40 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         }
     }
 
+    /// A scan whose pixels are not in its sidecar's encoding (12-bit counts against a 16-bit
+    /// air level; an image inverted for display) is not analysed: said where and why, with the
+    /// pixel value the air reads at; the rest of the batch ranked as before.
+    @Test func aScanNotInItsSidecarsEncodingIsSaidAndTheRestRanked() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let reference = try CommandRun.run(["batch", batch, "--out", folder.path("reference"), "--profiles", sampleProfiles])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let scans = batch + "/scans/"
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: scans).filter { $0.hasSuffix(".png") }.sorted()
+        try #require(pngs.count >= 2)
+        for (name, f) in [(pngs[0], { (v: UInt16) in v >> 4 }), (pngs[1], { (v: UInt16) in 65535 - v })] {
+            let image = try ImageDecoder().decode(file: scans + name)
+            guard case .uint16(let pixels) = image.pixels else { Issue.record("\(name) is not 16-bit"); return }
+            try ImageEncoder.png(PixelImage(width: pixels.width, height: pixels.height, samples: pixels.samples.map(f)))
+                .write(to: URL(fileURLWithPath: scans + name))
+        }
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("\(pngs[0]): error: could not analyse the scan: no part of the image reads as air"), "\(run.stderr)")
+        #expect(run.stderr.contains("\(pngs[1]): error: could not analyse the scan: the image's edges") && run.stderr.contains("looks inverted"),
+                "\(run.stderr)")
+        #expect(run.stdout.contains("ranked 10 container(s)") && run.stdout.contains("2 could not be analysed"), "\(run.stdout)")
+        // The other eight in the order they had.
+        func order(_ out: String) throws -> [String] {
+            try String(contentsOfFile: folder.path(out) + "/ranking.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+                .compactMap { line in
+                    let fields = line.split(separator: ",").map(String.init)
+                    return pngs.prefix(2).contains { line.contains($0.dropLast(4)) } ? nil : fields[1]
+                }
+        }
+        #expect(try order("out") == order("reference"))
+    }
+
     /// Calibration leaves out a scan it cannot measure and says so as a located warning (it
     /// printed the file twice and no severity: "X.png: X.png: PNG data ends early").
     @Test func calibrationSaysWhichScanItLeftOut() throws {

@@ -246,6 +246,50 @@ enum Fixture {
         try Scan(imagePath: "cut.png", image: ImageDecoder().decode(ImageEncoder.png(pixels, compressionLevel: 1)), sidecar: scan.sidecar)
     }
 
+    /// An image not in its sidecar's encoding was analysed as if it were: 12-bit counts against
+    /// the sidecar's 16-bit air level read a clean load as 46 t (51 % "opaque") at 0.9999, an
+    /// inverted image (dense matter bright) as a 13.9 m container with a dense region at 0.98,
+    /// air reading 0.5 (beyond what the air level correction reaches) as a load with five kinds
+    /// of finding at 1.0. Each is refused with the pixel value that reads as air; air 10 % off
+    /// is still read at the scan's own level.
+    @Test(arguments: ["12-bit", "air at 0.5", "inverted", "inverted 8-bit log", "air 10 % off"])
+    func aScanNotInItsSidecarsEncodingIsRefusedWithTheLevelItShows(fault: String) throws {
+        let log = fault.contains("8-bit")
+        let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "coffee", mass: 20000, anomaly: .doorZone, strength: 0.8,
+                                                      scanner: log ? "PNG-LINAC-3" : "SSZ-LINAC-2", pitchScale: 2)
+        var broken = scan
+        switch scan.image.pixels {
+        case .uint16(let pixels):
+            let f: (UInt16) -> UInt16 = switch fault {
+            case "12-bit": { $0 >> 4 }
+            case "air at 0.5": { UInt16(Double($0) * 0.6) }
+            case "air 10 % off": { UInt16(Double($0) * 0.9) }
+            default: { 65535 - $0 }
+            }
+            broken = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: pixels.samples.map(f)))
+        case .uint8(let pixels):
+            let inverted = PixelImage(width: pixels.width, height: pixels.height, samples: pixels.samples.map { 255 - $0 })
+            broken = try Scan(imagePath: "inverted.png", image: ImageDecoder().decode(ImageEncoder.png(inverted)), sidecar: scan.sidecar)
+        }
+        if fault == "air 10 % off" {
+            let m = try Measurer.measure(scan: broken, declaration: declaration)
+            #expect(abs((m.airCorrection ?? 0) - 0.105) < 0.01, "\(m.airCorrection ?? 0)")
+            return
+        }
+        #expect(throws: ContainerLocator.Failure.self) { try Measurer.measure(scan: broken, declaration: declaration) }
+        do {
+            _ = try Measurer.measure(scan: broken, declaration: declaration)
+        } catch {
+            let words = "\(error)"
+            #expect(words.contains(fault.contains("inverted") ? "looks inverted" : "no part of the image reads as air"), "\(words)")
+            if fault == "12-bit" {
+                // Air at 60,000 / 16 less the dark level's share: 3,750 or so.
+                let value = words.components(separatedBy: "pixel value ").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
+                #expect(value.map { abs($0 - 3750) < 200 } == true, "\(words)")
+            }
+        }
+    }
+
     /// `scan` with its 16-bit image mirrored left to right, the sidecar as it was.
     static func mirrored(_ scan: Scan) throws -> Scan {
         guard case .uint16(let pixels) = scan.image.pixels else { throw ScanTriageError(.invalidInput, "expected a 16-bit scan") }
