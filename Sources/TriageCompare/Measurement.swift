@@ -208,11 +208,24 @@ public enum Measurer {
         // check reading speed as excess weight. The outline measures within 0.8 % of its
         // type's length on generated scans at the stated pitch; from 1 % to 10 % off, the pitch
         // that makes the outline its type's length is the one the scan was made at. Further
-        // off is left as it is, and said: a 45 ft box (13.7 m, a type the table does not
-        // know) is 12.5 % longer than a 40 ft one.
+        // off, the outline is another type than the declared (a 20 ft box declared as a 40 ft
+        // one; a 45 ft as a 40 ft: left as it is, and said), or a container cut off by the
+        // image's edge, or no container at all: a sidecar pitch twice the scan's made a clean
+        // 40 ft box of coffee 24.4 m long and 86 % heavier than declared (0.9999). An outline
+        // from half to twice its type's length that no container's length fits, clear of the
+        // image's ends, is measured at the pitch that makes it its declared type's (compare-49; an
+        // inferred type is the nearest length's, which decides nothing here), after
+        // the check that it is not upside down or on its side (which shortens it too).
         var pitchCorrection: Double?
         let mismatch = geometry.lengthMismatch
-        if abs(mismatch) > 0.01, abs(mismatch) <= 0.10 {
+        if declaredType != nil, abs(mismatch) > 0.25 {
+            try ContainerLocator.refuseMisoriented(map, found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
+                                                  doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        }
+        let clearOfTheEnds = geometry.x0 > 2 && geometry.x1 < map.width - 3
+        let noContainersLength = declaredType != nil && mismatch >= -0.52 && mismatch <= 1.05 && clearOfTheEnds
+            && !ContainerType.isContainerLength(geometry.measuredLengthMM)
+        if abs(mismatch) > 0.01, abs(mismatch) <= 0.10 || noContainersLength {
             let corrected = pitchX / (1 + mismatch)
             if let again = try? ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: corrected, pitchY: pitchY,
                                                         doorOnRight: sidecar.doorSide == .right, declaredType: declaredType),
@@ -221,10 +234,6 @@ public enum Measurer {
                 geometry = again
                 pitchCorrection = mismatch
             }
-        }
-        if declaredType != nil, abs(geometry.lengthMismatch) > 0.25 {
-            try ContainerLocator.refuseMisoriented(map, found: geometry, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY,
-                                                  doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
         }
         var degraded: [String] = []
         if scan.image.info.format.isLossy { degraded.append("lossy JPEG") }

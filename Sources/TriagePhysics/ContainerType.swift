@@ -56,6 +56,15 @@ public struct ContainerType: Hashable, Sendable, Codable {
         return Dictionary(uniqueKeysWithValues: list.map { ($0.code, $0) })
     }()
 
+    /// The lengths of containers at sea: ISO 668's 10, 20, 30 and 40 ft and the 45 ft (48 and
+    /// 53 ft boxes run on North American roads and rails only).
+    public static let isoLengths: [Double] = [2991, 6058, 9125, 12192, 13716]
+
+    /// Whether `millimetres` is within 4 % of a container length.
+    public static func isContainerLength(_ millimetres: Double) -> Bool {
+        isoLengths.contains { abs(millimetres / $0 - 1) <= 0.04 }
+    }
+
     /// The geometry a declared size/type code is read with, `nil` when it has none (see
     /// `reading(of:)` for why).
     public static func named(_ code: String) -> ContainerType? { reading(of: code).type }
