@@ -760,7 +760,7 @@ public enum Measurer {
         let narrowest = max(2, Int((150 / cargo.blockWidthMM).rounded(.up)))
         for run in runs(suspect.sorted()) where run.last - run.first + 1 < narrowest { suspect.subtract(run.first...run.last) }
         guard !suspect.isEmpty else { return best }
-        var blocks: [Int] = []
+        var columnBlocks: [Int: [Int]] = [:]
         for c in suspect {
             // What stands from the floor up (anything floating above is the above-load check's).
             let rowsHere = (min(profile.top[c], cargo.rows)..<cargo.rows).filter { cargo.occupied(c, $0) }
@@ -773,7 +773,16 @@ public enum Measurer {
             // Bags piled behind the doors stand less than about a metre; a column of the load
             // (a stack of boxes, a drum tier) is taller.
             if extentMM > 1100 { continue }
-            blocks += rowsHere.map { $0 * columns + c }
+            columnBlocks[c] = rowsHere.map { $0 * columns + c }
+        }
+        // Bags are carried in by hand, tens of kilograms each (the door-zone loads generated as
+        // anomalies measure 7 to 90 kg): an object apart from the load that weighs over 500 kg
+        // is load, a pallet of goods or a heap's spill (clean heaps of loose aluminium scrap put
+        // 600 to 1,650 kg there, at 0.83 to 0.995), as a stack over 1.1 m is.
+        var blocks: [Int] = []
+        for run in runs(columnBlocks.keys.sorted()) {
+            let object = (run.first...run.last).flatMap { columnBlocks[$0] ?? [] }
+            if cargo.massKg(of: object) <= 500 { blocks += object }
         }
         let massKg = cargo.massKg(of: blocks)
         if massKg >= 2 {
