@@ -330,6 +330,10 @@ public enum ContainerLocator {
     /// more lower). The lowest line over 150 mm of air-like rows with another 60-180 mm above it
     /// is taken for the bottom line, looked for from 88 % to 109 % of the type's height below
     /// the roof.
+    /// The coarsest vertical pitch (mm) at which ``heightRatio(_:geometry:type:pitchY:)`` is
+    /// trusted: coarser, the chassis' flange under the bottom rails blurs into air.
+    public static let finestBottomLinePitch = 10.0
+
     public static func heightRatio(_ map: AttenuationMap, geometry g: ContainerGeometry, type: ContainerType, pitchY: Double) -> Double? {
         let bottomLine = type.height + 19
         let below = max(3, Int((60 / pitchY).rounded())), farBelow = max(below + 2, Int((150 / pitchY).rounded()))

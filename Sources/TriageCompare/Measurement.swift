@@ -190,9 +190,14 @@ public enum Measurer {
         // the same 200 scenes ranked at AUC 0.656 / 0.847 (pitch stated 3 % low / high) where
         // exact ones ranked at 0.971. From 1.5 % to 8 % off, with the type declared, the
         // pitch that puts the bottom line where its type's is, is the one the scan was made at.
+        // Only where the pitch resolves the lines (10 mm or finer, compare-51): at 11.25-12.5 mm
+        // the chassis' thin flange blurs into the air-like rows under it and the floor, 135 mm
+        // higher, was taken for the bottom line (one scan in 15-18 of each scanner at 2.5 times
+        // its pitch, and one of the samples, "corrected" by -5 %); at 9-12 mm none of 60 scans.
         var pitchY = sidecar.pitchY
         var heightCorrection: Double?
-        if let declaredType, let ratio = ContainerLocator.heightRatio(map, geometry: geometry, type: declaredType, pitchY: pitchY),
+        if let declaredType, pitchY <= ContainerLocator.finestBottomLinePitch,
+           let ratio = ContainerLocator.heightRatio(map, geometry: geometry, type: declaredType, pitchY: pitchY),
            abs(ratio - 1) > 0.015, abs(ratio - 1) <= 0.08,
            let again = try? ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: pitchY / ratio,
                                                     doorOnRight: sidecar.doorSide == .right, declaredType: declaredType) {

@@ -211,6 +211,10 @@ public struct NightlyRun: Sendable {
                                     at: SourceLocation(file: inputs.first ?? ""))
             }
         }
+        // What was put right in the scans, once per scanner (each card says it for its scan).
+        for line in ScanQuality.summary(scanned.compactMap(\.verdict.measurements)) {
+            diagnostics.emit(Diagnostic(line.mostScans ? .warning : .note, line.words, at: SourceLocation(file: inputs.first ?? "")))
+        }
         for (verdict, job) in scanned {
             entries.append(BatchRunner.entry(for: verdict, job: job))
             if let scanID = verdict.scanID { verdicts[scanID] = verdict }

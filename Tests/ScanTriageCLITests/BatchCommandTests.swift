@@ -470,6 +470,32 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(try String(contentsOfFile: folder.path("out/ranking.csv"), encoding: .utf8) == ranking)
     }
 
+    /// What the analysis put right in the scans was said on each container's card only: a
+    /// scanner whose every scan had its pitch put right (the sidecar's, or its speed reading,
+    /// off) or its dead detector rows read from their neighbours went unnoticed by whoever
+    /// could fix it. Once per scanner now, on the terminal and in the report's problems, a
+    /// warning when it concerns a fifth of that scanner's scans or more.
+    @Test func whatWasPutRightInTheScansIsSaidOncePerScanner() throws {
+        let folder = try TemporaryFolder()
+        let batch = URL(fileURLWithPath: folder.path("faulty"))
+        var spec = BatchSpec(name: "faulty", seed: 83, containers: 12, anomalyRate: 0, emptyRate: 0, pitchScale: 3)
+        spec.speedError = 0.06
+        spec.deadChannels = 2
+        spec.scanners = [ScannerProfile.named("SSZ-LINAC-2")!]
+        _ = try BatchGenerator.generate(spec, into: batch)
+        let run = try CommandRun.run(["batch", batch.path, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(run.status == 0, "\(run.stderr)")
+        let pitch = run.stderr.components(separatedBy: "\n").filter { $0.contains("warning: scanner SSZ-LINAC-2:") && $0.contains("horizontal pitch") }
+        #expect(pitch.count == 1 && pitch[0].contains(" of 12 scans measured at the horizontal pitch"), "\(run.stderr)")
+        #expect(run.stderr.contains("warning: scanner SSZ-LINAC-2: 12 of 12 scans had dead detector rows"), "\(run.stderr)")
+        let report = try String(contentsOfFile: folder.path("out/report.html"), encoding: .utf8)
+        let problems = try #require(report.components(separatedBy: "<h2 id=\"problems\">Problems in the inputs</h2>").last)
+        #expect(problems.contains("scanner SSZ-LINAC-2: 12 of 12 scans had dead detector rows"))
+        // A batch with nothing put right says nothing of the kind.
+        let clean = try CommandRun.run(["batch", try sampleBatch(folder), "--out", folder.path("clean"), "--profiles", sampleProfiles])
+        #expect(clean.status == 0 && !clean.stderr.contains(" scans measured at") && !clean.stderr.contains(" scans had "), "\(clean.stderr)")
+    }
+
     /// Images are checked against SHA256SUMS as the analysis reads them (once, on every core):
     /// a changed image is quarantined and its container ranked as not scanned, the rest as usual.
     @Test func aTamperedImageIsQuarantinedWhenItIsReadAndItsContainerRankedUnscanned() throws {
