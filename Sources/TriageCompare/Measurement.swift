@@ -784,14 +784,17 @@ public enum Measurer {
         // anomalies measure 7 to 90 kg): an object apart from the load that weighs over 500 kg
         // is load, a pallet of goods or a heap's spill (clean heaps of loose aluminium scrap put
         // 600 to 1,650 kg there, at 0.83 to 0.995), as a stack over 1.1 m is.
-        var blocks: [Int] = []
+        var blocks: [Int] = [], kept: [Int] = []
         for run in runs(columnBlocks.keys.sorted()) {
             let object = (run.first...run.last).flatMap { columnBlocks[$0] ?? [] }
-            if cargo.massKg(of: object) <= 500 { blocks += object }
+            if cargo.massKg(of: object) <= 500 {
+                blocks += object
+                kept += Array(run.first...run.last)
+            }
         }
         let massKg = cargo.massKg(of: blocks)
         if massKg >= 2 {
-            let nearest = suspect.map { fromDoors($0, cargo: cargo, geometry: geometry) }.min() ?? 0
+            let nearest = kept.map { fromDoors($0, cargo: cargo, geometry: geometry) }.min() ?? 0
             best = Candidate(kind: .doorZone, statistic: massKg, bbox: bbox(of: blocks, in: cargo), massKg: massKg,
                              place: nearest < 0.15 ? "right behind the doors" : String(format: "%.1f m inside the doors", nearest))
         }
