@@ -466,7 +466,7 @@ public enum ContainerLocator {
         case .log(let zero, let scale, _): stated = String(format: "log, zero %.0f, scale %g", zero, scale)
         }
         if let edges {
-            return String(format: "the image's edges, where the air around a container shows, read an attenuation of %.2f (%@) at the sidecar's encoding (%@), and its brightest 1 %% %.2f (%@); not analysed: the image looks inverted (dense matter bright, as a viewer may export it) or its encoding is not the sidecar's",
+            return String(format: "the image's edges, where the air around a container shows, read an attenuation of %.2f (%@) at the sidecar's encoding (%@), and its brightest 1 %% %.2f (%@); not analysed: the image looks inverted (dense matter bright, as a viewer may export it), its encoding is not the sidecar's, or it is cropped to the container with no air around it",
                           edges, value(edges), stated, level, value(level))
         }
         return String(format: "no part of the image reads as air at the sidecar's encoding (%@): its brightest 1 %% reads an attenuation of %.2f (%@), where air reads 0; not analysed: the encoding is not this image's (counts of a detector with fewer bits against a 16-bit air level, a stale calibration) or the image shows no air around its container",
