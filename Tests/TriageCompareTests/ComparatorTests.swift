@@ -510,8 +510,7 @@ enum Fixture {
     }
 
     /// 45 ft containers (13.7 m, the 40 ft's cross-section): found, weighed and searched as
-    /// their own type, not taken for a 40 ft one 12.5 % too long (whose pitch would then have
-    /// been "corrected" by as much).
+    /// their own type, declared or not, not taken for a 40 ft one 12.5 % too long.
     @Test(arguments: [("L5G1", "coffee", false), ("L5R1", "bananas", true), ("L2G1", "furniture", false)])
     func fortyFiveFootContainersAreTheirOwnType(case: (String, String, Bool)) throws {
         let (type, cargo, reefer) = `case`
@@ -524,6 +523,15 @@ enum Fixture {
         #expect(abs(m.imageMassKg / 16000 - 1) < 0.15, "\(m.imageMassKg) kg in the image")
         let verdict = Scorer.score(m, profiles: .prior)
         #expect(verdict.findings.contains { $0.kind == "door_zone" && $0.score > 0.9 }, "\(verdict.findings.map(\.reason))")
+        // Without a declared type (ENS declarations carry none) the image says it is a 45 ft box,
+        // and it is judged as declared: before, it was taken for a 40 ft one 12.5 % too long.
+        var undeclared = declaration
+        undeclared.isoType = nil
+        let inferred = try Measurer.measure(scan: scan, declaration: undeclared)
+        #expect(inferred.geometry.type == type, "inferred \(inferred.geometry.type)")
+        let asInferred = Scorer.score(inferred, profiles: .prior)
+        #expect(asInferred.score == verdict.score && asInferred.findings.map(\.kind) == verdict.findings.map(\.kind),
+                "\(asInferred.findings.map(\.reason)) against \(verdict.findings.map(\.reason))")
     }
 }
 
