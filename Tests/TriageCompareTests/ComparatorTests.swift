@@ -1262,3 +1262,31 @@ enum Fixture {
         }
     }
 }
+
+/// What was put right in a batch's scans, said once per scanner: how many, how much, and a
+/// warning only when it concerns a fifth of that scanner's scans or more.
+@Suite struct ScanQualitySummaryTests {
+    @Test func correctionsAreCountedPerScannerWithTheirSpread() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "coffee", mass: 15000)
+        let exact = try Measurer.measure(scan: scan, declaration: declaration)
+        var batch: [Measurements] = []
+        // Scanner A: 10 scans, 4 with their pitch put right (-2 %, +1 %, +3 %, +12 %), 1 with a dead row.
+        for i in 0..<10 {
+            var m = exact
+            m.scannerID = "A"
+            if i < 4 { m.pitchCorrection = [-0.02, 0.01, 0.03, 0.12][i] }
+            if i == 9 { m.deadRows = [[40, 2]] }
+            batch.append(m)
+        }
+        // Scanner B: 3 scans, none put right.
+        for _ in 0..<3 { var m = exact; m.scannerID = "B"; batch.append(m) }
+        let lines = ScanQuality.summary(batch)
+        #expect(lines.count == 2, "\(lines.map(\.words))")
+        let pitch = try #require(lines.first { $0.words.contains("horizontal pitch") })
+        #expect(pitch.scanner == "A" && pitch.mostScans, "4 of 10 is a fifth or more")
+        #expect(pitch.words.hasPrefix("scanner A: 4 of 10 scans") && pitch.words.contains("+3.0 % off at the median, -2.0 to +12.0 %"), "\(pitch.words)")
+        let rows = try #require(lines.first { $0.words.contains("dead detector rows") })
+        #expect(!rows.mostScans && rows.words.hasPrefix("scanner A: 1 of 10 scans"), "\(rows.words)")
+        #expect(ScanQuality.summary(Array(batch.suffix(3))).isEmpty, "nothing put right, nothing said")
+    }
+}
