@@ -315,6 +315,10 @@ public enum ContainerLocator {
         return repaired
     }
 
+    /// The coarsest vertical pitch (mm) at which ``heightRatio(_:geometry:type:pitchY:)`` is
+    /// trusted: coarser, the chassis' flange under the bottom rails blurs into air.
+    public static let finestBottomLinePitch = 10.0
+
     /// How much taller the container reads than its type at the sidecar's vertical pitch (1.03:
     /// 3 % taller, the pitch stated 3 % small), from the lines at its bottom; nil when they are
     /// not found. Below the cargo space two thin lines run the container's whole length, each
@@ -329,11 +333,7 @@ public enum ContainerLocator {
     /// T-floor makes another pair higher up, the chassis' bottom flange another 280 mm and
     /// more lower). The lowest line over 150 mm of air-like rows with another 60-180 mm above it
     /// is taken for the bottom line, looked for from 88 % to 109 % of the type's height below
-    /// the roof.
-    /// The coarsest vertical pitch (mm) at which ``heightRatio(_:geometry:type:pitchY:)`` is
-    /// trusted: coarser, the chassis' flange under the bottom rails blurs into air.
-    public static let finestBottomLinePitch = 10.0
-
+    /// the roof. Trusted at ``finestBottomLinePitch`` or finer.
     public static func heightRatio(_ map: AttenuationMap, geometry g: ContainerGeometry, type: ContainerType, pitchY: Double) -> Double? {
         let bottomLine = type.height + 19
         let below = max(3, Int((60 / pitchY).rounded())), farBelow = max(below + 2, Int((150 / pitchY).rounded()))
@@ -454,17 +454,12 @@ public enum ContainerLocator {
     /// Why a scan is not analysed when its brightest 1 % reads `level` (and its edges `edges`),
     /// with the pixel value that reads as air, to put its sidecar right.
     public static func foreignEncodingWords(_ level: Float, edges: Float?, encoding: PixelEncoding) -> String {
-        let stated: String
-        func value(_ a: Float) -> String {
-            switch encoding {
-            case .transmission(let air, let dark): String(format: "pixel value %.0f", dark + (air - dark) * exp(-Double(a)))
-            case .log(let zero, let scale, _): String(format: "pixel value %.0f", zero - Double(a) * scale)
-            }
+        // The encoding as the sidecar states it, and the pixel value that reads attenuation a.
+        let (stated, pixel): (String, (Double) -> Double) = switch encoding {
+        case .transmission(let air, let dark): (String(format: "transmission, air %.0f, dark %.0f", air, dark), { dark + (air - dark) * exp(-$0) })
+        case .log(let zero, let scale, _): (String(format: "log, zero %.0f, scale %g", zero, scale), { zero - $0 * scale })
         }
-        switch encoding {
-        case .transmission(let air, let dark): stated = String(format: "transmission, air %.0f, dark %.0f", air, dark)
-        case .log(let zero, let scale, _): stated = String(format: "log, zero %.0f, scale %g", zero, scale)
-        }
+        func value(_ a: Float) -> String { String(format: "pixel value %.0f", pixel(Double(a))) }
         if let edges {
             return String(format: "the image's edges, where the air around a container shows, read an attenuation of %.2f (%@) at the sidecar's encoding (%@), and its brightest 1 %% %.2f (%@); not analysed: the image looks inverted (dense matter bright, as a viewer may export it), its encoding is not the sidecar's, or it is cropped to the container with no air around it",
                           edges, value(edges), stated, level, value(level))

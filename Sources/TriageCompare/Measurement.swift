@@ -192,8 +192,9 @@ public enum Measurer {
         // pitch that puts the bottom line where its type's is, is the one the scan was made at.
         // Only where the pitch resolves the lines (10 mm or finer, compare-51): at 11.25-12.5 mm
         // the chassis' thin flange blurs into the air-like rows under it and the floor, 135 mm
-        // higher, was taken for the bottom line (one scan in 15-18 of each scanner at 2.5 times
-        // its pitch, and one of the samples, "corrected" by -5 %); at 9-12 mm none of 60 scans.
+        // higher, was taken for the bottom line (one scan in 15-18 of three of the four scanners at
+        // 2.5 times their pitch, and one of the samples, "corrected" by -5 %); at 9-12 mm none of
+        // 60 scans.
         var pitchY = sidecar.pitchY
         var heightCorrection: Double?
         if let declaredType, pitchY <= ContainerLocator.finestBottomLinePitch,

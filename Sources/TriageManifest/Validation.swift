@@ -56,7 +56,7 @@ public struct ManifestValidator: Sendable {
                 type = known
             case .readAs(let family, let note):
                 type = family
-                declaredCode = code.value.trimmingCharacters(in: .whitespaces).uppercased()
+                declaredCode = ContainerType.normalized(code.value)
                 diagnostics.emit(Diagnostic(.note, note, at: code.location))
             case .refused(let reason):
                 diagnostics.error(reason, at: code.location)

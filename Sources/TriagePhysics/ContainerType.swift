@@ -56,6 +56,11 @@ public struct ContainerType: Hashable, Sendable, Codable {
         return Dictionary(uniqueKeysWithValues: list.map { ($0.code, $0) })
     }()
 
+    /// A declared size/type code as the table spells codes: upper case, no surrounding blanks.
+    public static func normalized(_ declared: String) -> String {
+        declared.trimmingCharacters(in: .whitespaces).uppercased()
+    }
+
     /// The lengths of containers at sea: ISO 668's 10, 20, 30 and 40 ft and the 45 ft (48 and
     /// 53 ft boxes run on North American roads and rails only).
     public static let isoLengths: [Double] = [2991, 6058, 9125, 12192, 13716]
@@ -96,7 +101,7 @@ public struct ContainerType: Hashable, Sendable, Codable {
     /// containers, named-cargo and pressurised bulk containers are refused with what they are:
     /// none has a dry box's or an integral reefer's walls, roof and floor.
     public static func reading(of declared: String) -> Reading {
-        let code = declared.trimmingCharacters(in: .whitespaces).uppercased()
+        let code = normalized(declared)
         if let type = known[code] { return .known(type) }
         let chars = Array(code)
         let expected = "expected an ISO 6346 size/type code: length, height, type letter and digit, like 22G1 or 45R1"
