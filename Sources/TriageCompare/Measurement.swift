@@ -18,6 +18,8 @@ public enum EvidenceKind: String, Sendable, Codable, CaseIterable {
     case denseWindow = "dense_window"
     /// Part of a stack's layer heavier than the rest of that layer.
     case denseLayer = "dense_layer"
+    /// A gap between layers of cartons reads denser over a stretch: something lies across it.
+    case gapLine = "gap_line"
     /// Something above the load, under the roof.
     case aboveLoad = "above_load"
     /// Something in the door zone that is not part of the load.
@@ -286,6 +288,9 @@ public enum Measurer {
         candidates.append(inclusion(cargo, profile: profile, geometry: geometry))
         candidates.append(layerResidual(cargo, profile: profile, geometry: geometry))
         candidates.append(denseWindow(cargo, profile: profile, geometry: geometry))
+        if pitchY <= finestGapPitch {
+            candidates.append(gapLine(map, cargo: cargo, profile: profile, geometry: geometry, pitchX: pitchX, pitchY: pitchY))
+        }
         candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry))
         candidates.append(doorZoneAtEitherEnd(cargo, profile: profile, geometry: geometry))
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: pitchX, pitchY: pitchY,

@@ -41,7 +41,7 @@ public enum Scorer {
     /// The evidence kinds that count toward the score. The cargo profile is reported, not
     /// scored: a density unlike clean loads of the heading is a reason to look at the findings,
     /// but on its own it flags odd-but-honest loads more often than contraband.
-    static let scored: [EvidenceKind] = [.mass, .declaredEmpty, .denseRegion, .inclusion, .denseWindow, .denseLayer, .aboveLoad, .doorZone, .machinery]
+    static let scored: [EvidenceKind] = [.mass, .declaredEmpty, .denseRegion, .inclusion, .denseWindow, .denseLayer, .gapLine, .aboveLoad, .doorZone, .machinery]
 
     /// The kinds judged by how the load looks, which cannot be judged for goods calibration
     /// never saw (or an HS code missing) in a load unlike any clean load it saw
@@ -57,7 +57,7 @@ public enum Scorer {
     /// 0.799 at one scale); bananas, furniture and sugar by another, no load unlike, unchanged.
     /// Goods calibration saw are judged by their own nulls, however they look: the six dev
     /// rankings are identical.
-    public static let unlikeCalibration: [EvidenceKind] = [.denseRegion, .inclusion, .denseWindow, .denseLayer, .aboveLoad, .doorZone]
+    public static let unlikeCalibration: [EvidenceKind] = [.denseRegion, .inclusion, .denseWindow, .denseLayer, .gapLine, .aboveLoad, .doorZone]
 
     static let reported: [EvidenceKind] = [.profile]
 
@@ -71,6 +71,7 @@ public enum Scorer {
         case .denseRegion: return min(1, exp(-(s - 4) / 2))
         case .inclusion, .denseLayer: return min(1, exp(-(s - 12) / 4))
         case .denseWindow: return min(1, exp(-(s - 4) / 1.5))
+        case .gapLine: return min(1, exp(-(s - 8) / 3))
         case .aboveLoad, .doorZone, .machinery: return exp(-s / 4)
         case .profile: return 0.5 * erfc(s / sqrt(2))
         case .cannotClear, .degraded: return 1
@@ -316,6 +317,11 @@ public enum Scorer {
             guard m.declaredEmpty else { return nil }
             let candidate = m.candidate(.declaredEmpty)
             return (max(0, candidate?.statistic ?? 0), candidate)
+        case .gapLine:
+            // Not judged at a vertical pitch too coarse to resolve the gaps (and by comparators
+            // before compare-53): does not apply, rather than "nothing found".
+            guard let candidate = m.candidate(kind) else { return nil }
+            return (candidate.statistic, candidate)
         case .denseRegion, .inclusion, .denseWindow, .denseLayer, .aboveLoad, .doorZone:
             let candidate = m.candidate(kind)
             return (candidate?.statistic ?? 0, candidate)
@@ -376,6 +382,8 @@ public enum Scorer {
         case .denseLayer:
             return String(format: "part of a layer of the load about %.0f kg heavier than the rest of that layer in its stack, %@",
                           c?.massKg ?? 0, c?.place ?? "")
+        case .gapLine:
+            return "a gap between layers of the load \(c?.place ?? ""): something lies across it in the beam's path"
         case .aboveLoad:
             return String(format: "an object of about %.0f kg above the load, %@", c?.massKg ?? 0, c?.place ?? "")
         case .doorZone:
