@@ -154,10 +154,14 @@ func loadProfiles(_ path: String) throws -> ComparatorProfiles {
 /// The profiles given, else the newest `calibrate --store` left in the store, else the bundled
 /// profile, else physics priors; said on standard error when they are not the user's own.
 func resolveProfiles(_ given: ComparatorProfiles?, store: TriageDatabase?, command: String) throws -> ComparatorProfiles {
-    if let given { return given }
+    func checked(_ profiles: ComparatorProfiles) -> ComparatorProfiles {
+        if let stale = profiles.staleness { printError("\(command): warning: \(stale)") }
+        return profiles
+    }
+    if let given { return checked(given) }
     if let stored = try store?.newestProfiles() {
         printError("\(command): no --profiles: ranking with the newest profile in the store, \(stored.profileID)")
-        return stored
+        return checked(stored)
     }
     let profiles = ComparatorProfiles.bundled ?? .prior
     printError("\(command): no --profiles\(store == nil ? "" : " and none in the store"): ranking with \(profiles.provenance ?? profiles.profileID)")

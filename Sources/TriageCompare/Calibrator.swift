@@ -32,6 +32,7 @@ public enum Calibrator {
         let clean = samples.filter { $0.1 == .clean }.map(\.0)
         var profiles = ComparatorProfiles.prior
         profiles.createdAt = createdAt
+        profiles.comparator = Comparator.algorithmVersion
         profiles.cleanContainers = clean.count
         profiles.hitContainers = samples.count - clean.count
         // Mass: ln(declared) − ln(image) on loaded, clear, clean containers.

@@ -12,6 +12,9 @@ public struct ComparatorProfiles: Sendable, Codable {
     /// Identifies this calibration (hash of its inputs), stored beside each score.
     public var profileID: String
     public var createdAt: String
+    /// The comparator (``Comparator/algorithmVersion``) whose statistics calibration learned
+    /// the distributions of (nil: one before compare-53, which did not say).
+    public var comparator: String? = nil
     /// Containers inspected clean (and hit) that it learned from.
     public var cleanContainers: Int
     public var hitContainers: Int
@@ -247,6 +250,16 @@ public struct ComparatorProfiles: Sendable, Codable {
             return "the profile bundled with ScanTriage, learned from \(cleanContainers + hitContainers) generated containers: calibrate on inspected containers (`scantriage calibrate`) for your own scanners and goods"
         }
         return nil
+    }
+
+    /// What to say when these profiles were learned from another comparator's statistics: a
+    /// comparator that measures differently (or measures kinds the profile never saw, which are
+    /// then judged by physics priors) is judged against distributions that are not its own.
+    /// Nil for the physics priors and a profile of this comparator.
+    public var staleness: String? {
+        guard profileID != Self.prior.profileID, comparator != Comparator.algorithmVersion else { return nil }
+        let made = comparator.map { "by \($0)" } ?? "by a comparator before compare-53"
+        return "profile \(profileID) was calibrated \(made), this build measures with \(Comparator.algorithmVersion): what it measures differently, or did not measure then, is judged against distributions that are not its own (evidence it never saw, by physics priors); calibrate again (`scantriage calibrate`)"
     }
 
     /// Clean containers of one heading needed before its own null distribution is used.

@@ -18,7 +18,7 @@ extension NightlyRun {
                                         profileID: profiles.profileID, capacity: capacity.description,
                                         analysed: outcome.analysed, reused: outcome.reused, seconds: outcome.seconds)
         input.pictures = outcome.pictures
-        input.problems = problems
+        input.problems = (profiles.staleness.map { ["profile: warning: \($0)"] } ?? []) + problems
         input.profileProvenance = profiles.provenance
         var report = ReportBuilder()
         report.extraPictures = picturesBeyondCapacity

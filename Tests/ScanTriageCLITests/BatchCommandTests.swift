@@ -288,6 +288,26 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(run.stdout.contains("ranked 10 container(s) (9 analysed"))
     }
 
+    /// A profile calibrated by another comparator (here: one that names compare-52) ranks, and
+    /// the terminal and the report say so and to calibrate again; the samples' own does not.
+    @Test func aProfileOfAnotherComparatorIsSaidOnTheTerminalAndInTheReport() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sampleProfiles))) as? [String: Any])
+        object["comparator"] = "compare-52"
+        let stale = folder.path("stale.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: stale))
+        let run = try CommandRun.run(["batch", batch, "--out", folder.path("out"), "--profiles", stale])
+        #expect(run.status == 0, "\(run.stderr)")
+        let words = "was calibrated by compare-52, this build measures with \(Comparator.algorithmVersion)"
+        #expect(run.stderr.contains("batch: warning: profile ") && run.stderr.contains(words) && run.stderr.contains("calibrate again"), "\(run.stderr)")
+        let report = try String(contentsOfFile: folder.path("out") + "/report.html", encoding: .utf8)
+        let problems = try #require(report.components(separatedBy: "<h2 id=\"problems\">Problems in the inputs</h2>").last)
+        #expect(problems.contains("profile: warning: profile ") && problems.contains(words), "\(problems.prefix(400))")
+        let own = try CommandRun.run(["batch", batch, "--out", folder.path("own"), "--profiles", sampleProfiles])
+        #expect(own.status == 0 && !own.stderr.contains("calibrate again"), "\(own.stderr)")
+    }
+
     /// A container declared with a variant of a known size/type code (a ventilated 22V0) was
     /// quarantined at intake and its scan ranked as unmatched, without its goods or weight.
     /// It is read as its family (22G1) now, said at its iso_type field, and ranked exactly as

@@ -837,6 +837,33 @@ enum Fixture {
         #expect(own.provenance == nil, "a calibration of one's own needs no word on where it comes from")
     }
 
+    /// A profile learns the distributions of one comparator's statistics: the bundled one is
+    /// this comparator's (run Samples/make-profiles.sh after changing it), and one calibrated
+    /// by another comparator, or before profiles said which, is said to be so.
+    @Test func aProfileCalibratedByAnotherComparatorIsSaidToBe() throws {
+        let bundled = try #require(ComparatorProfiles.bundled)
+        #expect(bundled.comparator == Comparator.algorithmVersion && bundled.staleness == nil,
+                "the bundled profile was calibrated by \(bundled.comparator ?? "a comparator before compare-53"), this is \(Comparator.algorithmVersion): run Samples/make-profiles.sh")
+        #expect(ComparatorProfiles.prior.staleness == nil)
+        var older = bundled
+        older.comparator = "compare-52"
+        let said = try #require(older.staleness)
+        #expect(said.contains("calibrated by compare-52, this build measures with \(Comparator.algorithmVersion)") && said.contains("calibrate again"), "\(said)")
+        // A profile file from before profiles said (no "comparator" key) reads, and is said to be old.
+        let encoder = JSONEncoder()
+        var object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(bundled)) as? [String: Any])
+        object["comparator"] = nil
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        let loaded = try ComparatorProfiles.load(file.path)
+        #expect(loaded.comparator == nil && loaded.staleness?.contains("by a comparator before compare-53") == true)
+        // Calibration records its comparator.
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 12000)
+        let learned = Calibrator.learn([(try Measurer.measure(scan: scan, declaration: declaration), .clean)], createdAt: "test")
+        #expect(learned.comparator == Comparator.algorithmVersion && learned.staleness == nil)
+    }
+
     @Test func theContinuousPValueNeverRisesAndKeepsEveryDifference() {
         let null = ComparatorProfiles.NullDistribution(values: [0, 0, 0, 0.1, 0.2, 0.2, 0.5, 1, 2, 4])
         #expect(null.continuousPValue(-1) == 1 && null.continuousPValue(0) == 1)
