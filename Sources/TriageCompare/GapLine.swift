@@ -83,10 +83,10 @@ extension Measurer {
                 var second = [Float](repeating: 0, count: rowBin > 1 ? bins : 0)
                 for r in 0..<rows {
                     let into = out.baseAddress! + r * bins
-                    binRow(a.baseAddress! + (y0 + r * rowBin) * map.width + x0, into: into, bins: bins, width: binWidth, limit: limit)
+                    GapKernel.binRow(a.baseAddress! + (y0 + r * rowBin) * map.width + x0, into: into, bins: bins, width: binWidth, limit: limit)
                     guard rowBin > 1 else { continue }
                     second.withUnsafeMutableBufferPointer { other in
-                        binRow(a.baseAddress! + (y0 + r * rowBin + 1) * map.width + x0, into: other.baseAddress!, bins: bins, width: binWidth, limit: limit)
+                        GapKernel.binRow(a.baseAddress! + (y0 + r * rowBin + 1) * map.width + x0, into: other.baseAddress!, bins: bins, width: binWidth, limit: limit)
                         for b in 0..<bins { into[b] = (into[b] + other[b]) * 0.5 }
                     }
                 }
@@ -175,13 +175,15 @@ extension Measurer {
         line = [Float](repeating: 0, count: bins)
         depth = [Float](repeating: 0, count: bins)
         present = [UInt8](repeating: 0, count: bins)
-        for r in (d + 1)..<(rows - d - 1) {
+        // Every other row: a cell is the lowest of three rows, so a gap one row high is seen
+        // from the row above or below it (each gap was judged two or three times over).
+        for r in stride(from: d + 1, to: rows - d - 1, by: 2) {
             var any = false
             binned.withUnsafeBufferPointer { m in
                 line.withUnsafeMutableBufferPointer { low in
                     depth.withUnsafeMutableBufferPointer { contrast in
                         present.withUnsafeMutableBufferPointer { gap in
-                            any = gapCells(m.baseAddress!, row: r, bins: bins, d: d, low: low.baseAddress!, contrast: contrast.baseAddress!,
+                            any = GapKernel.cellsSIMD(m.baseAddress!, row: r, bins: bins, d: d, low: low.baseAddress!, contrast: contrast.baseAddress!,
                                            gap: gap.baseAddress!)
                         }
                     }
@@ -204,46 +206,5 @@ extension Measurer {
             }
         }
         return best
-    }
-
-    /// One row of bins: the mean of each `width` (2, 4 or 8) pixels, capped at `limit`.
-    @inline(__always)
-    static func binRow(_ pixels: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, bins: Int, width: Int, limit: Float) {
-        switch width {
-        case 2:
-            for b in 0..<bins { out[b] = min(limit, (pixels[2 &* b] + pixels[2 &* b &+ 1]) * 0.5) }
-        case 4:
-            for b in 0..<bins {
-                let p = pixels + 4 &* b
-                out[b] = min(limit, ((p[0] + p[1]) + (p[2] + p[3])) * 0.25)
-            }
-        default:
-            for b in 0..<bins {
-                let p = pixels + 8 &* b
-                out[b] = min(limit, (((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]))) * 0.125)
-            }
-        }
-    }
-
-    /// Row `row` of the binned map: each bin's lowest of the three rows around it, how much
-    /// lighter that is than the lower of the cells `d` rows above and below, and whether it is a
-    /// gap cell (at most four fifths of that, and 0.15 less). True when the row has any.
-    @inline(__always)
-    static func gapCells(_ m: UnsafePointer<Float>, row r: Int, bins: Int, d: Int, low: UnsafeMutablePointer<Float>,
-                         contrast: UnsafeMutablePointer<Float>,
-                         gap: UnsafeMutablePointer<UInt8>) -> Bool {
-        let above = m + (r &- 1) &* bins, here = m + r &* bins, below = m + (r &+ 1) &* bins
-        let far = m + (r &- d) &* bins, farBelow = m + (r &+ d) &* bins
-        var count: UInt8 = 0
-        for b in 0..<bins {
-            let lowest = min(min(above[b], here[b]), below[b])
-            let around = min(far[b], farBelow[b])
-            let isGap: UInt8 = around - lowest >= max(0.15, 0.2 * around) ? 1 : 0
-            low[b] = lowest
-            contrast[b] = around - lowest
-            gap[b] = isGap
-            count |= isGap
-        }
-        return count != 0
     }
 }

@@ -80,6 +80,20 @@ func kernelBenchmark(_ arguments: [String]) throws {
              simd: { _ = RangeKernel.firstRowAboveSIMD(image, width: width, rowLimit: height, threshold: 0.45) },
              avx2: { _ = KernelsAVX2.firstRowAbove(image, width: width, rowLimit: height, threshold: 0.45) })
     }
+    // The gap line's cells over a scan-sized map binned 4 pixels across (every row).
+    let bins = width / 4
+    var binnedMap = [Float](repeating: 0, count: height * bins)
+    floats.withUnsafeBufferPointer { image in binnedMap.withUnsafeMutableBufferPointer { out in
+        for r in 0..<height { GapKernel.binRow(image.baseAddress! + r * width, into: out.baseAddress! + r * bins, bins: bins, width: 4, limit: 100) }
+    } }
+    var lows = [Float](repeating: 0, count: bins), depths = [Float](repeating: 0, count: bins)
+    var gapCells = [UInt8](repeating: 0, count: bins)
+    binnedMap.withUnsafeBufferPointer { m in lows.withUnsafeMutableBufferPointer { l in depths.withUnsafeMutableBufferPointer { dd in gapCells.withUnsafeMutableBufferPointer { g in
+        let cells = (height - 8) * bins
+        row("gap cells (per bin)",
+            gigapixels(cells) { for r in 4..<(height - 4) { _ = GapKernel.cellsScalar(m.baseAddress!, row: r, bins: bins, d: 3, low: l.baseAddress!, contrast: dd.baseAddress!, gap: g.baseAddress!) } },
+            gigapixels(cells) { for r in 4..<(height - 4) { _ = GapKernel.cellsSIMD(m.baseAddress!, row: r, bins: bins, d: 3, low: l.baseAddress!, contrast: dd.baseAddress!, gap: g.baseAddress!) } })
+    } } } }
     let blocks = 300 * 110
     let measured = Array(floats.prefix(blocks)), expected = Array(floats.dropFirst(7).prefix(blocks)), spread = [Float](repeating: 0.2, count: blocks)
     var z = [Float](repeating: 0, count: blocks)
