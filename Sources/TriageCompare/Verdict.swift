@@ -110,7 +110,19 @@ public enum Scorer {
         func p(_ kind: EvidenceKind, _ s: Double) -> (Double, note: String, scored: Bool) {
             let found = kind.dependsOnGoods ? profiles.null(kind.rawValue, heading: heading, alike: alike) : profiles.null(kind.rawValue, heading: nil)
             guard let (null, source) = found else { return (priorP(kind, s), "", true) }
-            guard source == .lookAlike else { return (null.pValue(s, leavingOut: leavingOut), "", true) }
+            guard source == .lookAlike else {
+                // A weight that matches its declaration is unusual where the heading's clean
+                // loads read light (dense goods on a low-flux scanner, the image mass a lower
+                // bound): said, or "+0 %" at 0.91 reads as a mistake.
+                var note = ""
+                if kind == .mass, source == .heading, let heading {
+                    let light = null.values.prefix { $0 == 0 }.count, count = null.values.count
+                    if 10 * light >= 7 * count {
+                        note = "; \(light) of the \(count) clean HS \(heading) loads calibration saw read at or below their declaration, so one that reads as declared or more is unusual"
+                    }
+                }
+                return (null.pValue(s, leavingOut: leavingOut), note, true)
+            }
             let why = heading.map { "calibration saw too few clean loads of HS \($0)" } ?? "the declaration gives no HS code"
             if !m.declaredEmpty, unlikeCalibration.contains(kind), unlikeAny() != nil {
                 return (null.pValue(s), "; not scored: the load is unlike any clean load calibration saw and \(why)", false)

@@ -837,6 +837,24 @@ enum Fixture {
         #expect(own.provenance == nil, "a calibration of one's own needs no word on where it comes from")
     }
 
+    /// Where clean loads of a heading read light (dense goods on a low-flux scanner: the image
+    /// mass a lower bound), a load that weighs what it declares is unusual, and its finding says
+    /// why: a generated 2 % excess in sugar scored 0.91 with "(+2 %)" and nothing else.
+    @Test func aMassFindingSaysWhenItsHeadingsCleanLoadsReadLight() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "sugar", mass: 18000, scanner: "SSZ-LINAC-2", pitchScale: 2, seed: 4)
+        var measured = try Measurer.measure(scan: scan, declaration: declaration)
+        measured.declaredMassKg = measured.imageMassKg * 0.98
+        var profiles = ComparatorProfiles.prior
+        profiles.massCalibration["*"]?.logSpread = 0.03
+        profiles.nulls["mass@1701"] = .init(values: [Double](repeating: 0, count: 29) + [0.04, 0.29, 0.99])
+        let finding = try #require(Scorer.score(measured, profiles: profiles).findings.first { $0.kind == "mass" })
+        #expect(finding.reason.contains("(+2%); 29 of the 32 clean HS 1701 loads calibration saw read at or below their declaration"), "\(finding.reason)")
+        // A heading whose clean loads read either way: no such words.
+        profiles.nulls["mass@1701"] = .init(values: [Double](repeating: 0, count: 16) + (1...16).map { Double($0) * 0.05 })
+        let plain = try #require(Scorer.score(measured, profiles: profiles).findings.first { $0.kind == "mass" })
+        #expect(!plain.reason.contains("calibration saw"), "\(plain.reason)")
+    }
+
     /// A profile learns the distributions of one comparator's statistics: the bundled one is
     /// this comparator's (run Samples/make-profiles.sh after changing it), and one calibrated
     /// by another comparator, or before profiles said which, is said to be so.
