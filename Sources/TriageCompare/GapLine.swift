@@ -16,12 +16,12 @@ extension Measurer {
     /// to 5.8, varying by 0.5 from one carton to the next; the gap along the rest of its stack,
     /// by 0.05).
     ///
-    /// 1. The cargo space (0.3 m clear of the end walls, from a block above the load's highest
-    ///    top, or two pixels below the ceiling, to two above the floor)
-    ///    in columns of 2, 4 or 8 pixels (about 20 mm at the scanners' 2.25-9 mm), the pixels of
-    ///    each averaged; rows kept as they are, or in pairs finer than 3.5 mm (about the
-    ///    scanners' own pitch, which the calibrated distributions were learned at: generated
-    ///    scans at half that pitch ranked at AUC 0.840 with pairs, 0.832 without).
+    /// 1. The cargo space (0.3 m clear of the end walls; from a block above the load's highest
+    ///    top, and two pixels below the ceiling, to two above the floor) in columns of 2, 4 or 8
+    ///    pixels (about 20 mm at the scanners' 2.25-9 mm), the pixels of each averaged; rows
+    ///    kept as they are, or in pairs finer than 3.5 mm (about the scanners' own pitch, which
+    ///    the calibrated distributions were learned at: generated scans at half that pitch
+    ///    ranked at AUC 0.840 with pairs, 0.832 without).
     /// 2. A gap cell: the lowest of three rows reads at most four fifths of the lower of the
     ///    cells `d` rows above and below it (`d` 12 mm and at least three pixels: clear of the
     ///    gap's own blur), and 0.15 less: a thin lighter line between two dense ones. (At most
@@ -101,7 +101,7 @@ extension Measurer {
         // against its level on both sides: a window can beat the best so far only when it
         // beats it against the whole gap, which most windows of a clean gap do not (their
         // sides are not read).
-        var sums: [Float] = [], counts: [Int] = []
+        var sums: [Float] = []
         func level(_ range: Range<Int>) -> (median: Float, spread: Float)? {
             scratch.removeAll(keepingCapacity: true)
             for i in range where present[i] != 0 { scratch.append(line[i]) }
@@ -120,22 +120,17 @@ extension Measurer {
             guard whole.spread <= 0.1 * Selection.select(&scratch, scratch.count / 2) else { return }
             let wholeSpread = max(whole.spread, 0.02, 0.03 * abs(whole.median))
             sums.removeAll(keepingCapacity: true)
-            counts.removeAll(keepingCapacity: true)
-            var sum: Float = 0, count = 0
+            var sum: Float = 0
             sums.append(0)
-            counts.append(0)
             for i in run {
-                sum += line[i]; count += 1
+                sum += line[i]
                 sums.append(sum)
-                counts.append(count)
             }
             // A window's statistic (at most `bound` unless it beats it against the whole gap)
             // and its excess over the gap's level.
             func window(_ start: Int, _ w: Int, above bound: Double) -> (z: Double, excess: Double)? {
                 let k = start - run.lowerBound
-                let n = counts[k + w] - counts[k]
-                guard n * 2 >= w else { return nil }
-                let mean = (sums[k + w] - sums[k]) / Float(n)
+                let mean = (sums[k + w] - sums[k]) / Float(w)
                 let zWhole = Double((mean - whole.median) / wholeSpread)
                 guard zWhole > bound else { return nil }
                 let flank = max(w, 8)

@@ -8,8 +8,8 @@ import ScanSynth
     /// A package among cartons in layers lies across the gaps between the layers at its height:
     /// the gap reads denser over the package's length, by the package's own areal density,
     /// where the cartons around it vary by more than it adds. Found at the package, far above
-    /// what the same load without it shows: 54 kg of bricks gave statistics of 19-105 (43-68
-    /// g/cm² over 0.07-0.32 m of the gap), the same loads without them 1.7-2.5.
+    /// what the same load without it shows: 54 kg of bricks gave statistics of 19-105 (43-66
+    /// g/cm² over 0.07-0.32 m of the gap), the same loads without them 1.7-2.4.
     @Test(arguments: [("45R1", "bananas", 18000.0, "GYE-LINAC-1", UInt64(2)), ("42R1", "frozen-fish", 24000, "SSZ-LINAC-2", 3),
                       ("22R1", "mangoes", 9000, "RIG-LINAC-1", 5), ("42R1", "shrimp", 22000, "PNG-LINAC-3", 7)])
     func aPackageAmongCartonsMakesTheGapItLiesAcrossDenser(case: (String, String, Double, String, UInt64)) throws {
