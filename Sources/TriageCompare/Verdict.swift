@@ -395,7 +395,7 @@ public enum Scorer {
             return String(format: "part of a layer of the load about %.0f kg heavier than the rest of that layer in its stack, %@",
                           c?.massKg ?? 0, c?.place ?? "")
         case .gapLine:
-            return "a gap between layers of the load \(c?.place ?? ""): something lies across it in the beam's path"
+            return "\(c?.place ?? "a gap reads denser"): something lies across it in the beam's path"
         case .aboveLoad:
             return String(format: "an object of about %.0f kg above the load, %@", c?.massKg ?? 0, c?.place ?? "")
         case .doorZone:
