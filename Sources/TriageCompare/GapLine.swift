@@ -48,8 +48,8 @@ extension Measurer {
     ///    (the package's length, not its densest 8 cm).
     ///
     /// 5. Voids between sacks, the same physics on points (below): on generated 42G1 loads of
-    ///    coffee with 88 kg packages, two of four found at the package at 4.1 and 8.6 (the same
-    ///    loads without them 1.4-2.3); sugar's voids were not found at the scanners' pitch.
+    ///    coffee with 88 kg packages, two of four found at the package at 4.1 and 8.6 (the four
+    ///    loads without them 1.0-2.3); sugar's voids were not found at the scanners' pitch.
     ///    Seed 3131 (concealed only) 0.863 -> 0.869, half the scanners' pitch 0.840 -> 0.908,
     ///    the other batches within 0.002.
     ///
