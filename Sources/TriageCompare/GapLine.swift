@@ -70,8 +70,8 @@ extension Measurer {
         let binWidth = pitchX >= 8 ? 2 : (pitchX < 3.5 ? 8 : 4)
         let margin = Int((300 / pitchX).rounded())
         let x0 = max(0, geometry.innerX0 + margin), x1 = min(map.width, geometry.innerX1 - margin)
-        // From a block above the load's highest top (the free space under the roof has no
-        // layers, and reading it cost a third of this check's time on a typical load).
+        // From a block above the load's highest top: the free space under the roof has no
+        // layers.
         guard let highest = profile.top.min(), highest < cargo.rows else { return best }
         let loadTop = cargo.originY + (highest - 1) * cargo.blockHeight
         let y0 = max(0, geometry.ceiling + 2, loadTop), y1 = min(map.height, geometry.floor - 1)
@@ -100,21 +100,28 @@ extension Measurer {
         }
         // 2-3. Gap cells, row by row, and their runs.
         let minimumRun = max(15, Int((300 / (Double(binWidth) * pitchX)).rounded()))
-        var line: [Float] = [], depth: [Float] = [], scratch: [Float] = []
-        var present: [UInt8] = []
+        // One row's cells at a time: each bin's lowest of three rows, its depth below what lies
+        // above and below, and whether it is a gap cell.
+        var line = [Float](repeating: 0, count: bins), depth = [Float](repeating: 0, count: bins)
+        var present = [UInt8](repeating: 0, count: bins)
+        var scratch: [Float] = []
         let windows = [80.0, 160.0, 320.0, 640.0, 1280.0].map { max(2, Int(($0 / (Double(binWidth) * pitchX)).rounded())) }
         // 4. Windows along one gap, against the whole gap's level (one selection per gap) and
         // against its level on both sides: a window can beat the best so far only when it
         // beats it against the whole gap, which most windows of a clean gap do not (their
         // sides are not read).
         var sums: [Float] = []
-        func level(_ range: Range<Int>) -> (median: Float, spread: Float)? {
-            scratch.removeAll(keepingCapacity: true)
-            for i in range where present[i] != 0 { scratch.append(line[i]) }
-            guard scratch.count >= 4 else { return nil }
+        // The median and spread (1.4826 MAD) of the values in `scratch`, which it reorders.
+        func medianAndSpread() -> (median: Float, spread: Float) {
             let median = Selection.select(&scratch, scratch.count / 2)
             for i in scratch.indices { scratch[i] = abs(scratch[i] - median) }
             return (median, 1.4826 * Selection.select(&scratch, scratch.count / 2))
+        }
+        // The level of the gap cells of `range` (at least four).
+        func level(_ range: Range<Int>) -> (median: Float, spread: Float)? {
+            scratch.removeAll(keepingCapacity: true)
+            for i in range where present[i] != 0 { scratch.append(line[i]) }
+            return scratch.count >= 4 ? medianAndSpread() : nil
         }
         func judge(row r: Int, run: ClosedRange<Int>) {
             guard let whole = level(run.lowerBound..<(run.upperBound + 1)) else { return }
@@ -201,18 +208,14 @@ extension Measurer {
                 scratch.removeAll(keepingCapacity: true)
                 for j in max(0, i - 3)...min(rowVoids.count - 1, i + 3) where j != i { scratch.append(rowVoids[j].level) }
                 guard scratch.count >= 4 else { continue }
-                let median = Selection.select(&scratch, scratch.count / 2)
-                for k in scratch.indices { scratch[k] = abs(scratch[k] - median) }
-                let spread = max(1.4826 * Selection.select(&scratch, scratch.count / 2), 0.1, 0.03 * abs(median))
+                let (median, mad) = medianAndSpread()
+                let spread = max(mad, 0.1, 0.03 * abs(median))
                 let z = Double((rowVoids[i].level - median) / spread)
                 if z > 1 {
                     voids.append((x0 + rowVoids[i].bin * binWidth, y0 + r * rowBin, z, Double(rowVoids[i].level - median) / cargo.mu))
                 }
             }
         }
-        line = [Float](repeating: 0, count: bins)
-        depth = [Float](repeating: 0, count: bins)
-        present = [UInt8](repeating: 0, count: bins)
         // Every other row: a cell is the lowest of three rows, so a gap one row high is seen
         // from the row above or below it (each gap was judged two or three times over).
         for r in stride(from: d + 1, to: rows - d - 1, by: 2) {

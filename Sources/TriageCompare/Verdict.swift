@@ -111,17 +111,8 @@ public enum Scorer {
             let found = kind.dependsOnGoods ? profiles.null(kind.rawValue, heading: heading, alike: alike) : profiles.null(kind.rawValue, heading: nil)
             guard let (null, source) = found else { return (priorP(kind, s), "", true) }
             guard source == .lookAlike else {
-                // A weight that matches its declaration is unusual where the heading's clean
-                // loads read light (dense goods on a low-flux scanner, the image mass a lower
-                // bound): said, or "+0 %" at 0.91 reads as a mistake.
-                var note = ""
-                if kind == .mass, source == .heading, let heading {
-                    let light = null.values.prefix { $0 == 0 }.count, count = null.values.count
-                    if 10 * light >= 7 * count {
-                        note = "; \(light) of the \(count) clean HS \(heading) loads calibration saw read at or below their declaration, so one that reads as declared or more is unusual"
-                    }
-                }
-                return (null.pValue(s, leavingOut: leavingOut), note, true)
+                let note = kind == .mass && source == .heading ? heading.flatMap { lightLoadsNote(null, heading: $0) } : nil
+                return (null.pValue(s, leavingOut: leavingOut), note ?? "", true)
             }
             let why = heading.map { "calibration saw too few clean loads of HS \($0)" } ?? "the declaration gives no HS code"
             if !m.declaredEmpty, unlikeCalibration.contains(kind), unlikeAny() != nil {
@@ -269,6 +260,16 @@ public enum Scorer {
         findings.sort { $0.score > $1.score }
         return Verdict(containerID: m.containerID, scanID: m.scanID, score: score, strength: strength,
                        findings: findings, measurements: m, profileID: profiles.profileID)
+    }
+
+    /// A weight that matches its declaration is unusual where most of the heading's clean loads
+    /// read light (dense goods on a low-flux scanner, the image mass a lower bound): said, or
+    /// "+0 %" at 0.91 reads as a mistake. Nil unless seven in ten of `null` (the heading's clean
+    /// mass statistics, sorted) read at or below their declaration.
+    static func lightLoadsNote(_ null: ComparatorProfiles.NullDistribution, heading: String) -> String? {
+        let light = null.values.prefix { $0 == 0 }.count, count = null.values.count
+        guard 10 * light >= 7 * count else { return nil }
+        return "; \(light) of the \(count) clean HS \(heading) loads calibration saw read at or below their declaration, so one that reads as declared or more is unusual"
     }
 
     /// One feature of the load beside the calibration loads' range of it, in an analyst's words.
