@@ -179,7 +179,7 @@ public enum Scorer {
         // Something found in a load unlike any calibration saw: cannot be cleared.
         if unjudged, let (d, low, high) = unlikeAny(), let features {
             let floor = calibrated(0.5, profiles: profiles)
-            score = max(score, floor)
+            score = raised(score, to: floor)
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
                                     reason: "cannot clear: the load is unlike any clean load calibration saw (\(unlikeWords(d, features[d], low, high))), so what stands out in it cannot be judged against clean loads",
                                     bbox: nil, massKg: nil))
@@ -189,7 +189,7 @@ public enum Scorer {
             // At least as high as a container whose evidence combines to p = 0.5 (less when
             // little is opaque): above most clean containers, which show nothing at all.
             let floor = calibrated(0.5 * min(1, opaque.statistic / 0.05), profiles: profiles)
-            score = max(score, floor)
+            score = raised(score, to: floor)
             let why = m.photonCeiling.map { String(format: " (the scan runs out of photons at attenuation %.1f: denser goods all read the same)", $0) } ?? ""
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
                                     reason: String(format: "cannot clear: %.1f%% of the cargo space is opaque to the beam or beyond what it penetrates%@; nothing can be said there", opaque.statistic * 100, why),
@@ -280,6 +280,17 @@ public enum Scorer {
         case 2: String(format: "its top's roughness %.2f, theirs %.2f–%.2f", value, low, high)
         default: String(format: "its texture (block-to-block variation) %.0f%% of its density, theirs %.0f–%.0f%%", value * 100, low * 100, high * 100)
         }
+    }
+
+    /// A score raised to a floor (cannot clear: never shown as clean), still ordered by its
+    /// own evidence: the floor plus a tenth of the way from it to 1 in proportion to the score,
+    /// or the score itself where that is higher (continuous, never falling as the score rises).
+    /// A plain maximum gave every opaque load without stronger evidence the same score: on the
+    /// generated batch of seed 8123, 31 containers at 0.837, among them three underdeclared
+    /// loads and a package in sugar whose other evidence (a layer 4-5 kg heavier, 0.96) ranked
+    /// them no higher than the clean loads beside them that showed nothing.
+    static func raised(_ score: Double, to floor: Double) -> Double {
+        max(score, floor + 0.1 * (1 - floor) * score)
     }
 
     /// A score given as 1 − p (a floor, or the 0.5 of a container without a scan) on the
