@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       288.7505335586863
     ]
   },
-  "comparator" : "compare-56",
-  "createdAt" : "2026-11-30T06:08:29Z",
+  "comparator" : "compare-57",
+  "createdAt" : "2026-11-30T07:10:06Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-6a1941a6b76b9ea3",
+  "profileID" : "cal-fbbf79b468988c5e",
   "references" : {
     "entries" : [
       {

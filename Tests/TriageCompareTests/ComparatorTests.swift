@@ -604,6 +604,51 @@ enum Fixture {
         }
     }
 
+    /// A package that does not stand on the floor, held against the load's door end 0.45 m
+    /// up: the door zone read its columns from the floor up and the load's top check reads
+    /// above the load, so neither saw it (a generated 50 kg package so placed in a reefer of
+    /// oranges ranked 223rd of 240). A block painted into the free space between the doors and
+    /// a clean load (seed 3: 0.6 m free) is found there, weighed whole; stripes up the same
+    /// space (a ragged end) are not.
+    @Test(arguments: [false, true])
+    func aPackageHeldUpInTheDoorZoneIsFound(stripes: Bool) throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22R1", cargo: "oranges", mass: 12000, seed: 3)
+        guard case .uint16(let pixels) = scan.image.pixels, case .transmission(let air, let dark) = scan.sidecar.encoding else {
+            throw ScanTriageError(.invalidInput, "expected a 16-bit transmission scan")
+        }
+        let clean = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect((clean.candidate(.doorZone)?.statistic ?? 0) < 2)
+        // The free space: columns in from the doors' inner edge whose middle rows read as
+        // little more than the walls.
+        let g = clean.geometry
+        func attenuation(_ x: Int, _ y: Int) -> Double { -log(max(1, Double(pixels.samples[y * pixels.width + x]) - dark) / (air - dark)) }
+        var free = 0
+        while free < 300, case let x = g.innerX1 - 1 - free,
+              (g.ceiling + 40..<g.floor - 40).map({ attenuation(x, $0) }).max()! < 1.5 { free += 1 }
+        let pitchX = scan.sidecar.pitchX, pitchY = scan.sidecar.pitchY
+        #expect(Double(free) * pitchX > 500, "\(Double(free) * pitchX) mm free behind the doors")
+        // 0.3 m long, 0.1 m in from the free space's end; 0.25 m tall and 0.45 m above the
+        // floor, or three stripes 120 mm tall 440 mm apart from 0.5 to 1.5 m (the rounded ends
+        // of sacks in every other course leave such stripes, filling well under 60 % of their
+        // box).
+        let xs = (g.innerX1 - free + Int(100 / pitchX))..<(g.innerX1 - free + Int(400 / pitchX))
+        let y1 = g.floor - Int((stripes ? 500 : 450) / pitchY), y0 = y1 - Int((stripes ? 1000 : 250) / pitchY)
+        var samples = pixels.samples
+        for y in y0..<y1 where !stripes || (Double(y1 - y) * pitchY).truncatingRemainder(dividingBy: 440) < 120 { for x in xs {
+            let p = Double(samples[y * pixels.width + x])
+            samples[y * pixels.width + x] = UInt16(max(dark + 1, dark + (p - dark) * exp(-2.0)).rounded())
+        } }
+        let painted = try LocatorTests.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: samples))
+        let m = try Measurer.measure(scan: painted, declaration: declaration)
+        let found = m.candidate(.doorZone)
+        if stripes {
+            #expect((found?.statistic ?? 0) < 2, "\(String(describing: found))")
+        } else {
+            let box = try #require(found?.bbox, "\(String(describing: found))")
+            #expect(found!.statistic > 20 && Fixture.overlap(box, [xs.lowerBound, y0, xs.count, y1 - y0]), "\(found!.statistic) kg at \(box)")
+        }
+    }
+
     @Test func aCleanLoadHasNothingInTheDoorZoneOrAboveIt() throws {
         let (scan, declaration, _) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 20000, seed: 4)
         let m = try Measurer.measure(scan: scan, declaration: declaration)
