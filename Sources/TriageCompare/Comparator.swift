@@ -8,7 +8,7 @@ import TriagePhysics
 public enum Comparator {
     /// Changes whenever what the comparator measures or how it scores changes, so that stored
     /// verdicts of an older comparator are never reused for a newer one.
-    public static let algorithmVersion = "compare-57"
+    public static let algorithmVersion = "compare-58"
 
     /// What a stored verdict is keyed by, besides its inputs: the profile and the algorithm.
     public static func verdictKey(profiles: ComparatorProfiles) -> String {
@@ -43,10 +43,11 @@ public enum Comparator {
         return again
     }
 
-    /// A container declared but not scanned: it cannot be cleared by the image, so it sits in the
-    /// middle of the ranking, saying why.
+    /// A container declared but not scanned: it cannot be cleared by the image, so it ranks
+    /// where a load that cannot be cleared does (``Scorer/cannotClearScore(_:profiles:)``),
+    /// saying why.
     public static func unscanned(_ container: DeclaredContainer, profiles: ComparatorProfiles) -> Verdict {
-        let middle = Scorer.calibrated(0.5, profiles: profiles)
+        let middle = Scorer.cannotClearScore(1, profiles: profiles)
         return Verdict(containerID: container.containerID, scanID: nil, score: middle, strength: 0,
                 findings: [Finding(kind: "no_scan", score: middle,
                                    reason: "no scan arrived for this container: ranked on its declaration only, cannot be cleared",
@@ -56,7 +57,7 @@ public enum Comparator {
 
     /// A scan that could not be analysed (the container was not found, say).
     public static func failed(containerID: String, scanID: String?, reason: String, profiles: ComparatorProfiles) -> Verdict {
-        let middle = Scorer.calibrated(0.5, profiles: profiles)
+        let middle = Scorer.cannotClearScore(1, profiles: profiles)
         return Verdict(containerID: containerID, scanID: scanID, score: middle, strength: 0,
                 findings: [Finding(kind: "analysis_failed", score: middle, reason: "could not analyse the scan: \(reason)",
                                    bbox: nil, massKg: nil)],

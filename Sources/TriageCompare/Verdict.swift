@@ -26,7 +26,7 @@ public struct Verdict: Sendable, Codable {
     public var containerID: String
     public var scanID: String?
     /// Calibrated: the share of the profile's clean calibration containers whose evidence
-    /// (Fisher's combination over the kinds that apply, ``strength``) is weaker; with a profile
+    /// (Fisher's combination of its findings, ``Scorer/combined(_:)``, ``strength``) is weaker; with a profile
     /// made before compare-40, 1 − the combined p-value. In [0, 1], higher means inspect first.
     public var score: Double
     /// −log10 of the combined p-value: orders containers the score cannot tell apart.
@@ -126,7 +126,7 @@ public enum Scorer {
             let (pv, note, counts) = statistic > 0 ? p(kind, statistic) : (1, "", true)
             pValues.append(counts ? pv : 1)
             unjudged = unjudged || !counts
-            if statistic > 0, pv < 0.2 {
+            if statistic > 0, pv < findingLevel {
                 findings.append(Finding(kind: kind.rawValue, score: counts ? 1 - pv : 0, reason: reason(kind, m, candidate, profiles: profiles) + note,
                                         bbox: candidate?.bbox ?? (kind == .mass || kind == .profile ? m.geometry.innerBBox : nil),
                                         massKg: candidate?.massKg))
@@ -170,7 +170,7 @@ public enum Scorer {
                                         bbox: nil, massKg: nil))
             }
         }
-        let combined = fisher(pValues)
+        let combined = combined(pValues)
         let strength = -log10(max(combined, 1e-300))
         // Calibrated: the share of clean calibration containers whose evidence is weaker
         // (profiles before compare-40: 1 − the combined p-value, which Fisher's combination makes
@@ -178,7 +178,7 @@ public enum Scorer {
         var score = calibratedScore(strength: strength, profiles: profiles) ?? (1 - combined)
         // Something found in a load unlike any calibration saw: cannot be cleared.
         if unjudged, let (d, low, high) = unlikeAny(), let features {
-            let floor = calibrated(0.5, profiles: profiles)
+            let floor = cannotClearScore(1, profiles: profiles)
             score = raised(score, to: floor)
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
                                     reason: "cannot clear: the load is unlike any clean load calibration saw (\(unlikeWords(d, features[d], low, high))), so what stands out in it cannot be judged against clean loads",
@@ -186,9 +186,9 @@ public enum Scorer {
         }
         // Cannot clear: never shown as clean; ranked at least in the middle.
         if let opaque = m.candidate(.cannotClear), opaque.statistic > 0.005 {
-            // At least as high as a container whose evidence combines to p = 0.5 (less when
-            // little is opaque): above most clean containers, which show nothing at all.
-            let floor = calibrated(0.5 * min(1, opaque.statistic / 0.05), profiles: profiles)
+            // Above most clean containers, which show nothing at all (less when little is
+            // opaque).
+            let floor = cannotClearScore(min(1, opaque.statistic / 0.05), profiles: profiles)
             score = raised(score, to: floor)
             let why = m.photonCeiling.map { String(format: " (the scan runs out of photons at attenuation %.1f: denser goods all read the same)", $0) } ?? ""
             findings.append(Finding(kind: EvidenceKind.cannotClear.rawValue, score: floor,
@@ -282,6 +282,17 @@ public enum Scorer {
         }
     }
 
+    /// Where a load that cannot be cleared ranks at least (`share` of the way, 1 when 5 % of
+    /// the cargo space or more is opaque), and a container without a scan or whose scan could
+    /// not be analysed: above five in six clean calibration containers, on the calibrated
+    /// scale; 0.5 on the uncalibrated one (1 − p, profiles before compare-40).
+    /// Until compare-57 this was the score of a container whose evidence combined to p = 0.5
+    /// over every kind, 0.827-0.837 with the bundled profile; combined over the findings only,
+    /// p = 0.5 is no evidence at all.
+    public static func cannotClearScore(_ share: Double, profiles: ComparatorProfiles) -> Double {
+        (profiles.cleanStrengths == nil ? 0.5 : 5.0 / 6) * share
+    }
+
     /// A score raised to a floor (cannot clear: never shown as clean), still ordered by its
     /// own evidence: the floor plus a tenth of the way from it to 1 in proportion to the score,
     /// or the score itself where that is higher (continuous, never falling as the score rises).
@@ -303,6 +314,29 @@ public enum Scorer {
     /// `strength`; nil for a profile made before compare-40.
     static func calibratedScore(strength: Double, profiles: ComparatorProfiles) -> Double? {
         profiles.cleanStrengths.map { 1 - $0.continuousPValue(strength) }
+    }
+
+    /// The p-value below which a kind of evidence is a finding: reported with its reason, and
+    /// combined into the score.
+    public static let findingLevel = 0.2
+
+    /// The evidence of one container combined: Fisher's combination (``fisher(_:)``) of the
+    /// p-values below ``findingLevel``, the findings an analyst reads; the rest (kinds that
+    /// found nothing, or no more than clean containers commonly show) do not count. Over every
+    /// kind that applies, as until compare-57, each kind that found nothing added two degrees
+    /// of freedom: one finding at p = 0.04 among eight kinds combined to p = 0.98, below a
+    /// container with several kinds at p = 0.3-0.5 each, and a package in sugar whose dense
+    /// window stood at 0.96 scored 0.46 (seed 5252). The score is calibrated on the clean
+    /// containers' combinations, so only the order matters. Bundled-style calibration, AUC at
+    /// compare-57 -> 58: seed 8123 0.955 -> 0.957, seed 5252 0.954 -> 0.966 (R-precision 0.860
+    /// -> 0.880), half the scanners' pitch 0.908 -> 0.992, speed errors 0.948 -> 0.956, unseen
+    /// goods 0.881 -> 0.885, 1.5 / 2 / 2.5 times the pitch 0.978 / 0.865 / 0.942 -> 0.983 /
+    /// 0.867 / 0.929, seed 3131 (concealed only) 0.882 either way (R-precision 0.740 -> 0.727),
+    /// the samples as before; dev-style (seed 100):
+    /// seed 909 0.931 -> 0.937, 8123 0.934 -> 0.936, 3131 0.853 -> 0.861, 5252 0.946 -> 0.967.
+    /// A level of 0.15, 0.25 or 0.4 ranked within 0.01 of 0.2 on each.
+    public static func combined(_ pValues: [Double]) -> Double {
+        fisher(pValues.filter { $0 < findingLevel })
     }
 
     /// Fisher's combination of the p-values of the k kinds of evidence that apply:

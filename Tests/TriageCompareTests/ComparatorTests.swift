@@ -860,11 +860,11 @@ enum Fixture {
         let verdict = Scorer.score(try Measurer.measure(scan: scan, declaration: declaration), profiles: profiles)
         #expect(abs(verdict.score - (1 - strengths.continuousPValue(verdict.strength))) < 1e-12)
         let unscanned = Comparator.unscanned(declaration, profiles: profiles)
-        #expect(unscanned.score == Scorer.calibrated(0.5, profiles: profiles) && unscanned.score > 0 && unscanned.score < 1)
+        #expect(unscanned.score == Scorer.cannotClearScore(1, profiles: profiles) && abs(unscanned.score - 5.0 / 6) < 1e-12)
         // Without that calibration (older profiles), 1 − p as before.
         var older = profiles
         older.cleanStrengths = nil
-        #expect(Scorer.calibrated(0.5, profiles: older) == 0.5)
+        #expect(Scorer.calibrated(0.5, profiles: older) == 0.5 && Scorer.cannotClearScore(1, profiles: older) == 0.5)
     }
 
     /// The profile the binary carries is Samples/profiles.json (make-profiles.sh writes both).
@@ -1020,6 +1020,18 @@ enum Fixture {
         #expect(Scorer.fisher([0.05, 1, 1]) > Scorer.fisher([0.05]))
         #expect(Scorer.fisher([1e-12, 1, 1, 1]) < 1e-8, "one overwhelming finding still decides")
         #expect(Scorer.fisher([]) == 1 && Scorer.fisher([1, 1]) == 1)
+    }
+
+    /// A container's evidence is its findings combined: kinds that found nothing, or no more
+    /// than clean containers commonly show (p at or above 0.2), do not dilute them. Over every
+    /// kind, one finding at p = 0.04 among eight kinds combined to 0.98 and ranked below
+    /// several kinds at p = 0.3 each.
+    @Test func theScoreCombinesTheFindingsOnly() {
+        let one = [0.04, 1, 1, 1, 1, 1, 1, 1], several = [0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]
+        #expect(Scorer.fisher(one) > 0.9 && Scorer.fisher(several) < Scorer.fisher(one))
+        #expect(abs(Scorer.combined(one) - 0.04) < 1e-12 && Scorer.combined(several) == 1)
+        #expect(abs(Scorer.combined([0.05, 0.05, 0.5, 1]) - Scorer.fisher([0.05, 0.05])) < 1e-12)
+        #expect(Scorer.combined([0.19]) == 0.19 && Scorer.combined([0.2]) == 1 && Scorer.combined([]) == 1)
     }
 
     @Test func declaredEmptyButLoadedIsSaid() throws {
@@ -1268,7 +1280,7 @@ enum Fixture {
         var uncalibrated = profiles, uncalibratedAll = withoutReferences
         uncalibrated.cleanStrengths = nil
         uncalibratedAll.cleanStrengths = nil
-        let floor = Scorer.calibrated(0.5, profiles: uncalibrated)
+        let floor = Scorer.cannotClearScore(1, profiles: uncalibrated)
         let odd = Scorer.score(unlike(903, hs: "760200", aboveKg: 500), profiles: uncalibrated)
         let said = try #require(odd.findings.first { $0.kind == "cannot_clear" }, "\(odd.findings.map(\.reason))")
         #expect(said.reason.contains("unlike any clean load calibration saw (its top's roughness 0.45, theirs 0.00–0.09)"), "\(said.reason)")
