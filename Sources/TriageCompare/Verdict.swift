@@ -46,8 +46,8 @@ public enum Scorer {
     /// The kinds judged by how the load looks, which cannot be judged for goods calibration
     /// never saw (or an HS code missing) in a load unlike any clean load it saw
     /// (``ComparatorProfiles/CleanReferences/outside(_:)``): what they find is reported and
-    /// not scored, and the container cannot be cleared (ranked as a container whose evidence
-    /// combines to p = 0.5, as an opaque one is). Without this, the look-alikes' nulls judged
+    /// not scored, and the container cannot be cleared (ranked as an opaque one is,
+    /// ``cannotClearScore(_:profiles:)``). Without this, the look-alikes' nulls judged
     /// a low heap of loose scrap by fuller loads, and every heap's peak, loose piece by the
     /// doors and denser layer scored near 1. Measured on generated batches whose goods were
     /// all left out of calibration (200 containers each; AUC, R-precision at 30 %): scrap,

@@ -80,7 +80,7 @@ public struct ReportBuilder {
           <div class="\(failed == 0 ? "" : "warn")"><b>\(failed)</b> \(failed == 0 ? "could not be analysed" : "<a href=\"#problems\">could not be analysed</a>")</div>
         </section>
         <p class="meta">\(input.analysed) scans analysed, \(input.reused) reused from the store, in \(String(format: "%.1f", input.seconds)) s.
-        Score (0 to 1): the share of containers inspected clean in calibration whose evidence is weaker (a container that cannot be cleared ranks at least with one whose evidence combines to p = 0.5). Click a column to sort.</p>
+        Score (0 to 1): the share of containers inspected clean in calibration whose evidence is weaker (a container that cannot be cleared, or has no scan, ranks above five in six of them). Click a column to sort.</p>
         <h2>Ranking</h2>
         <table id="ranking"><thead><tr>
           <th data-type="n">Rank</th><th>Container</th><th data-type="n">Score</th><th>Inspect</th><th>Status</th>
