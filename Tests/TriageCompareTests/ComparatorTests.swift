@@ -689,6 +689,18 @@ enum Fixture {
                 "found at \(box), bags at \(truth)")
     }
 
+    /// A stack of plastics whose top carton holds lighter goods than those under it has a
+    /// light cap, as bags lying along the stack make one; but a box's cap is flat on top and at
+    /// the bottom and as dense in every column, and is the stack's own top layer. These clean
+    /// loads had 63 kg (42G1, seed 3) and 35 kg (22G1, seed 7) "above the load" from such
+    /// layers; bags lying along a stack are still weighed (the test below).
+    @Test(arguments: [("42G1", 8000.0, UInt64(3)), ("22G1", 5000.0, UInt64(7))])
+    func aLighterTopCartonIsTheStacksTopLayerNotBags(case: (String, Double, UInt64)) throws {
+        let (scan, declaration, _) = try Fixture.scan(type: `case`.0, cargo: "plastics", mass: `case`.1, pitchScale: 1, seed: `case`.2)
+        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect((m.candidate(.aboveLoad)?.statistic ?? 0) < 5, "\(String(describing: m.candidate(.aboveLoad)))")
+    }
+
     /// Bags lying on a flat load over a good part of its length (here 1.2 to 1.9 m of a 20 ft
     /// box): the load's usual height is read off its outline opened by a pallet's width, so the
     /// bags do not raise the level they are judged against and are weighed whole. (Before, with
