@@ -830,15 +830,18 @@ public enum Measurer {
                 kept += Array(run.first...run.last)
             }
         }
+        var heldUp = false
         for object in floating where cargo.massKg(of: object.blocks) <= 500 {
             blocks += object.blocks
             kept += Array(object.columns)
+            heldUp = true
         }
         let massKg = cargo.massKg(of: blocks)
         if massKg >= 2 {
             let nearest = kept.map { fromDoors($0, cargo: cargo, geometry: geometry) }.min() ?? 0
+            let place = nearest < 0.15 ? "right behind the doors" : String(format: "%.1f m inside the doors", nearest)
             best = Candidate(kind: .doorZone, statistic: massKg, bbox: bbox(of: blocks, in: cargo), massKg: massKg,
-                             place: nearest < 0.15 ? "right behind the doors" : String(format: "%.1f m inside the doors", nearest))
+                             place: heldUp ? place + ", some of it held up off the floor" : place)
         }
         return best
     }

@@ -443,7 +443,7 @@ public enum Scorer {
         case .aboveLoad:
             return String(format: "an object of about %.0f kg above the load, %@", c?.massKg ?? 0, c?.place ?? "")
         case .doorZone:
-            return String(format: "about %.0f kg standing apart from the load in the door zone, %@ (rip-on/rip-off)", c?.massKg ?? 0, c?.place ?? "")
+            return String(format: "about %.0f kg apart from the load in the door zone, %@ (rip-on/rip-off)", c?.massKg ?? 0, c?.place ?? "")
         case .machinery:
             return String(format: "the refrigeration unit is heavier than clean units by about %.0f kg, %@", c?.massKg ?? 0, c?.place ?? "")
         case .profile:

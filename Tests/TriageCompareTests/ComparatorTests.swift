@@ -646,6 +646,7 @@ enum Fixture {
         } else {
             let box = try #require(found?.bbox, "\(String(describing: found))")
             #expect(found!.statistic > 20 && Fixture.overlap(box, [xs.lowerBound, y0, xs.count, y1 - y0]), "\(found!.statistic) kg at \(box)")
+            #expect(found!.place?.hasSuffix("held up off the floor") == true, "\(found!.place ?? "")")
         }
     }
 
