@@ -174,8 +174,7 @@ extension Measurer {
                 }
             }
             let x = x0 + shown.start * binWidth
-            let column = min(cargo.columns - 1, max(0, (x + shown.w * binWidth / 2 - cargo.originX) / max(1, cargo.blockWidth)))
-            let doors = fromDoors(column, cargo: cargo, geometry: geometry)
+            let doors = fromDoors(pixel: x + shown.w * binWidth / 2, cargo: cargo, geometry: geometry)
             best = Candidate(kind: .gapLine, statistic: strongest.z, bbox: [x, y0 + (r - 1) * rowBin - 1, shown.w * binWidth, 3 * rowBin + 2], massKg: nil,
                              place: String(format: "a gap between layers of the load reads %.0f g/cm² denser over %.2f m, %.1f m from the doors",
                                            shown.excess, Double(shown.w * binWidth) * pitchX / 1000, doors))
@@ -258,10 +257,9 @@ extension Measurer {
             }
             let z = min(voids[i].z, other)
             guard z > best.statistic else { continue }
-            let column = min(cargo.columns - 1, max(0, (voids[i].x - cargo.originX) / max(1, cargo.blockWidth)))
             best = Candidate(kind: .gapLine, statistic: z, bbox: [voids[i].x - binWidth, voids[i].y - rowBin - 1, 3 * binWidth, 3 * rowBin + 2], massKg: nil,
                              place: String(format: "where sacks meet, voids read %.0f g/cm² denser than the others along their courses, %.1f m from the doors",
-                                           voids[i].excess, fromDoors(column, cargo: cargo, geometry: geometry)))
+                                           voids[i].excess, fromDoors(pixel: voids[i].x, cargo: cargo, geometry: geometry)))
         }
         return best
     }

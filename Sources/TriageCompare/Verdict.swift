@@ -337,13 +337,14 @@ public enum Scorer {
         fisher(pValues.filter { $0 < findingLevel })
     }
 
-    /// Fisher's combination of the p-values of the k kinds of evidence that apply:
-    /// X = −2 Σ ln pᵢ is χ² with 2k degrees of freedom when the container is clean, so
-    /// P(χ²₂ₖ ≥ X) = e^(−X/2) Σⱼ<ₖ (X/2)ʲ / j!. One overwhelming piece of evidence decides as it
-    /// did under Bonferroni (k · min p), but two or three moderate ones now add up — bricks
-    /// that replace goods weigh a little more than declared *and* make a denser patch. Measured
-    /// on the generated dev batches (AUC, seeds 200/300/400/500): 0.867/0.828/0.928/0.633 with
-    /// Bonferroni, 0.892/0.838/0.926/0.642 with Fisher; the minimum of the two was in between.
+    /// Fisher's combination of k p-values (the score combines a container's findings with it,
+    /// ``combined(_:)``): X = −2 Σ ln pᵢ is χ² with 2k degrees of freedom when the container is
+    /// clean, so P(χ²₂ₖ ≥ X) = e^(−X/2) Σⱼ<ₖ (X/2)ʲ / j!. One overwhelming piece of evidence
+    /// decides as it did under Bonferroni (k · min p), but two or three moderate ones add up —
+    /// bricks that replace goods weigh a little more than declared *and* make a denser patch.
+    /// Measured over every kind that applied, on the generated dev batches (AUC, seeds
+    /// 200/300/400/500): 0.867/0.828/0.928/0.633 with Bonferroni, 0.892/0.838/0.926/0.642 with
+    /// Fisher; the minimum of the two was in between.
     /// The kinds are measured on different things (the weight, the load's top, the doors, the
     /// machinery, the load's body), so their independence under "clean" is roughly right; where
     /// it is not (mass and a dense region), the score is somewhat anti-conservative, which only

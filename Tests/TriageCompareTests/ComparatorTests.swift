@@ -1025,7 +1025,7 @@ enum Fixture {
 
     /// Fisher's combination: one p-value is itself; the closed form agrees with the χ² tail
     /// (two p = 0.05 give X = 11.98 on 4 degrees of freedom, 0.0175); evidence adds up, and
-    /// kinds that found nothing (p = 1) dilute it as more chances to find something should.
+    /// p-values of 1 dilute it (which is why the score combines the findings only, below).
     @Test func evidenceIsCombinedByFishersMethod() {
         #expect(abs(Scorer.fisher([0.03]) - 0.03) < 1e-12)
         #expect(abs(Scorer.fisher([0.05, 0.05]) - 0.017_469) < 1e-5)
