@@ -702,6 +702,19 @@ enum Fixture {
         #expect((m.candidate(.aboveLoad)?.statistic ?? 0) < 5, "\(String(describing: m.candidate(.aboveLoad)))")
     }
 
+    /// A stack of furniture taller than the load's usual height is not an object on the load,
+    /// whichever level it stands above: its top layers keep the density of the stack under
+    /// them. These clean loads drew 138, 38, 45 and 77 kg "above the load" where the tall
+    /// stack's top was judged only against the load's usual height (there were no two sides
+    /// to judge it by, or their level was the stack's own).
+    @Test(arguments: [UInt64(7), 17, 19, 24])
+    func theTopOfAStackTallerThanTheLoadIsNotAnObjectOnIt(seed: UInt64) throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: "furniture", mass: 7000, scanner: "RIG-LINAC-1",
+                                                      pitchScale: 1, seed: seed)
+        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect((m.candidate(.aboveLoad)?.statistic ?? 0) < 5, "\(String(describing: m.candidate(.aboveLoad)))")
+    }
+
     /// Bags lying on a flat load over a good part of its length (here 1.2 to 1.9 m of a 20 ft
     /// box): the load's usual height is read off its outline opened by a pallet's width, so the
     /// bags do not raise the level they are judged against and are weighed whole. (Before, with
