@@ -294,6 +294,58 @@ public enum RangeKernel {
         return l > h ? (0, 0) : (l, h)
     }
 
+    /// How many values exceed `threshold`, and, with `tally`, one added to `tally[i]` for each
+    /// `values[i]` that does (`tally` at least as long as `values`). The dead detector lines'
+    /// search counts dense pixels row by row, and dense rows column by column, this way.
+    /// Scalar reference.
+    public static func countAboveScalar(_ values: UnsafeBufferPointer<Float>, threshold: Float,
+                                        tally: UnsafeMutableBufferPointer<Int32>? = nil) -> Int {
+        var count = 0
+        for index in values.indices where values[index] > threshold {
+            count &+= 1
+            if let tally { tally[index] &+= 1 }
+        }
+        return count
+    }
+
+    /// SIMD version of ``countAboveScalar(_:threshold:tally:)``, 8 at a time without branches
+    /// (a comparison's lanes are −1 where true: subtracting them counts). Exact.
+    @inlinable @inline(__always)
+    public static func countAboveSIMD(_ values: UnsafeBufferPointer<Float>, threshold: Float,
+                                      tally: UnsafeMutableBufferPointer<Int32>? = nil) -> Int {
+        let count = values.count, body = count & ~7
+        guard let base = values.baseAddress else { return 0 }
+        precondition(tally.map { $0.count >= count } ?? true)
+        let raw = UnsafeRawPointer(base)
+        let limit = SIMD8<Float>(repeating: threshold)
+        var lanes = SIMD8<Int32>()
+        var index = 0
+        if let tally, let out = tally.baseAddress {
+            let outRaw = UnsafeMutableRawPointer(out)
+            while index < body {
+                let above = unsafeBitCast(raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self) .> limit, to: SIMD8<Int32>.self)
+                lanes &-= above
+                let sums = outRaw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Int32>.self) &- above
+                outRaw.storeBytes(of: sums, toByteOffset: index &* 4, as: SIMD8<Int32>.self)
+                index &+= 8
+            }
+        } else {
+            while index < body {
+                lanes &-= unsafeBitCast(raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self) .> limit, to: SIMD8<Int32>.self)
+                index &+= 8
+            }
+        }
+        var total = Int(lanes.wrappedSum())
+        while index < count {
+            if base[index] > threshold {
+                total &+= 1
+                if let tally { tally[index] &+= 1 }
+            }
+            index &+= 1
+        }
+        return total
+    }
+
     /// Per column, the first row (from the top, below `rowLimit`) whose value exceeds
     /// `threshold`, or −1. Scalar reference: each column walked down until it is found.
     public static func firstRowAboveScalar(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,

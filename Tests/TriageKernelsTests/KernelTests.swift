@@ -147,6 +147,16 @@ import TriagePhysics
             let rowsSIMD = BlockKernel.rowMeansSIMD(buffer, width: width, height: height, columns: 3..<190)
             #expect(zip(rowsRef, rowsSIMD).allSatisfy { abs($0 - $1) < 1e-4 })
             #expect(RangeKernel.minMaxScalar(buffer, below: 9.5) == RangeKernel.minMaxSIMD(buffer, below: 9.5))
+            // Counts and tallies over lengths that end inside a group of eight and on one.
+            for (length, threshold) in [(203, Float(5)), (200, 9.9), (7, 0.1), (0, 1)] {
+                let view = UnsafeBufferPointer(rebasing: buffer[0..<length])
+                var reference = [Int32](repeating: 2, count: length), simd = reference
+                let counted = reference.withUnsafeMutableBufferPointer { RangeKernel.countAboveScalar(view, threshold: threshold, tally: $0) }
+                #expect(counted == simd.withUnsafeMutableBufferPointer { RangeKernel.countAboveSIMD(view, threshold: threshold, tally: $0) })
+                #expect(counted == RangeKernel.countAboveSIMD(view, threshold: threshold))
+                #expect(reference == simd)
+                #expect(counted == view.filter { $0 > threshold }.count)
+            }
             // Thresholds that leave some columns unset, some set on the first row, most between.
             for threshold: Float in [9.0, 9.9, 0.1, 11] {
                 let reference = RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: 40, threshold: threshold)

@@ -63,6 +63,7 @@ func kernelBenchmark(_ arguments: [String]) throws {
     let pixels = Pixels.uint16(scan)
     row("attenuation, lookup table (ref)", gigapixels(count) { _ = table.applyTable(pixels) },
         gigapixels(count) { _ = try! table.apply(pixels) })
+    var counted = 0
     floats.withUnsafeBufferPointer { image in
         rows("block statistics 10x10",
              scalar: { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
@@ -75,11 +76,15 @@ func kernelBenchmark(_ arguments: [String]) throws {
              avx2: { _ = KernelsAVX2.rowMeans(image, width: width, height: height, columns: 0..<width) })
         rows("min/max", scalar: { _ = RangeKernel.minMaxScalar(image, below: 10) },
              simd: { _ = RangeKernel.minMaxSIMD(image, below: 10) })
+        // The counts go to `counted` (printed below the table): a count nothing reads is optimised away.
+        rows("count above (dead lines)", scalar: { counted &+= RangeKernel.countAboveScalar(image, threshold: 0.45) },
+             simd: { counted &+= RangeKernel.countAboveSIMD(image, threshold: 0.45) })
         rows("first row above (roof line)",
              scalar: { _ = RangeKernel.firstRowAboveScalar(image, width: width, rowLimit: height, threshold: 0.45) },
              simd: { _ = RangeKernel.firstRowAboveSIMD(image, width: width, rowLimit: height, threshold: 0.45) },
              avx2: { _ = KernelsAVX2.firstRowAbove(image, width: width, rowLimit: height, threshold: 0.45) })
     }
+    print("  (count above: \(counted) pixels counted over all passes)")
     // The gap line's cells over a scan-sized map binned 4 pixels across (every row).
     let bins = width / 4
     var binnedMap = [Float](repeating: 0, count: height * bins)
