@@ -16,6 +16,10 @@ public enum CompareKernel {
     }
 
     /// SIMD version of ``residualsScalar``: same arithmetic, 8 blocks at a time, bit for bit.
+    /// The floor is `lanesMax` and the count subtracts the comparison's lanes (−1 where true):
+    /// with the standard library's generic `pointwiseMax` and a `replacing` of a constant, both
+    /// compiled to calls, this ran at 0.8 times the scalar loop (`scantriage-bench kernels`).
+    @inlinable @inline(__always)
     public static func residualsSIMD(measured: UnsafeBufferPointer<Float>, expected: UnsafeBufferPointer<Float>,
                                      spread: UnsafeBufferPointer<Float>, minimumSpread: Float, threshold: Float,
                                      z: UnsafeMutableBufferPointer<Float>) -> Int {
@@ -31,9 +35,9 @@ public enum CompareKernel {
             let offset = index &* 4
             let value = (mRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
                 - eRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self))
-                / pointwiseMax(sRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), floor)
+                / lanesMax(sRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), floor)
             outRaw.storeBytes(of: value, toByteOffset: offset, as: SIMD8<Float>.self)
-            lanes &+= SIMD8<Int32>(repeating: 0).replacing(with: 1, where: value .> limit)
+            lanes &-= unsafeBitCast(value .> limit, to: SIMD8<Int32>.self)
             index &+= 8
         }
         var over = Int(lanes.wrappedSum())
