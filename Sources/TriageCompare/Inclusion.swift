@@ -55,20 +55,22 @@ extension Measurer {
             while Int(parent[i]) != i { parent[i] = parent[Int(parent[i])]; i = Int(parent[i]) }
             return i
         }
+        // The later root goes under the earlier: the blocks not yet visited join a region as
+        // leaves of its root. (Linked the other way, a region's root moved to its newest block
+        // at every join and the older blocks' paths grew: the finds were a quarter of this
+        // check's time.) Which block is the root changes nothing found.
+        @inline(__always) func union(_ x: Int, _ y: Int) {
+            let a = find(x), b = find(y)
+            if a < b { parent[b] = Int32(a) } else if b < a { parent[a] = Int32(b) }
+        }
         let floorTolerance = 3 * noise
         @inline(__always) func similar(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= max(0.03 * max(a, b), floorTolerance) }
         for r in 0..<rows {
             for c in 0..<columns {
                 let i = r * columns + c
                 guard body[i] else { continue }
-                if c + 1 < columns, body[i + 1], similar(density[i], density[i + 1]) {
-                    let a = find(i), b = find(i + 1)
-                    if a != b { parent[a] = Int32(b) }
-                }
-                if r + 1 < rows, body[i + columns], similar(density[i], density[i + columns]) {
-                    let a = find(i), b = find(i + columns)
-                    if a != b { parent[a] = Int32(b) }
-                }
+                if c + 1 < columns, body[i + 1], similar(density[i], density[i + 1]) { union(i, i + 1) }
+                if r + 1 < rows, body[i + columns], similar(density[i], density[i + columns]) { union(i, i + columns) }
             }
         }
         for y in 0..<rows {
