@@ -29,6 +29,8 @@ extension Measurer {
     static func denseWindow(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows
         var best = Candidate(kind: .denseWindow, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        // Where the best so far lies, said once at the end.
+        var bestDoors = 0.0
         guard columns > 12, rows > 8 else { return best }
         // Integral images of the body's density and of its count.
         let stride = columns + 1
@@ -150,10 +152,12 @@ extension Measurer {
                     guard excessKg >= 2 else { continue }
                     let doors = fromDoors(c + w / 2, cargo: cargo, geometry: geometry)
                     best = Candidate(kind: .denseWindow, statistic: z, bbox: cargo.bbox(columns: c...(c + w - 1), rows: r...(r + h - 1)),
-                                     massKg: excessKg, place: String(format: "%.1f m from the doors", doors))
+                                     massKg: excessKg, place: nil)
+                    bestDoors = doors
                 }
             }
         }
+        if best.statistic > 0 { best.place = String(format: "%.1f m from the doors", bestDoors) }
         return best
     }
 }

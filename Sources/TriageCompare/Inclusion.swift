@@ -27,6 +27,8 @@ extension Measurer {
     static func inclusion(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows, count = columns * rows
         var best = Candidate(kind: .inclusion, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        // Where the best so far lies, said once at the end.
+        var bestDoors = 0.0
         guard columns > 8, rows > 8 else { return best }
         let density = cargo.density
         let noise = Float(cargo.noise)
@@ -147,9 +149,11 @@ extension Measurer {
             if statistic > best.statistic {
                 let doors = fromDoors((c0 + c1) / 2, cargo: cargo, geometry: geometry)
                 best = Candidate(kind: .inclusion, statistic: statistic, bbox: cargo.bbox(columns: c0...c1, rows: r0...r1),
-                                 massKg: excessKg, place: String(format: "%.1f m from the doors", doors))
+                                 massKg: excessKg, place: nil)
+                bestDoors = doors
             }
         }
+        if best.statistic > 0 { best.place = String(format: "%.1f m from the doors", bestDoors) }
         return best
     }
 }

@@ -41,6 +41,8 @@ extension Measurer {
     static func layerResidual(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows, count = columns * rows
         var best = Candidate(kind: .denseLayer, statistic: 0, bbox: nil, massKg: nil, place: nil)
+        // Where the best so far lies, said once at the end.
+        var bestDoors = 0.0
         guard columns > 8, rows > 8 else { return best }
         let density = cargo.density
         let noise = Float(cargo.noise)
@@ -128,10 +130,11 @@ extension Measurer {
             if statistic > best.statistic {
                 let cs = members.map { $0 % columns }
                 let doors = fromDoors((cs.min()! + cs.max()!) / 2, cargo: cargo, geometry: geometry)
-                best = Candidate(kind: .denseLayer, statistic: statistic, bbox: bbox(of: members, in: cargo), massKg: massKg,
-                                 place: String(format: "%.1f m from the doors", doors))
+                best = Candidate(kind: .denseLayer, statistic: statistic, bbox: bbox(of: members, in: cargo), massKg: massKg, place: nil)
+                bestDoors = doors
             }
         }
+        if best.statistic > 0 { best.place = String(format: "%.1f m from the doors", bestDoors) }
         return best
     }
 }
