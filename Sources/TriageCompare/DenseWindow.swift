@@ -36,18 +36,25 @@ extension Measurer {
         let stride = columns + 1
         var sum = [Double](repeating: 0, count: (rows + 1) * stride)
         var count = [Int32](repeating: 0, count: (rows + 1) * stride)
-        for r in 0..<rows {
-            var rowSum = 0.0
-            var rowCount: Int32 = 0
-            for c in 0..<columns {
-                let top = profile.top[c]
-                let inBody = c >= 1 && c < columns - 1 && top < rows - 4 && r >= top + 2 && r < rows - 3
-                    && cargo.density[r * columns + c] > cargo.occupiedThreshold
-                if inBody { rowSum += Double(cargo.density[r * columns + c]); rowCount += 1 }
-                sum[(r + 1) * stride + c + 1] = sum[r * stride + c + 1] + rowSum
-                count[(r + 1) * stride + c + 1] = count[r * stride + c + 1] + rowCount
-            }
-        }
+        // Unsafe buffers in the loops over every block and window below: the arrays' bounds and
+        // uniqueness checks and appends were most of this check's time.
+        let threshold = cargo.occupiedThreshold
+        sum.withUnsafeMutableBufferPointer { sum in count.withUnsafeMutableBufferPointer { count in
+            cargo.density.withUnsafeBufferPointer { density in profile.top.withUnsafeBufferPointer { tops in
+                for r in 0..<rows {
+                    var rowSum = 0.0
+                    var rowCount: Int32 = 0
+                    for c in 0..<columns {
+                        let top = tops[c]
+                        let inBody = c >= 1 && c < columns - 1 && top < rows - 4 && r >= top + 2 && r < rows - 3
+                            && density[r &* columns &+ c] > threshold
+                        if inBody { rowSum += Double(density[r &* columns &+ c]); rowCount &+= 1 }
+                        sum[(r &+ 1) &* stride &+ c &+ 1] = sum[r &* stride &+ c &+ 1] + rowSum
+                        count[(r &+ 1) &* stride &+ c &+ 1] = count[r &* stride &+ c &+ 1] &+ rowCount
+                    }
+                }
+            } }
+        } }
         let noise = cargo.noise
         var means: [Double] = [], down: [Double] = [], band: [Double] = [], line: [Double] = [], scratch: [Double] = []
         var order: [Int] = []
@@ -61,21 +68,24 @@ extension Measurer {
             let bandRows = rows - h + 1, bandColumns = columns - w + 1
             // Every window's mean (NaN where it is not in the body), from the integral images.
             means.removeAll(keepingCapacity: true)
-            means.reserveCapacity(bandRows * bandColumns)
-            sum.withUnsafeBufferPointer { sum in count.withUnsafeBufferPointer { count in
+            means.append(contentsOf: repeatElement(.nan, count: bandRows * bandColumns))
+            sum.withUnsafeBufferPointer { sum in count.withUnsafeBufferPointer { count in means.withUnsafeMutableBufferPointer { means in
                 for r in 0..<bandRows {
-                    let upper = r * stride, lower = (r + h) * stride
+                    let upper = r &* stride, lower = (r &+ h) &* stride, row = r &* bandColumns
                     for c in 0..<bandColumns {
-                        let n = Int(count[lower + c + w] &- count[upper + c + w] &- count[lower + c] &+ count[upper + c])
-                        means.append(10 * n >= 9 * area ? (sum[lower + c + w] - sum[upper + c + w] - sum[lower + c] + sum[upper + c]) / Double(n) : .nan)
+                        let n = Int(count[lower &+ c &+ w] &- count[upper &+ c &+ w] &- count[lower &+ c] &+ count[upper &+ c])
+                        guard 10 &* n >= 9 &* area else { continue }
+                        means[row &+ c] = (sum[lower &+ c &+ w] - sum[upper &+ c &+ w] - sum[lower &+ c] + sum[upper &+ c]) / Double(n)
                     }
                 }
-            } }
+            } } }
             // The same means column by column: the column checks below read a column's windows
             // one after the other (in row order they are a row of windows apart each).
             down.removeAll(keepingCapacity: true)
-            down.reserveCapacity(bandRows * bandColumns)
-            for c in 0..<bandColumns { for r in 0..<bandRows { down.append(means[r &* bandColumns &+ c]) } }
+            down.append(contentsOf: repeatElement(0, count: bandRows * bandColumns))
+            means.withUnsafeBufferPointer { means in down.withUnsafeMutableBufferPointer { down in
+                for c in 0..<bandColumns { for r in 0..<bandRows { down[c &* bandRows &+ r] = means[r &* bandColumns &+ c] } }
+            } }
             // The median and spread of the windows of column `c` that do not overlap the window
             // at row `r` (rows up to r − h, and from r + h), or nil when they cannot let a window
             // of mean `value` beat the best so far. Most windows heavier than their row are not
