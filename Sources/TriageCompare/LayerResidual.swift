@@ -44,82 +44,93 @@ extension Measurer {
         // Where the best so far lies, said once at the end.
         var bestDoors = 0.0
         guard columns > 8, rows > 8 else { return best }
-        let density = cargo.density
         let noise = Float(cargo.noise)
-        var body = [Bool](repeating: false, count: count)
-        for c in 1..<(columns - 1) {
-            let top = profile.top[c]
-            guard top < rows - 4 else { continue }
-            for r in max(1, top + 1)..<(rows - 3) where density[r * columns + c] > cargo.occupiedThreshold {
-                body[r * columns + c] = true
-            }
+        // Scratch per block, as unsafe buffers: the passes below touch every block of the map a
+        // few times, and arrays written in the loops cost a bounds and uniqueness check per
+        // write (most of this check's time, by perf).
+        func scratch<T>(_ value: T) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+            buffer.initialize(repeating: value)
+            return buffer
         }
-        // 1. Stack edges between column b and b + 1.
-        var edge = [Bool](repeating: true, count: columns)
-        for b in 0..<(columns - 1) {
-            var loaded = 0, steps = 0
-            for r in 0..<rows {
-                let i = r * columns + b
-                let left = body[i], right = body[i + 1]
-                guard left || right else { continue }
-                loaded += 1
-                if left != right { steps += 1; continue }
-                let a = density[i], z = density[i + 1]
-                if abs(a - z) > max(0.06 * max(a, z), 3 * noise) { steps += 1 }
-            }
-            edge[b] = loaded == 0 || 10 * steps >= 6 * loaded
-        }
-        // 2. Residuals against each stack row's median.
-        let minimumWidth = max(4, Int((200 / cargo.blockWidthMM).rounded(.up)))
-        var residual = [Float](repeating: .nan, count: count)
-        var median = [Float](repeating: .nan, count: count)
-        // Blocks inside the carton layers of a layered stack (step 4).
-        var inLayer = [Bool](repeating: false, count: count)
-        var stackMedians = [Float](repeating: .nan, count: rows)
-        var boundary = [Bool](repeating: false, count: rows)
-        var row: [Float] = []
-        var start = 0
-        for b in 0..<columns where edge[b] || b == columns - 1 {
-            let first = start, last = b
-            start = b + 1
-            guard last - first + 1 >= minimumWidth else { continue }
-            for r in 0..<rows {
-                row.removeAll(keepingCapacity: true)
-                for c in first...last where body[r * columns + c] { row.append(density[r * columns + c]) }
-                guard row.count >= 4 else { continue }
-                let m = Selection.select(&row, row.count / 2)
-                for c in first...last where body[r * columns + c] {
-                    residual[r * columns + c] = density[r * columns + c] - m
-                    median[r * columns + c] = m
-                }
-                stackMedians[r] = m
-            }
-            // 4. The stack's layer boundaries.
-            var boundaries = 0
-            for r in 1..<(rows - 1) {
-                let m = stackMedians[r], up = stackMedians[r - 1], down = stackMedians[r + 1]
-                boundary[r] = !m.isNaN && !up.isNaN && !down.isNaN && m < 0.88 * up && m < 0.88 * down
-                if boundary[r] { boundaries += 1 }
-            }
-            if boundaries >= 2 {
-                for r in 0..<rows where !boundary[r] && !stackMedians[r].isNaN {
-                    for c in first...last { inLayer[r * columns + c] = true }
-                }
-            }
-            for r in 0..<rows { stackMedians[r] = .nan }
-        }
+        let body = scratch(false), inLayer = scratch(false)
+        let residual = scratch(Float.nan), median = scratch(Float.nan)
+        defer { body.deallocate(); inLayer.deallocate(); residual.deallocate(); median.deallocate() }
         var magnitudes: [Float] = []
-        magnitudes.reserveCapacity(count)
-        for value in residual where !value.isNaN { magnitudes.append(abs(value)) }
+        cargo.density.withUnsafeBufferPointer { density in
+            let threshold = cargo.occupiedThreshold
+            for c in 1..<(columns - 1) {
+                let top = profile.top[c]
+                guard top < rows - 4 else { continue }
+                for r in max(1, top + 1)..<(rows - 3) where density[r &* columns &+ c] > threshold {
+                    body[r &* columns &+ c] = true
+                }
+            }
+            // 1. Stack edges between column b and b + 1.
+            var edge = [Bool](repeating: true, count: columns)
+            for b in 0..<(columns - 1) {
+                var loaded = 0, steps = 0
+                for r in 0..<rows {
+                    let i = r &* columns &+ b
+                    let left = body[i], right = body[i &+ 1]
+                    guard left || right else { continue }
+                    loaded &+= 1
+                    if left != right { steps &+= 1; continue }
+                    let a = density[i], z = density[i &+ 1]
+                    if abs(a - z) > max(0.06 * max(a, z), 3 * noise) { steps &+= 1 }
+                }
+                edge[b] = loaded == 0 || 10 * steps >= 6 * loaded
+            }
+            // 2. Residuals against each stack row's median.
+            let minimumWidth = max(4, Int((200 / cargo.blockWidthMM).rounded(.up)))
+            var stackMedians = [Float](repeating: .nan, count: rows)
+            var boundary = [Bool](repeating: false, count: rows)
+            var row: [Float] = []
+            var start = 0
+            for b in 0..<columns where edge[b] || b == columns - 1 {
+                let first = start, last = b
+                start = b + 1
+                guard last - first + 1 >= minimumWidth else { continue }
+                for r in 0..<rows {
+                    row.removeAll(keepingCapacity: true)
+                    for c in first...last where body[r &* columns &+ c] { row.append(density[r &* columns &+ c]) }
+                    guard row.count >= 4 else { continue }
+                    let m = Selection.select(&row, row.count / 2)
+                    for c in first...last where body[r &* columns &+ c] {
+                        residual[r &* columns &+ c] = density[r &* columns &+ c] - m
+                        median[r &* columns &+ c] = m
+                    }
+                    stackMedians[r] = m
+                }
+                // 4. The stack's layer boundaries.
+                var boundaries = 0
+                for r in 1..<(rows - 1) {
+                    let m = stackMedians[r], up = stackMedians[r - 1], down = stackMedians[r + 1]
+                    boundary[r] = !m.isNaN && !up.isNaN && !down.isNaN && m < 0.88 * up && m < 0.88 * down
+                    if boundary[r] { boundaries += 1 }
+                }
+                if boundaries >= 2 {
+                    for r in 0..<rows where !boundary[r] && !stackMedians[r].isNaN {
+                        for c in first...last { inLayer[r &* columns &+ c] = true }
+                    }
+                }
+                for r in 0..<rows { stackMedians[r] = .nan }
+            }
+            magnitudes.reserveCapacity(count)
+            for value in residual where !value.isNaN { magnitudes.append(abs(value)) }
+        }
         guard magnitudes.count >= 64 else { return best }
         let spread = 1.4826 * Selection.select(&magnitudes, magnitudes.count / 2)
         // 3. Heavy groups.
         var mask = [Bool](repeating: false, count: count)
-        var scale = [Float](repeating: 1, count: count)
-        for i in 0..<count where !residual[i].isNaN {
-            let s = max(spread, 0.03 * median[i], 2 * noise) * (inLayer[i] ? 3 : 1)
-            scale[i] = s
-            if residual[i] > 3 * s { mask[i] = true }
+        let scale = scratch(Float(1))
+        defer { scale.deallocate() }
+        mask.withUnsafeMutableBufferPointer { mask in
+            for i in 0..<count where !residual[i].isNaN {
+                let s = max(spread, 0.03 * median[i], 2 * noise) * (inLayer[i] ? 3 : 1)
+                scale[i] = s
+                if residual[i] > 3 * s { mask[i] = true }
+            }
         }
         for members in components(mask, columns: columns, rows: rows) where members.count >= 4 {
             let excess = members.reduce(0.0) { $0 + Double(residual[$1]) }
