@@ -2,6 +2,15 @@ import Foundation
 import TriageKernels
 
 extension Measurer {
+    /// `count` values of `value`, allocated for a check's passes over every block (the caller
+    /// deallocates it): arrays written in those loops cost a bounds and uniqueness check per
+    /// write, which was most of the inclusion and dense-layer checks' time.
+    static func scratch<T>(_ value: T, count: Int) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+        buffer.initialize(repeating: value)
+        return buffer
+    }
+
     /// Dense inclusions: a compact region of the load that is denser than the goods all around
     /// it, where those goods are themselves uniform. Goods of one kind fill a carton, a sack or a
     /// stack evenly; what was put inside them (bricks in a carton of fruit, a bag in a stack of
@@ -34,11 +43,7 @@ extension Measurer {
         let noise = Float(cargo.noise)
         // Scratch per block, as unsafe buffers: the passes below touch every block of the map a
         // few times, and arrays captured by the loops cost a uniqueness check per write.
-        func scratch<T>(_ value: T) -> UnsafeMutableBufferPointer<T> {
-            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
-            buffer.initialize(repeating: value)
-            return buffer
-        }
+        func scratch<T>(_ value: T) -> UnsafeMutableBufferPointer<T> { Measurer.scratch(value, count: count) }
         let body = scratch(false), parent = scratch(Int32(0)), size = scratch(Int32(0)), sums = scratch(Float(0))
         let c0s = scratch(Int32.max), c1s = scratch(Int32(-1)), r0s = scratch(Int32.max), r1s = scratch(Int32(-1))
         defer { for buffer in [parent, size, c0s, c1s, r0s, r1s] { buffer.deallocate() }; body.deallocate(); sums.deallocate() }

@@ -45,14 +45,8 @@ extension Measurer {
         var bestDoors = 0.0
         guard columns > 8, rows > 8 else { return best }
         let noise = Float(cargo.noise)
-        // Scratch per block, as unsafe buffers: the passes below touch every block of the map a
-        // few times, and arrays written in the loops cost a bounds and uniqueness check per
-        // write (most of this check's time, by perf).
-        func scratch<T>(_ value: T) -> UnsafeMutableBufferPointer<T> {
-            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
-            buffer.initialize(repeating: value)
-            return buffer
-        }
+        // Scratch per block, as unsafe buffers (``Measurer/scratch(_:count:)``).
+        func scratch<T>(_ value: T) -> UnsafeMutableBufferPointer<T> { Measurer.scratch(value, count: count) }
         let body = scratch(false), inLayer = scratch(false)
         let residual = scratch(Float.nan), median = scratch(Float.nan)
         defer { body.deallocate(); inLayer.deallocate(); residual.deallocate(); median.deallocate() }
