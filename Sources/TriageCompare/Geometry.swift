@@ -548,14 +548,16 @@ public enum ContainerLocator {
         for band in 0..<4 {
             let rows = (top + height / 5 + band * height * 3 / 20)..<(top + height / 5 + (band + 1) * height * 3 / 20)
             guard !rows.isEmpty, rows.upperBound <= map.height else { return nil }
-            let columns = map.values.withUnsafeBufferPointer { all in
-                (0..<count).map { k -> Float in
-                    let x = first + fromFront(k)
-                    var sum: Float = 0
-                    for y in rows { sum += all[y * map.width + x] }
-                    return sum / Float(rows.count)
+            // Each column's mean over the band's rows, summed row by row (along the memory, the
+            // same sums in the same order as column by column, which read a cache line a pixel).
+            var sums = [Float](repeating: 0, count: count)
+            map.values.withUnsafeBufferPointer { all in sums.withUnsafeMutableBufferPointer { sums in
+                for y in rows {
+                    let row = y &* map.width &+ first
+                    for i in 0..<count { sums[i] += all[row &+ i] }
                 }
-            }
+            } }
+            let columns = (0..<count).map { k in sums[fromFront(k)] / Float(rows.count) }
             for i in wall..<(count - far) {
                 let background = max(columns[(i - far)...(i - near)].min()!, columns[(i + near)...(i + far)].min()!)
                 var excess: Float = 0
