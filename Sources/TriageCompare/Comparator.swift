@@ -47,9 +47,9 @@ public enum Comparator {
     /// where a load that cannot be cleared does (``Scorer/cannotClearScore(_:profiles:)``),
     /// saying why.
     public static func unscanned(_ container: DeclaredContainer, profiles: ComparatorProfiles) -> Verdict {
-        let middle = Scorer.cannotClearScore(1, profiles: profiles)
-        return Verdict(containerID: container.containerID, scanID: nil, score: middle, strength: 0,
-                findings: [Finding(kind: "no_scan", score: middle,
+        let score = Scorer.cannotClearScore(1, profiles: profiles)
+        return Verdict(containerID: container.containerID, scanID: nil, score: score, strength: 0,
+                findings: [Finding(kind: "no_scan", score: score,
                                    reason: "no scan arrived for this container: ranked on its declaration only, cannot be cleared",
                                    bbox: nil, massKg: nil)],
                 measurements: nil, profileID: profiles.profileID)
@@ -57,9 +57,9 @@ public enum Comparator {
 
     /// A scan that could not be analysed (the container was not found, say).
     public static func failed(containerID: String, scanID: String?, reason: String, profiles: ComparatorProfiles) -> Verdict {
-        let middle = Scorer.cannotClearScore(1, profiles: profiles)
-        return Verdict(containerID: containerID, scanID: scanID, score: middle, strength: 0,
-                findings: [Finding(kind: "analysis_failed", score: middle, reason: "could not analyse the scan: \(reason)",
+        let score = Scorer.cannotClearScore(1, profiles: profiles)
+        return Verdict(containerID: containerID, scanID: scanID, score: score, strength: 0,
+                findings: [Finding(kind: "analysis_failed", score: score, reason: "could not analyse the scan: \(reason)",
                                    bbox: nil, massKg: nil)],
                 measurements: nil, profileID: profiles.profileID)
     }

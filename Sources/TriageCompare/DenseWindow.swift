@@ -29,7 +29,7 @@ extension Measurer {
     static func denseWindow(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows
         var best = Candidate(kind: .denseWindow, statistic: 0, bbox: nil, massKg: nil, place: nil)
-        // Where the best so far lies, said once at the end.
+        // Where the best so far lies, said at the end (``placeFromDoors(_:)``).
         var bestDoors = 0.0
         guard columns > 12, rows > 8 else { return best }
         // Integral images of the body's density and of its count.
@@ -167,7 +167,7 @@ extension Measurer {
                 }
             }
         }
-        if best.statistic > 0 { best.place = String(format: "%.1f m from the doors", bestDoors) }
+        if best.statistic > 0 { best.place = placeFromDoors(bestDoors) }
         return best
     }
 }

@@ -115,30 +115,30 @@ extension Measurer {
         // beats it against the whole gap, which most windows of a clean gap do not (their
         // sides are not read).
         var sums: [Float] = []
-        // The median and spread (1.4826 MAD) of the values in `scratch`, which it reorders.
-        func medianAndSpread() -> (median: Float, spread: Float) {
-            let median = Selection.select(&scratch, scratch.count / 2)
-            for i in scratch.indices { scratch[i] = abs(scratch[i] - median) }
-            return (median, 1.4826 * Selection.select(&scratch, scratch.count / 2))
-        }
-        // The level of the gap cells of `range` (at least four).
-        func level(_ range: Range<Int>) -> (median: Float, spread: Float)? {
-            scratch.removeAll(keepingCapacity: true)
-            for i in range where present[i] != 0 { scratch.append(line[i]) }
-            return scratch.count >= 4 ? medianAndSpread() : nil
-        }
-        // The same in two steps, for a window's sides: the median of the gap cells of `range`
-        // (at least four), gathered into `values`, and then, when it is needed, their spread.
-        var leftValues: [Float] = [], rightValues: [Float] = []
-        func sideMedian(_ range: Range<Int>, into values: inout [Float]) -> Float? {
-            values.removeAll(keepingCapacity: true)
-            for i in range where present[i] != 0 { values.append(line[i]) }
-            return values.count >= 4 ? Selection.select(&values, values.count / 2) : nil
-        }
+        // The spread (1.4826 MAD) around `median` of `values`, which it overwrites.
         func spread(of values: inout [Float], around median: Float) -> Float {
             for i in values.indices { values[i] = abs(values[i] - median) }
             return 1.4826 * Selection.select(&values, values.count / 2)
         }
+        // The median and spread of the values in `scratch`, which it reorders.
+        func medianAndSpread() -> (median: Float, spread: Float) {
+            let median = Selection.select(&scratch, scratch.count / 2)
+            return (median, spread(of: &scratch, around: median))
+        }
+        // The median of the gap cells of `range` (at least four), gathered into `values` (their
+        // spread follows from them, when it is needed: a window's sides are judged by their
+        // medians first).
+        func median(of range: Range<Int>, into values: inout [Float]) -> Float? {
+            values.removeAll(keepingCapacity: true)
+            for i in range where present[i] != 0 { values.append(line[i]) }
+            return values.count >= 4 ? Selection.select(&values, values.count / 2) : nil
+        }
+        // The level of the gap cells of `range`: their median and spread.
+        func level(_ range: Range<Int>) -> (median: Float, spread: Float)? {
+            guard let median = median(of: range, into: &scratch) else { return nil }
+            return (median, spread(of: &scratch, around: median))
+        }
+        var leftValues: [Float] = [], rightValues: [Float] = []
         func judge(row r: Int, run: ClosedRange<Int>) {
             guard let whole = level(run.lowerBound..<(run.upperBound + 1)) else { return }
             // A gap lies at one level along its stack: its spread is a small part of how much
@@ -166,8 +166,8 @@ extension Measurer {
                 let zWhole = Double((mean - whole.median) / wholeSpread)
                 guard zWhole > bound else { return nil }
                 let flank = max(w, 8)
-                let left = sideMedian(max(run.lowerBound, start - flank)..<start, into: &leftValues)
-                let right = sideMedian((start + w)..<min(run.upperBound + 1, start + w + flank), into: &rightValues)
+                let left = median(of: max(run.lowerBound, start - flank)..<start, into: &leftValues)
+                let right = median(of: (start + w)..<min(run.upperBound + 1, start + w + flank), into: &rightValues)
                 guard left != nil || right != nil else { return nil }
                 let base = max(left ?? -.infinity, right ?? -.infinity)
                 let floor = max(0.02, 0.03 * abs(base))

@@ -433,9 +433,8 @@ public enum ContainerLocator {
         }
         guard !top.isEmpty, !ends.isEmpty else { return nil }
         for samples in [top, ends] {
-            var notAbove = 0
-            for value in samples where !(value > threshold) { notAbove &+= 1 }
-            guard notAbove <= samples.count / 2 else { return nil }
+            let above = samples.withUnsafeBufferPointer { RangeKernel.countAboveSIMD($0, threshold: threshold) }
+            guard samples.count - above <= samples.count / 2 else { return nil }
         }
         return min(Selection.select(&top, top.count / 2), Selection.select(&ends, ends.count / 2))
     }

@@ -41,7 +41,7 @@ extension Measurer {
     static func layerResidual(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows, count = columns * rows
         var best = Candidate(kind: .denseLayer, statistic: 0, bbox: nil, massKg: nil, place: nil)
-        // Where the best so far lies, said once at the end.
+        // Where the best so far lies, said at the end (``placeFromDoors(_:)``).
         var bestDoors = 0.0
         guard columns > 8, rows > 8 else { return best }
         let noise = Float(cargo.noise)
@@ -139,7 +139,7 @@ extension Measurer {
                 bestDoors = doors
             }
         }
-        if best.statistic > 0 { best.place = String(format: "%.1f m from the doors", bestDoors) }
+        if best.statistic > 0 { best.place = placeFromDoors(bestDoors) }
         return best
     }
 }
