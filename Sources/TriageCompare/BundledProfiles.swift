@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-60",
-  "createdAt" : "2026-11-30T09:28:41Z",
+  "comparator" : "compare-61",
+  "createdAt" : "2026-11-30T11:19:02Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-7dc1444b53e1e980",
+  "profileID" : "cal-75ad561d991dece7",
   "references" : {
     "entries" : [
       {

@@ -451,6 +451,22 @@ enum Fixture {
         #expect(found.score > 0.9 && !found.reason.contains("front wall"), "\(found.reason)")
     }
 
+    /// Bags a hand's width from the door end of a heap of scrap, past a column where nothing
+    /// stands, are not the heap's last stack: the main load bridges gaps of up to 100 mm between
+    /// its stacks, and took them in when a rounded bag's edge stood in the gap (0 kg in the door
+    /// zone before). The clean heap of the same seed still puts nothing there.
+    @Test func bagsStandingApartAtAHeapsDoorEndAreInTheDoorZone() throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "aluminium-scrap", mass: 16_000, anomaly: .doorZone,
+                                                          strength: 0.8, scanner: "RIG-LINAC-1", pitchScale: 1, seed: 12)
+        let door = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.doorZone))
+        let truth = try #require(scene.anomalyBBox)
+        #expect(door.statistic > 50 && door.statistic < 100, "\(door.statistic) kg in the door zone")
+        #expect(door.bbox.map { Fixture.overlap($0, truth) } == true, "found at \(door.bbox ?? []), the bags at \(truth)")
+        let (clean, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "aluminium-scrap", mass: 16_000,
+                                                            scanner: "RIG-LINAC-1", pitchScale: 1, seed: 12)
+        #expect(try Measurer.measure(scan: clean, declaration: cleanDeclaration).candidate(.doorZone)?.statistic == 0)
+    }
+
     /// A box that lies partly or wholly outside the picture (a stored verdict of another scan
     /// size, or a geometry past the image) is clipped, not a crash of the report.
     @Test func boxesOutsideThePictureAreClipped() throws {
