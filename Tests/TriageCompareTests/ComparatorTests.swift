@@ -454,16 +454,20 @@ enum Fixture {
     /// Bags a hand's width from the door end of a heap of scrap, past a column where nothing
     /// stands, are not the heap's last stack: the main load bridges gaps of up to 100 mm between
     /// its stacks, and took them in when a rounded bag's edge stood in the gap (0 kg in the door
-    /// zone before). The clean heap of the same seed still puts nothing there.
-    @Test func bagsStandingApartAtAHeapsDoorEndAreInTheDoorZone() throws {
-        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "aluminium-scrap", mass: 16_000, anomaly: .doorZone,
-                                                          strength: 0.8, scanner: "RIG-LINAC-1", pitchScale: 1, seed: 12)
+    /// zone before), with the doors at either end. The clean heap of the same seed still puts
+    /// nothing there.
+    @Test(arguments: [("42G1", true, UInt64(12)), ("22G1", false, UInt64(13))])
+    func bagsStandingApartAtAHeapsDoorEndAreInTheDoorZone(case: (String, Bool, UInt64)) throws {
+        let (type, doorOnRight, seed) = `case`
+        let mass = type == "22G1" ? 12_000.0 : 16_000
+        let (scan, declaration, scene) = try Fixture.scan(type: type, cargo: "aluminium-scrap", mass: mass, anomaly: .doorZone,
+                                                          strength: 0.8, doorOnRight: doorOnRight, scanner: "RIG-LINAC-1", pitchScale: 1, seed: seed)
         let door = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.doorZone))
         let truth = try #require(scene.anomalyBBox)
         #expect(door.statistic > 50 && door.statistic < 100, "\(door.statistic) kg in the door zone")
         #expect(door.bbox.map { Fixture.overlap($0, truth) } == true, "found at \(door.bbox ?? []), the bags at \(truth)")
-        let (clean, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "aluminium-scrap", mass: 16_000,
-                                                            scanner: "RIG-LINAC-1", pitchScale: 1, seed: 12)
+        let (clean, cleanDeclaration, _) = try Fixture.scan(type: type, cargo: "aluminium-scrap", mass: mass, doorOnRight: doorOnRight,
+                                                            scanner: "RIG-LINAC-1", pitchScale: 1, seed: seed)
         #expect(try Measurer.measure(scan: clean, declaration: cleanDeclaration).candidate(.doorZone)?.statistic == 0)
     }
 
