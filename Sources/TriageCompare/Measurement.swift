@@ -819,30 +819,28 @@ public enum Measurer {
                 suspect.insert(c)
             }
         }
-        // A short step at the main load's door end.
-        if let main, profile.typicalHeight > 300 {
-            let end = geometry.doorOnRight ? main.last : main.first
-            let step = geometry.doorOnRight ? -1 : 1
-            var c = end, widthBlocks = 0
-            var stepColumns: [Int] = []
-            while c >= 0 && c < columns && doorColumns.contains(c) && profile.height[c] < 0.6 * profile.typicalHeight {
-                stepColumns.append(c)
-                widthBlocks += 1
-                c += step
-            }
-            if Double(widthBlocks) * cargo.blockWidthMM <= 800 { suspect.formUnion(stepColumns) }
-        }
-        // Something narrower than a pallet standing apart at the main load's door end: the main
-        // load bridges gaps of up to 100 mm (between its stacks), so bags piled a hand's width
-        // from a heap's end were taken for its last stack when the rounded bag's edge stood in
-        // the gap (generated 22G1 of aluminium scrap, 74 kg in three bags 50 mm from a scrap
-        // bar at the heap's end: door zone 0, ranked 83rd of 240; with this, 1.0 and 38th, and
-        // no clean container of the seven generated batches measured differently). Apart: a
-        // column where nothing stands lies between it and the rest of the main load; narrower
-        // than a pallet: 0.8 m, as the step's.
+        // At the main load's door end (walking from its column nearest the doors towards the
+        // front wall):
         if let main {
             let end = geometry.doorOnRight ? main.last : main.first
             let step = geometry.doorOnRight ? -1 : 1
+            // a short step;
+            if profile.typicalHeight > 300 {
+                var c = end
+                var stepColumns: [Int] = []
+                while c >= 0 && c < columns && doorColumns.contains(c) && profile.height[c] < 0.6 * profile.typicalHeight {
+                    stepColumns.append(c)
+                    c += step
+                }
+                if Double(stepColumns.count) * cargo.blockWidthMM <= 800 { suspect.formUnion(stepColumns) }
+            }
+            // something narrower than a pallet (0.8 m, as the step) standing apart, past a
+            // column where nothing stands. The main load bridges gaps of up to 100 mm (between
+            // its stacks), so bags piled a hand's width from a heap's end were taken for its last
+            // stack when a rounded bag's edge stood in the gap (generated 22G1 of aluminium
+            // scrap, 74 kg in three bags 50 mm from a scrap bar at the heap's end: door zone 0,
+            // ranked 83rd of 200; with this, 80 kg at 1.0 and 38th, and no clean container of
+            // the generated batches measured differently).
             var c = end, island: [Int] = []
             while (main.first...main.last).contains(c) && doorColumns.contains(c) && profile.height[c] > 0 {
                 island.append(c)
