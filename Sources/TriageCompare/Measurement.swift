@@ -799,7 +799,7 @@ public enum Measurer {
         let columns = cargo.columns
         var best = Candidate(kind: .doorZone, statistic: 0, bbox: nil, massKg: nil, place: nil)
         let zoneColumns = min(columns, Int(1200 / cargo.blockWidthMM))
-        let doorColumns: [Int] = geometry.doorOnRight ? Array((columns - zoneColumns)..<columns) : Array(0..<zoneColumns)
+        let doorColumns = geometry.doorOnRight ? (columns - zoneColumns)..<columns : 0..<zoneColumns
         let main = mainLoad(cargo, profile: profile)
         var suspect = Set<Int>()
         // Columns outside the main load where nothing stands but something is held up.
@@ -822,13 +822,14 @@ public enum Measurer {
         // At the main load's door end (walking from its column nearest the doors towards the
         // front wall):
         if let main {
+            let mainColumns = main.first...main.last
             let end = geometry.doorOnRight ? main.last : main.first
             let step = geometry.doorOnRight ? -1 : 1
             // a short step;
             if profile.typicalHeight > 300 {
                 var c = end
                 var stepColumns: [Int] = []
-                while c >= 0 && c < columns && doorColumns.contains(c) && profile.height[c] < 0.6 * profile.typicalHeight {
+                while doorColumns.contains(c) && profile.height[c] < 0.6 * profile.typicalHeight {
                     stepColumns.append(c)
                     c += step
                 }
@@ -842,11 +843,11 @@ public enum Measurer {
             // ranked 83rd of 200; with this, 80 kg at 1.0 and 38th, and no clean container of
             // the generated batches measured differently).
             var c = end, island: [Int] = []
-            while (main.first...main.last).contains(c) && doorColumns.contains(c) && profile.height[c] > 0 {
+            while mainColumns.contains(c) && doorColumns.contains(c) && profile.height[c] > 0 {
                 island.append(c)
                 c += step
             }
-            let apart = (main.first...main.last).contains(c) && doorColumns.contains(c)
+            let apart = mainColumns.contains(c) && doorColumns.contains(c)
             if apart, Double(island.count) * cargo.blockWidthMM <= 800 { suspect.formUnion(island) }
         }
         // A sliver narrower than 150 mm is the load's ragged end (the rounded ends of sacks
