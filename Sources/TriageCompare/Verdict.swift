@@ -278,7 +278,9 @@ public enum Scorer {
         case 0: String(format: "its median density %.0f g/cm², theirs %.0f–%.0f", exp(value), exp(low), exp(high))
         case 1: String(format: "it fills %.0f%% of the cargo space, theirs %.0f–%.0f%%", value * 100, low * 100, high * 100)
         case 2: String(format: "its top's roughness %.2f, theirs %.2f–%.2f", value, low, high)
-        default: String(format: "its texture (block-to-block variation) %.0f%% of its density, theirs %.0f–%.0f%%", value * 100, low * 100, high * 100)
+        case 3: String(format: "its texture (block-to-block variation) %.0f%% of its density, theirs %.0f–%.0f%%", value * 100, low * 100, high * 100)
+        default: value > high ? "its scan is degraded (lossy, 8-bit or low flux), calibration saw none that were"
+                              : "its scan is not degraded, calibration saw only degraded ones (lossy, 8-bit or low flux)"
         }
     }
 
