@@ -92,7 +92,7 @@ public enum Calibrator {
             profiles.nulls[key] = .init(values: stride(from: 0, to: sorted.count, by: step).map { sorted[$0] })
         }
         var statistics = [[String: Double]](repeating: [:], count: clean.count)
-        for kind in Scorer.scored + Scorer.reported {
+        for kind in Scorer.scored + Scorer.located + Scorer.reported {
             var all: [Double] = []
             var byHeading: [String: [Double]] = [:]
             for (index, m) in clean.enumerated() {

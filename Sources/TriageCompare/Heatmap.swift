@@ -57,7 +57,8 @@ public enum Heatmap {
     }
 
     /// RGB: the preview in grey, findings' boxes outlined (red for scored evidence, amber for
-    /// cannot-clear), and the container's cargo space in thin blue.
+    /// cannot-clear and for places reported but not scored), and the container's cargo space
+    /// in thin blue.
     public static func overlay(_ preview: Preview, verdict: Verdict) -> PixelImage<UInt8> {
         let width = preview.grey.width, height = preview.grey.height
         let size = preview.size, pitchX = preview.pitchX, pitchY = preview.pitchY
@@ -101,7 +102,7 @@ public enum Heatmap {
         for finding in verdict.findings.reversed() {
             guard let b = finding.bbox, b.count == 4 else { continue }
             if finding.kind == "mass" || finding.kind == "cargo_profile" || finding.kind == "geometry" { continue }
-            let color: (UInt8, UInt8, UInt8) = finding.kind == "cannot_clear" ? (240, 160, 0) : (230, 30, 30)
+            let color: (UInt8, UInt8, UInt8) = finding.kind == "cannot_clear" || finding.score == 0 ? (240, 160, 0) : (230, 30, 30)
             box(b, color, thickness: 2)
         }
         return PixelImage(width: width, height: height, channels: 3, samples: rgb)

@@ -486,6 +486,10 @@ enum Fixture {
         let x = Int(Double(width - 20) * scan.sidecar.pitchX / preview.size), y = Int(20 * scan.sidecar.pitchY / preview.size)
         let i = (y * picture.width + x) * 3
         #expect(picture.samples[i] == 230 && picture.samples[i + 1] == 30, "pixel \(x),\(y)")
+        // A place reported but not scored (score 0) is outlined in amber, as cannot-clear is.
+        verdict.findings[1].score = 0
+        let amber = Heatmap.overlay(preview, verdict: verdict)
+        #expect(amber.samples[i] == 240 && amber.samples[i + 1] == 160, "pixel \(x),\(y)")
     }
 }
 
@@ -1393,6 +1397,42 @@ enum Fixture {
 /// are cannot clear, not clean. A light load on the same scanner is not, nor is timber on the
 /// 9 MeV scanner, whose blocks also pile up at one value with little variance (a uniform load
 /// at full depth) but where photons still get through (A ≈ 4.4).
+/// A region denser than the cargo around it and a dense inclusion say where to look, judged
+/// against clean loads, but do not raise the score (``Scorer/located``); a dense window does.
+@Suite struct LocatedEvidenceTests {
+    @Test func aDenseRegionIsReportedWithItsPlaceButNotScored() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "bananas", mass: 9000, pitchScale: 3)
+        let base = try Measurer.measure(scan: scan, declaration: declaration)
+        func load(_ index: Int, region: Double, window: Double) -> Measurements {
+            var m = base
+            m.scanID = "S\(index)"
+            for k in m.candidates.indices where m.candidates[k].kind != .degraded && m.candidates[k].kind != .cannotClear {
+                m.candidates[k].statistic = 0
+            }
+            let r = m.candidates.firstIndex { $0.kind == .denseRegion }!, w = m.candidates.firstIndex { $0.kind == .denseWindow }!
+            m.candidates[r].statistic = region
+            m.candidates[r].bbox = [100, 40, 20, 10]
+            m.candidates[w].statistic = window
+            m.candidates[w].bbox = [300, 40, 20, 10]
+            m.imageMassKg = m.declaredMassKg ?? m.imageMassKg
+            return m
+        }
+        // Clean bananas: dense regions and windows of 0-4 (z), 60 of them.
+        let samples = (0..<60).map { (load($0, region: 0.07 * Double($0), window: 0.07 * Double(59 - $0)), Calibrator.Outcome.clean) }
+        let profiles = Calibrator.learn(samples, createdAt: "test")
+        let quiet = Scorer.score(load(900, region: 0, window: 0), profiles: profiles)
+        let region = Scorer.score(load(901, region: 40, window: 0), profiles: profiles)
+        let window = Scorer.score(load(902, region: 0, window: 40), profiles: profiles)
+        // Far beyond every clean region: reported, with its place, not scored.
+        let found = try #require(region.findings.first { $0.kind == "dense_region" }, "\(region.findings.map(\.reason))")
+        #expect(found.bbox == [100, 40, 20, 10] && found.score == 0 && found.reason.hasSuffix("(where to look; not scored)"), "\(found)")
+        #expect(region.score == quiet.score && region.strength == quiet.strength, "region \(region.score), nothing \(quiet.score)")
+        // The same beyond every clean window: scored.
+        let scored = try #require(window.findings.first { $0.kind == "dense_window" })
+        #expect(scored.score > 0.99 && window.score > quiet.score + 0.5, "window finding \(scored.score), score \(window.score) against \(quiet.score)")
+    }
+}
+
 @Suite struct UnderPenetrationTests {
     static func opaque(_ cargo: String, mass: Double, scanner: String, seed: UInt64) throws -> (fraction: Double, verdict: Verdict) {
         let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: cargo, mass: mass, scanner: scanner, pitchScale: 2, seed: seed)
