@@ -106,10 +106,14 @@ public enum Ranker {
     }
 
     /// `ranking.csv`: rank,container_id,score first (spec §6), then what helps an analyst.
+    /// `reasons`: those of the scored findings; where none is scored, those of the findings
+    /// reported without a score (a place to look, a degraded scan), so that a line never names
+    /// a top finding without saying what it is.
     public static func csv(_ ranking: [RankedContainer]) -> String {
         var lines = ["rank,container_id,score,inspect,status,scan_id,top_finding,reasons,iso_type,hs_code,declared_kg,image_kg,manifest_id,port_of_loading,port_of_scan,scanner_id"]
         for entry in ranking {
-            let reasons = entry.findings.filter { $0.score > 0 }.map(\.reason).joined(separator: "; ")
+            let scored = entry.findings.filter { $0.score > 0 }
+            let reasons = (scored.isEmpty ? entry.findings : scored).map(\.reason).joined(separator: "; ")
             let fields: [String] = [
                 String(entry.rank), entry.containerID, String(format: "%.6f", entry.score), entry.inspect ? "yes" : "no",
                 entry.status.rawValue, entry.scanID ?? "", entry.findings.first?.kind ?? "", reasons, entry.isoType ?? "",

@@ -117,6 +117,18 @@ import TriageRank
         RankedContainer(containerID: container, score: score, strength: -log10(max(1e-300, 1 - score)), status: status, findings: [], scanID: scan)
     }
 
+    /// The CSV's reasons are the scored findings'; a container with none says what was
+    /// reported without a score instead of naming a top finding and no reason.
+    @Test func theCSVSaysTheReasonsOfUnscoredFindingsWhenNoneIsScored() throws {
+        var scored = Self.entry("MSKU1234565", "S1", 0.9), unscored = Self.entry("CSQU3054383", "S2", 0)
+        scored.findings = [Finding(kind: "dense_window", score: 0.99, reason: "a stretch of the load about 40 kg heavier", bbox: [1, 2, 3, 4], massKg: 40),
+                           Finding(kind: "dense_region", score: 0, reason: "a region denser (where to look; not scored)", bbox: [1, 2, 3, 4], massKg: 30)]
+        unscored.findings = [Finding(kind: "dense_region", score: 0, reason: "a region denser (where to look; not scored)", bbox: [1, 2, 3, 4], massKg: 30)]
+        let lines = Ranker.csv(Ranker.rank([scored, unscored], capacity: try Capacity(parsing: "1"))).split(separator: "\n")
+        #expect(lines[1].contains(",dense_window,a stretch of the load about 40 kg heavier,"), "\(lines[1])")
+        #expect(lines[2].contains(",dense_region,a region denser (where to look; not scored),"), "\(lines[2])")
+    }
+
     @Test func aContainerScannedTwiceIsRankedOnceByItsMostSuspiciousScan() throws {
         let ranking = Ranker.rank([
             Self.entry("MSKU1234565", "S1", 0.30), Self.entry("MSKU1234565", "S2", 0.90),
