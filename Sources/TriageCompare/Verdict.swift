@@ -144,11 +144,12 @@ public enum Scorer {
         for kind in scored + located {
             guard let (statistic, candidate) = statistic(kind, m, profiles: profiles, leavingOut: leavingOut) else { continue }
             let (pv, note, counts) = statistic > 0 ? p(kind, statistic) : (1, "", true)
-            let scores = counts && !located.contains(kind)
-            if scored.contains(kind) { pValues.append(counts ? pv : 1) }
+            // A located kind's p-value makes its finding, not the score.
+            let isScored = scored.contains(kind), scores = counts && isScored
+            if isScored { pValues.append(counts ? pv : 1) }
             unjudged = unjudged || !counts
             if statistic > 0, pv < findingLevel {
-                let unscored = counts && !scores ? " (where to look; not scored)" : ""
+                let unscored = counts && !isScored ? " (where to look; not scored)" : ""
                 findings.append(Finding(kind: kind.rawValue, score: scores ? 1 - pv : 0, reason: reason(kind, m, candidate, profiles: profiles) + note + unscored,
                                         bbox: candidate?.bbox ?? (kind == .mass || kind == .profile ? m.geometry.innerBBox : nil),
                                         massKg: candidate?.massKg))
