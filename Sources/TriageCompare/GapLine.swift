@@ -285,9 +285,9 @@ extension Measurer {
             bestPlace = (voids[i].excess, nil, fromDoors(pixel: voids[i].x, cargo: cargo, geometry: geometry))
         }
         if let (excess, length, doors) = bestPlace {
-            best.place = length.map {
-                String(format: "a gap between layers of the load reads %.0f g/cm² denser over %.2f m, %.1f m from the doors", excess, $0, doors)
-            } ?? String(format: "where sacks meet, voids read %.0f g/cm² denser than the others along their courses, %.1f m from the doors", excess, doors)
+            let what = length.map { String(format: "a gap between layers of the load reads %.0f g/cm² denser over %.2f m", excess, $0) }
+                ?? String(format: "where sacks meet, voids read %.0f g/cm² denser than the others along their courses", excess)
+            best.place = what + ", " + placeFromDoors(doors)
         }
         return best
     }
