@@ -98,8 +98,11 @@ let package = Package(
 
         // Benchmarks, each beside a reference measured in the same run.
         .target(name: "CBenchReference", dependencies: ["CLibPNG", "CLibJPEG"], path: "Tools/CBenchReference"),
+        // Scalar references the compiler would vectorise, compiled with its vectorisers off.
+        .target(name: "ScalarReference", dependencies: ["TriageKernels"], path: "Tools/ScalarReference",
+                swiftSettings: [.unsafeFlags(["-Xllvm", "-vectorize-loops=false", "-Xllvm", "-vectorize-slp=false"])]),
         .executableTarget(name: "scantriage-bench", dependencies: [
-            "CBenchReference", "TriageDecode", "TriagePhysics", "TriageCore", "TriageKernels", "TriageKernelsAVX2", "TriageCompare",
+            "CBenchReference", "ScalarReference", "TriageDecode", "TriagePhysics", "TriageCore", "TriageKernels", "TriageKernelsAVX2", "TriageCompare",
             "TriageManifest", "TriagePipeline", "TriageRank", "TriageStore", "ScanSynth",
         ], path: "Tools/bench"),
 

@@ -107,7 +107,7 @@ extension Measurer {
         // One row's cells at a time: each bin's lowest of three rows, its depth below what lies
         // above and below, and whether it is a gap cell.
         var line = [Float](repeating: 0, count: bins), depth = [Float](repeating: 0, count: bins)
-        var present = [UInt8](repeating: 0, count: bins)
+        var present = [Int32](repeating: 0, count: bins)
         var scratch: [Float] = []
         let windows = [80.0, 160.0, 320.0, 640.0, 1280.0].map { max(2, Int(($0 / (Double(binWidth) * pitchX)).rounded())) }
         // 4. Windows along one gap, against the whole gap's level (one selection per gap) and
@@ -246,7 +246,7 @@ extension Measurer {
                 line.withUnsafeMutableBufferPointer { low in
                     depth.withUnsafeMutableBufferPointer { contrast in
                         present.withUnsafeMutableBufferPointer { gap in
-                            any = GapKernel.cellsSIMD(m.baseAddress!, row: r, bins: bins, d: d, low: low.baseAddress!, contrast: contrast.baseAddress!,
+                            any = KernelDispatch.gapCells(m.baseAddress!, row: r, bins: bins, d: d, low: low.baseAddress!, contrast: contrast.baseAddress!,
                                            gap: gap.baseAddress!)
                         }
                     }

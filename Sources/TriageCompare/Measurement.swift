@@ -510,7 +510,7 @@ public enum Measurer {
             background.withUnsafeBufferPointer { e in
                 spread.withUnsafeBufferPointer { s in
                     z.withUnsafeMutableBufferPointer { out in
-                        CompareKernel.residualsSIMD(measured: m, expected: e, spread: s, minimumSpread: 1e-3, threshold: 3, z: out)
+                        KernelDispatch.residuals(measured: m, expected: e, spread: s, minimumSpread: 1e-3, threshold: 3, z: out)
                     }
                 }
             }

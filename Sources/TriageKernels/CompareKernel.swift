@@ -2,7 +2,9 @@
 /// predict: residuals normalised by the expected spread, and the count over a threshold.
 public enum CompareKernel {
     /// z = (measured − expected) / spread, with spread floored at `minimumSpread`; returns the
-    /// number of blocks where z exceeds `threshold`. Scalar reference.
+    /// number of blocks where z exceeds `threshold`. Scalar reference (which -O vectorises: see
+    /// `Tools/ScalarReference`).
+    @inlinable @inline(__always)
     public static func residualsScalar(measured: UnsafeBufferPointer<Float>, expected: UnsafeBufferPointer<Float>,
                                        spread: UnsafeBufferPointer<Float>, minimumSpread: Float, threshold: Float,
                                        z: UnsafeMutableBufferPointer<Float>) -> Int {

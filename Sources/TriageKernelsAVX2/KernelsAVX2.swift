@@ -1,4 +1,5 @@
-// The hot kernels (attenuation, block statistics, row means, roof line) compiled a second time,
+// The hot kernels (attenuation, block statistics, row means, roof line, min/max, gap cells,
+// residuals) compiled a second time,
 // for x86-64-v3 processors (AVX2).
 //
 // Nothing is written here twice: the kernels in TriageKernels are `@inlinable` and
@@ -34,12 +35,32 @@ extension KernelsAVX2 {
     public static func blockStatistics(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, rowStride: Int? = nil,
                                        blockWidth: Int, blockHeight: Int, ceiling: Float = .infinity) -> BlockGrid {
         BlockKernel.statisticsBody(image, width: width, height: height, rowStride: rowStride,
-                                   blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling)
+                                   blockWidth: blockWidth, blockHeight: blockHeight, ceiling: ceiling, wide: true)
     }
 
     /// ``BlockKernel/rowMeansSIMD(_:width:height:columns:)`` for AVX2 processors.
     public static func rowMeans(_ image: UnsafeBufferPointer<Float>, width: Int, height: Int, columns: Range<Int>) -> [Float] {
         BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: columns)
+    }
+
+    /// ``GapKernel/cellsSIMD(_:row:bins:d:low:contrast:gap:)`` for AVX2 processors.
+    public static func gapCells(_ m: UnsafePointer<Float>, row r: Int, bins: Int, d: Int, low: UnsafeMutablePointer<Float>,
+                                contrast: UnsafeMutablePointer<Float>, gap: UnsafeMutablePointer<Int32>) -> Bool {
+        GapKernel.cellsSIMD(m, row: r, bins: bins, d: d, low: low, contrast: contrast, gap: gap)
+    }
+
+    /// ``CompareKernel/residualsSIMD(measured:expected:spread:minimumSpread:threshold:z:)`` for
+    /// AVX2 processors.
+    public static func residuals(measured: UnsafeBufferPointer<Float>, expected: UnsafeBufferPointer<Float>,
+                                 spread: UnsafeBufferPointer<Float>, minimumSpread: Float, threshold: Float,
+                                 z: UnsafeMutableBufferPointer<Float>) -> Int {
+        CompareKernel.residualsSIMD(measured: measured, expected: expected, spread: spread, minimumSpread: minimumSpread,
+                                    threshold: threshold, z: z)
+    }
+
+    /// ``RangeKernel/minMaxSIMD(_:below:)`` for AVX2 processors.
+    public static func minMax(_ values: UnsafeBufferPointer<Float>, below ceiling: Float) -> (Float, Float) {
+        RangeKernel.minMaxSIMD(values, below: ceiling)
     }
 
     /// ``RangeKernel/firstRowAboveSIMD(_:width:rowLimit:threshold:)`` for AVX2 processors.

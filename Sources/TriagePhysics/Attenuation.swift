@@ -25,7 +25,7 @@ public struct AttenuationMap: Sendable {
     public var maximum: Float { range.1 }
 
     public var range: (Float, Float) {
-        values.withUnsafeBufferPointer { RangeKernel.minMaxSIMD($0, below: saturation - 1e-4) }
+        values.withUnsafeBufferPointer { KernelDispatch.minMax($0, below: saturation - 1e-4) }
     }
 
     public init(width: Int, height: Int, values: [Float], opaqueCount: Int, saturation: Float, underPenetrated: Float? = nil) {

@@ -49,6 +49,27 @@ public enum KernelDispatch {
             : BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: columns)
     }
 
+    /// ``GapKernel/cellsSIMD(_:row:bins:d:low:contrast:gap:)`` in the chosen build.
+    public static func gapCells(_ m: UnsafePointer<Float>, row r: Int, bins: Int, d: Int, low: UnsafeMutablePointer<Float>,
+                                contrast: UnsafeMutablePointer<Float>, gap: UnsafeMutablePointer<Int32>) -> Bool {
+        avx2 ? KernelsAVX2.gapCells(m, row: r, bins: bins, d: d, low: low, contrast: contrast, gap: gap)
+            : GapKernel.cellsSIMD(m, row: r, bins: bins, d: d, low: low, contrast: contrast, gap: gap)
+    }
+
+    /// ``CompareKernel/residualsSIMD(measured:expected:spread:minimumSpread:threshold:z:)`` in the
+    /// chosen build.
+    public static func residuals(measured: UnsafeBufferPointer<Float>, expected: UnsafeBufferPointer<Float>,
+                                 spread: UnsafeBufferPointer<Float>, minimumSpread: Float, threshold: Float,
+                                 z: UnsafeMutableBufferPointer<Float>) -> Int {
+        avx2 ? KernelsAVX2.residuals(measured: measured, expected: expected, spread: spread, minimumSpread: minimumSpread, threshold: threshold, z: z)
+            : CompareKernel.residualsSIMD(measured: measured, expected: expected, spread: spread, minimumSpread: minimumSpread, threshold: threshold, z: z)
+    }
+
+    /// ``RangeKernel/minMaxSIMD(_:below:)`` in the chosen build.
+    public static func minMax(_ values: UnsafeBufferPointer<Float>, below ceiling: Float) -> (Float, Float) {
+        avx2 ? KernelsAVX2.minMax(values, below: ceiling) : RangeKernel.minMaxSIMD(values, below: ceiling)
+    }
+
     /// ``RangeKernel/firstRowAboveSIMD(_:width:rowLimit:threshold:)`` in the chosen build.
     public static func firstRowAbove(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int, threshold: Float) -> [Int32] {
         avx2 ? KernelsAVX2.firstRowAbove(image, width: width, rowLimit: rowLimit, threshold: threshold)

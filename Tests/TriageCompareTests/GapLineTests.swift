@@ -83,7 +83,7 @@ import ScanSynth
         }
         let d = 3, r = 6
         var low = [Float](repeating: 0, count: bins), depth = [Float](repeating: 0, count: bins)
-        var gap = [UInt8](repeating: 0, count: bins)
+        var gap = [Int32](repeating: 0, count: bins)
         let any = binned.withUnsafeBufferPointer { m in
             GapKernel.cellsSIMD(m.baseAddress!, row: r, bins: bins, d: d, low: &low, contrast: &depth, gap: &gap)
         }
@@ -100,7 +100,7 @@ import ScanSynth
         // SIMD8 steps and five left over).
         for row in d..<(rows - d) {
             var low2 = [Float](repeating: 0, count: bins), depth2 = [Float](repeating: 0, count: bins)
-            var gap2 = [UInt8](repeating: 0, count: bins)
+            var gap2 = [Int32](repeating: 0, count: bins)
             let (simd, scalar) = binned.withUnsafeBufferPointer { m in
                 (GapKernel.cellsSIMD(m.baseAddress!, row: row, bins: bins, d: d, low: &low, contrast: &depth, gap: &gap),
                  GapKernel.cellsScalar(m.baseAddress!, row: row, bins: bins, d: d, low: &low2, contrast: &depth2, gap: &gap2))

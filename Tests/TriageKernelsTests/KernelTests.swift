@@ -84,6 +84,38 @@ import TriagePhysics
             #expect(r1.map(\.bitPattern) == r2.map(\.bitPattern))
             #expect(RangeKernel.firstRowAboveSIMD(a, width: width, rowLimit: height, threshold: 3.9)
                     == KernelsAVX2.firstRowAbove(a, width: width, rowLimit: height, threshold: 3.9))
+            #expect(RangeKernel.minMaxSIMD(a, below: 3.5) == KernelsAVX2.minMax(a, below: 3.5))
+        }
+        // Block statistics wider than the AVX2 build's 32-column strips (83 columns: two of
+        // them, one of 16, three single), with and without opaque counts.
+        let broad = 90, deep = 23
+        let big = Self.randomFloats(broad * deep, seed: UInt64(count) + 9, range: 0...4)
+        big.withUnsafeBufferPointer { a in
+            let region = UnsafeBufferPointer(rebasing: a[(broad + 4)...])
+            for ceiling: Float in [3.5, .infinity] {
+                let g1 = BlockKernel.statisticsSIMD(region, width: 83, height: 21, rowStride: broad, blockWidth: 10, blockHeight: 4, ceiling: ceiling)
+                let g2 = KernelsAVX2.blockStatistics(region, width: 83, height: 21, rowStride: broad, blockWidth: 10, blockHeight: 4, ceiling: ceiling)
+                #expect(g1.mean.map(\.bitPattern) == g2.mean.map(\.bitPattern) && g1.variance.map(\.bitPattern) == g2.variance.map(\.bitPattern))
+                #expect(g1.over == g2.over && (g1.over.reduce(0, +) > 0) == ceiling.isFinite)
+            }
+        }
+        // The gap cells and the residuals.
+        let bins = 37 + count % 8
+        big.withUnsafeBufferPointer { m in
+            for row in 3..<8 {
+                var low1 = [Float](repeating: 0, count: bins), depth1 = low1, low2 = low1, depth2 = low1
+                var gap1 = [Int32](repeating: 0, count: bins), gap2 = gap1
+                let any1 = GapKernel.cellsSIMD(m.baseAddress!, row: row, bins: bins, d: 3, low: &low1, contrast: &depth1, gap: &gap1)
+                let any2 = KernelsAVX2.gapCells(m.baseAddress!, row: row, bins: bins, d: 3, low: &low2, contrast: &depth2, gap: &gap2)
+                #expect(any1 == any2 && low1.map(\.bitPattern) == low2.map(\.bitPattern) && depth1.map(\.bitPattern) == depth2.map(\.bitPattern) && gap1 == gap2)
+            }
+            let n = min(count + 3, broad * deep / 3)
+            let measured = UnsafeBufferPointer(rebasing: m[0..<n]), expected = UnsafeBufferPointer(rebasing: m[n..<(2 * n)])
+            let spread = UnsafeBufferPointer(rebasing: m[(2 * n)..<(3 * n)])
+            var z1 = [Float](repeating: 0, count: n), z2 = z1
+            let o1 = z1.withUnsafeMutableBufferPointer { CompareKernel.residualsSIMD(measured: measured, expected: expected, spread: spread, minimumSpread: 0.5, threshold: 1, z: $0) }
+            let o2 = z2.withUnsafeMutableBufferPointer { KernelsAVX2.residuals(measured: measured, expected: expected, spread: spread, minimumSpread: 0.5, threshold: 1, z: $0) }
+            #expect(o1 == o2 && z1.map(\.bitPattern) == z2.map(\.bitPattern))
         }
     }
 
@@ -147,6 +179,15 @@ import TriagePhysics
             let rowsSIMD = BlockKernel.rowMeansSIMD(buffer, width: width, height: height, columns: 3..<190)
             #expect(zip(rowsRef, rowsSIMD).allSatisfy { abs($0 - $1) < 1e-4 })
             #expect(RangeKernel.minMaxScalar(buffer, below: 9.5) == RangeKernel.minMaxSIMD(buffer, below: 9.5))
+            // Lengths around the 32-value steps and the 8-value ones; a ceiling that leaves out
+            // nearly everything, and one that leaves out everything ((0, 0)).
+            for length in [0, 5, 8, 31, 32, 33, 71, 203] {
+                let view = UnsafeBufferPointer(rebasing: buffer[0..<length])
+                for ceiling: Float in [9.5, 0.3, -1] {
+                    #expect(RangeKernel.minMaxScalar(view, below: ceiling) == RangeKernel.minMaxSIMD(view, below: ceiling), "\(length) values below \(ceiling)")
+                }
+            }
+            #expect(RangeKernel.minMaxSIMD(buffer, below: -1) == (0, 0))
             // Counts and tallies over lengths that end inside a group of eight and on one.
             for (length, threshold) in [(203, Float(5)), (200, 9.9), (7, 0.1), (0, 1)] {
                 let view = UnsafeBufferPointer(rebasing: buffer[0..<length])

@@ -1,5 +1,6 @@
 import CBenchReference
 import Foundation
+import ScalarReference
 import ScanSynth
 import TriageCompare
 import TriageCore
@@ -69,13 +70,18 @@ func kernelBenchmark(_ arguments: [String]) throws {
              scalar: { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
              simd: { _ = BlockKernel.statisticsSIMD(image, width: width, height: height, blockWidth: 10, blockHeight: 10) },
              avx2: { _ = KernelsAVX2.blockStatistics(image, width: width, height: height, blockWidth: 10, blockHeight: 10) })
+        rows("  the same, counting opaque",
+             scalar: { _ = BlockKernel.statisticsScalar(image, width: width, height: height, blockWidth: 10, blockHeight: 10, ceiling: 8) },
+             simd: { _ = BlockKernel.statisticsSIMD(image, width: width, height: height, blockWidth: 10, blockHeight: 10, ceiling: 8) },
+             avx2: { _ = KernelsAVX2.blockStatistics(image, width: width, height: height, blockWidth: 10, blockHeight: 10, ceiling: 8) })
         rows("column profile", scalar: { _ = BlockKernel.columnMeansScalar(image, width: width, rows: 0..<height) },
              simd: { _ = BlockKernel.columnMeansSIMD(image, width: width, rows: 0..<height) })
         rows("row profile", scalar: { _ = BlockKernel.rowMeansScalar(image, width: width, height: height, columns: 0..<width) },
              simd: { _ = BlockKernel.rowMeansSIMD(image, width: width, height: height, columns: 0..<width) },
              avx2: { _ = KernelsAVX2.rowMeans(image, width: width, height: height, columns: 0..<width) })
         rows("min/max", scalar: { _ = RangeKernel.minMaxScalar(image, below: 10) },
-             simd: { _ = RangeKernel.minMaxSIMD(image, below: 10) })
+             simd: { _ = RangeKernel.minMaxSIMD(image, below: 10) },
+             avx2: { _ = KernelsAVX2.minMax(image, below: 10) })
         // The counts go to `counted` (printed below the table): a count nothing reads is optimised away.
         rows("count above (dead lines)", scalar: { counted &+= RangeKernel.countAboveScalar(image, threshold: 0.45) },
              simd: { counted &+= RangeKernel.countAboveSIMD(image, threshold: 0.45) })
@@ -92,20 +98,32 @@ func kernelBenchmark(_ arguments: [String]) throws {
         for r in 0..<height { GapKernel.binRow(image.baseAddress! + r * width, into: out.baseAddress! + r * bins, bins: bins, width: 4, limit: 100) }
     } }
     var lows = [Float](repeating: 0, count: bins), depths = [Float](repeating: 0, count: bins)
-    var gapCells = [UInt8](repeating: 0, count: bins)
+    var gapCells = [Int32](repeating: 0, count: bins)
     binnedMap.withUnsafeBufferPointer { m in lows.withUnsafeMutableBufferPointer { l in depths.withUnsafeMutableBufferPointer { dd in gapCells.withUnsafeMutableBufferPointer { g in
         let cells = (height - 8) * bins
-        row("gap cells (per bin)",
-            gigapixels(cells) { for r in 4..<(height - 4) { _ = GapKernel.cellsScalar(m.baseAddress!, row: r, bins: bins, d: 3, low: l.baseAddress!, contrast: dd.baseAddress!, gap: g.baseAddress!) } },
+        let reference = gigapixels(cells) { for r in 4..<(height - 4) { _ = StrictScalar.gapCells(m.baseAddress!, row: r, bins: bins, d: 3, low: l.baseAddress!, contrast: dd.baseAddress!, gap: g.baseAddress!) } }
+        row("gap cells (per bin)", reference,
             gigapixels(cells) { for r in 4..<(height - 4) { _ = GapKernel.cellsSIMD(m.baseAddress!, row: r, bins: bins, d: 3, low: l.baseAddress!, contrast: dd.baseAddress!, gap: g.baseAddress!) } })
+        row("  reference as -O vectorises it", reference,
+            gigapixels(cells) { for r in 4..<(height - 4) { _ = GapKernel.cellsScalar(m.baseAddress!, row: r, bins: bins, d: 3, low: l.baseAddress!, contrast: dd.baseAddress!, gap: g.baseAddress!) } })
+        if KernelDispatch.avx2 {
+            row("  the same, AVX2 build", reference,
+                gigapixels(cells) { for r in 4..<(height - 4) { _ = KernelsAVX2.gapCells(m.baseAddress!, row: r, bins: bins, d: 3, low: l.baseAddress!, contrast: dd.baseAddress!, gap: g.baseAddress!) } })
+        }
     } } } }
     let blocks = 300 * 110
     let measured = Array(floats.prefix(blocks)), expected = Array(floats.dropFirst(7).prefix(blocks)), spread = [Float](repeating: 0.2, count: blocks)
     var z = [Float](repeating: 0, count: blocks)
     measured.withUnsafeBufferPointer { m in expected.withUnsafeBufferPointer { e in spread.withUnsafeBufferPointer { s in z.withUnsafeMutableBufferPointer { zz in
-        row("residuals (per block)",
-            gigapixels(blocks, rounds: 51) { _ = CompareKernel.residualsScalar(measured: m, expected: e, spread: s, minimumSpread: 0.1, threshold: 3, z: zz) },
+        let reference = gigapixels(blocks, rounds: 51) { _ = StrictScalar.residuals(measured: m, expected: e, spread: s, minimumSpread: 0.1, threshold: 3, z: zz) }
+        row("residuals (per block)", reference,
             gigapixels(blocks, rounds: 51) { _ = CompareKernel.residualsSIMD(measured: m, expected: e, spread: s, minimumSpread: 0.1, threshold: 3, z: zz) })
+        row("  reference as -O vectorises it", reference,
+            gigapixels(blocks, rounds: 51) { _ = CompareKernel.residualsScalar(measured: m, expected: e, spread: s, minimumSpread: 0.1, threshold: 3, z: zz) })
+        if KernelDispatch.avx2 {
+            row("  the same, AVX2 build", reference,
+                gigapixels(blocks, rounds: 51) { _ = KernelsAVX2.residuals(measured: m, expected: e, spread: s, minimumSpread: 0.1, threshold: 3, z: zz) })
+        }
     } } } }
 }
 
