@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-63",
-  "createdAt" : "2026-11-30T13:47:28Z",
+  "comparator" : "compare-64",
+  "createdAt" : "2026-11-30T15:47:14Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-17e2134b583eaf47",
+  "profileID" : "cal-ab225d1a566e5f12",
   "references" : {
     "entries" : [
       {

@@ -100,6 +100,10 @@ public struct Measurements: Sendable, Codable {
     /// Runs of rows that read dense across the air at both sides of the image, `[first,
     /// count]`, read from the rows above and below (nil when none, and before compare-46).
     public var deadRows: [[Int]]?
+    /// The container stood tilted and was measured levelled (``Levelling``): every place in
+    /// these measurements is in the levelled map's pixels, and a finding's is said in the
+    /// scan's (nil when level, and before compare-64).
+    public var levelling: Levelling? = nil
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
 }
@@ -138,12 +142,21 @@ public enum Measurer {
         // Every attenuation map read of the scan, with its dead rows and dead columns (below)
         // read from their neighbours.
         var dead: [Range<Int>] = [], deadRows: [Range<Int>] = []
+        // A container standing tilted is measured levelled (``Levelling``): dead rows are read
+        // from their neighbours first (they run across the scan), dead columns after (they are
+        // found in the levelled map).
+        var levelling: Levelling?
         func read(_ scan: Scan) throws -> AttenuationMap {
             let map = try scan.attenuation()
             deadRows = ContainerLocator.deadRows(map, pitchY: sidecar.pitchY)
-            return ContainerLocator.interpolating(ContainerLocator.interpolating(map, rows: deadRows), columns: dead)
+            let mended = ContainerLocator.interpolating(map, rows: deadRows)
+            return ContainerLocator.interpolating(levelling.map { $0.levelled(mended) } ?? mended, columns: dead)
         }
         var map = try read(scan)
+        if let tilt = ContainerLocator.roofTilt(map, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY) {
+            levelling = tilt
+            map = tilt.levelled(map)
+        }
         var pitchX = sidecar.pitchX
         // An image that is not in its sidecar's encoding is not analysed: 12-bit counts against
         // a 16-bit air level read a clean load as 46 t at 0.9999 (51 % "opaque"), an inverted
@@ -304,7 +317,7 @@ public enum Measurer {
             let spread = 1.4826 * Double(Selection.select(&occupiedBlocks, occupiedCount / 2))
             loadShape = LoadShape(roughness: profile.roughness, texture: (max(0, spread * spread - cargo.noise * cargo.noise)).squareRoot() / loadDensity)
         }
-        return Measurements(scanID: sidecar.scanID, containerID: sidecar.containerID, scannerID: sidecar.scannerID,
+        var measured = Measurements(scanID: sidecar.scanID, containerID: sidecar.containerID, scannerID: sidecar.scannerID,
                             pitchX: pitchX, pitchY: pitchY, geometry: geometry, imageMassKg: mass,
                             declaredMassKg: declaration.map { $0.declaredGoodsKg }, declaredEmpty: declaredEmpty,
                             hsCode: declaration?.mainHSCode, opaqueFraction: opaqueFraction,
@@ -314,6 +327,8 @@ public enum Measurer {
                             pitchCorrection: pitchCorrection, heightCorrection: heightCorrection, airCorrection: airCorrection,
                             deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] },
                             deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
+        measured.levelling = levelling
+        return measured
     }
 
     // MARK: the load's shape

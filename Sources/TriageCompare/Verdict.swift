@@ -280,6 +280,14 @@ public enum Scorer {
                                     reason: "the image shows a refrigeration unit's bulkhead 0.5 m from the front end; a \(g.type) has none (a wrong type declared, or a reefer declared as a dry box)",
                                     bbox: front, massKg: nil))
         }
+        if let levelling = m.levelling {
+            // Places were measured in the levelled map: said in the scan's own pixels.
+            for index in findings.indices { findings[index].bbox = findings[index].bbox.map(levelling.scanBox) }
+            findings.append(Finding(kind: "geometry", score: 0,
+                                    reason: String(format: "the container stands tilted by %.2f° in the image (its %@ end lower): analysed levelled",
+                                                   abs(levelling.degrees(pitchX: m.pitchX, pitchY: m.pitchY)), levelling.slope > 0 ? "right" : "left"),
+                                    bbox: levelling.scanBox(m.geometry.bbox), massKg: nil))
+        }
         findings.sort { $0.score > $1.score }
         return Verdict(containerID: m.containerID, scanID: m.scanID, score: score, strength: strength,
                        findings: findings, measurements: m, profileID: profiles.profileID)

@@ -59,6 +59,10 @@ public struct BatchSpec: Sendable {
     /// height in every scan (drawn once from the seed), reading 0.7-0.9 or 1.1-1.3 times the
     /// beam. 0: none.
     public var gainErrors: Int = 0
+    /// The container on its chassis stands tilted (a trailer not level, a chassis lower at one
+    /// end): each scan is turned by an angle drawn uniformly within ± this many degrees, the
+    /// noise-free attenuation turned before the scanner measures it. 0: level.
+    public var tiltDegrees: Double = 0
     public var portOfLoading: String
     public var day: String
 
@@ -156,7 +160,16 @@ public enum BatchGenerator {
                                  anomaly: anomaly, strength: strength)
             var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
             let scene = builder.build()
-            let attenuation = scene.attenuation(effectiveMeV: scanner.effectiveMeV)
+            var attenuation = scene.attenuation(effectiveMeV: scanner.effectiveMeV)
+            // Tilt from a stream of its own, so that batches without it are unchanged.
+            var anomalyBBox = scene.anomalyBBox
+            if spec.tiltDegrees > 0 {
+                var tilt = SeededRandom(seed: spec.seed ^ 0x711_7ED, stream: UInt64(index))
+                let turn = Tilt(degrees: tilt.uniform(-spec.tiltDegrees, spec.tiltDegrees), width: grid.width, height: grid.height,
+                                pitchX: truePitchX, pitchY: scanner.pitchY)
+                attenuation = turn.turned(attenuation)
+                anomalyBBox = anomalyBBox.map(turn.turned(bbox:))
+            }
             // Missed pulses from a stream of their own, so that batches without them are unchanged.
             var missed = Set<Int>()
             if spec.missedPulseRate > 0 {
@@ -203,7 +216,7 @@ public enum BatchGenerator {
             }
             manifestContainers.append(entry)
             truth.append(TruthRecord(scanID: scanID, containerID: id.value, anomaly: anomaly, strength: strength,
-                                     contrabandKg: scene.contrabandKg, bbox: scene.anomalyBBox, cargo: cargo?.name ?? "empty",
+                                     contrabandKg: scene.contrabandKg, bbox: anomalyBBox, cargo: cargo?.name ?? "empty",
                                      isoType: type.code, scanner: scanner.id, goodsMassKg: scene.goodsMassKg,
                                      declaredGoodsKg: declaredEmpty ? 0 : (declaredGoods / 10).rounded() * 10,
                                      declaredEmpty: declaredEmpty, imageWidth: grid.width, imageHeight: grid.height))

@@ -50,6 +50,8 @@ extension ScanGen {
         var deadChannels: Int = 0
         @Option(help: "Detector channels whose gain has drifted: runs of 1-8 rows reading 0.7-0.9 or 1.1-1.3 times the beam, at the same height in every scan.")
         var gainErrors: Int = 0
+        @Option(help: "The container stands tilted: each scan turned by an angle within ± this many degrees (e.g. 1).")
+        var tilt: Double = 0
 
         func run() throws {
             let folder = URL(fileURLWithPath: out)
@@ -64,6 +66,8 @@ extension ScanGen {
             spec.deadChannels = deadChannels
             guard gainErrors >= 0, gainErrors <= 50 else { throw ValidationError("--gain-errors must be from 0 to 50") }
             spec.gainErrors = gainErrors
+            guard tilt >= 0, tilt <= 5 else { throw ValidationError("--tilt must be from 0 to 5 degrees") }
+            spec.tiltDegrees = tilt
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {

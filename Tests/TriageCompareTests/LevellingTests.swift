@@ -1,0 +1,88 @@
+import Foundation
+import ScanSynth
+import Testing
+import TriageCompare
+import TriagePhysics
+
+/// A container standing tilted in its scan is measured levelled, and what is found is said in
+/// the scan's own pixels.
+@Suite struct LevellingTests {
+    /// Turned by a few tenths of a degree, either way, on a 16-bit and an 8-bit JPEG scanner:
+    /// the tilt is measured within 0.05°, the cargo weighs what the level scene's does, the
+    /// bag behind the doors is found where it lies in the tilted scan, and the tilt is said.
+    /// Before levelling, turned by 0.5°, a clean reefer's machinery read about 600 kg heavier
+    /// than clean units and a 45 ft box's cargo half its declaration.
+    @Test(arguments: [(0.6, true, "SSZ-LINAC-2"), (-0.8, false, "SSZ-LINAC-2"), (0.45, true, "PNG-LINAC-3")])
+    func aTiltedContainerIsMeasuredLevelled(case: (Double, Bool, String)) throws {
+        let (degrees, doorOnRight, scanner) = `case`
+        let profiles = ComparatorProfiles.bundled ?? .prior
+        let (levelScan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18_000, anomaly: .doorZone, strength: 0.8,
+                                                               doorOnRight: doorOnRight, scanner: scanner, pitchScale: 1)
+        let (tiltedScan, _, _) = try Fixture.scan(type: "42G1", cargo: "bananas", mass: 18_000, anomaly: .doorZone, strength: 0.8,
+                                                  doorOnRight: doorOnRight, scanner: scanner, pitchScale: 1, tiltDegrees: degrees)
+        let level = try Comparator.analyze(scan: levelScan, declaration: declaration, profiles: profiles)
+        let tilted = try Comparator.analyze(scan: tiltedScan, declaration: declaration, profiles: profiles)
+        let m = try #require(tilted.measurements), m0 = try #require(level.measurements)
+        #expect(m0.levelling == nil, "the level scene is not levelled")
+        let levelling = try #require(m.levelling, "a tilt of \(degrees)° is measured")
+        #expect(abs(levelling.degrees(pitchX: m.pitchX, pitchY: m.pitchY) - degrees) < 0.05, "measured \(levelling.degrees(pitchX: m.pitchX, pitchY: m.pitchY))°")
+        #expect(abs(m.imageMassKg / m0.imageMassKg - 1) < 0.02, "\(m.imageMassKg) kg tilted, \(m0.imageMassKg) kg level")
+        #expect(m.geometry.type == m0.geometry.type && abs(m.geometry.lengthMismatch) < 0.02)
+        // The bag behind the doors, where it lies in the tilted scan.
+        let turn = Tilt(degrees: degrees, width: tiltedScan.image.pixels.width, height: tiltedScan.image.pixels.height,
+                        pitchX: tiltedScan.sidecar.pitchX, pitchY: tiltedScan.sidecar.pitchY)
+        let truth = turn.turned(bbox: try #require(scene.anomalyBBox))
+        let door = try #require(tilted.findings.first { $0.kind == "door_zone" }, "\(tilted.findings.map(\.kind))")
+        let where_ = try #require(door.bbox)
+        #expect(door.score > 0.9 && Fixture.overlap(where_, truth), "\(where_) against \(truth)")
+        #expect(tilted.findings.contains { $0.kind == "geometry" && $0.reason.contains("stands tilted by") })
+    }
+
+    /// A clean reefer turned by 0.7° scores as its level self does (within a tenth), its
+    /// machinery as clean units' (before levelling: about 600 kg heavier).
+    @Test func aCleanTiltedReeferLooksLikeItsLevelSelf() throws {
+        let profiles = ComparatorProfiles.bundled ?? .prior
+        let (levelScan, declaration, _) = try Fixture.scan(type: "42R1", cargo: "mangoes", mass: 19_000, pitchScale: 1, seed: 3)
+        let (tiltedScan, _, _) = try Fixture.scan(type: "42R1", cargo: "mangoes", mass: 19_000, pitchScale: 1, seed: 3, tiltDegrees: 0.7)
+        let level = try Comparator.analyze(scan: levelScan, declaration: declaration, profiles: profiles)
+        let tilted = try Comparator.analyze(scan: tiltedScan, declaration: declaration, profiles: profiles)
+        #expect(abs(tilted.score - level.score) < 0.1, "\(tilted.score) tilted, \(level.score) level: \(tilted.findings.map { "\($0.kind) \($0.score)" })")
+        #expect(!tilted.findings.contains { $0.kind == "reefer_machinery" }, "\(tilted.findings.map(\.reason))")
+    }
+
+    /// Level scans of every type and both door sides are measured as they are.
+    @Test func levelScansAreNotLevelled() throws {
+        for (type, right, scanner) in [("22G1", true, "SSZ-LINAC-2"), ("45R1", false, "GYE-LINAC-1"), ("42G1", true, "RIG-LINAC-1"), ("22R1", false, "PNG-LINAC-3")] {
+            let (scan, _, _) = try Fixture.scan(type: type, cargo: "bananas", mass: 9000, doorOnRight: right, scanner: scanner, pitchScale: 1)
+            let map = try scan.attenuation()
+            #expect(ContainerLocator.roofTilt(map, pitchX: scan.sidecar.pitchX, pitchY: scan.sidecar.pitchY) == nil, "\(type) \(scanner)")
+        }
+    }
+
+    /// Levelling moves whole pixels: each levelled pixel is the scan's at ``Levelling/scanPoint``
+    /// (air outside it), none is made up, and a box maps back around what it held.
+    @Test func levellingMovesWholePixels() {
+        let width = 300, height = 80
+        var values = [Float](repeating: 0, count: width * height)
+        for i in values.indices { values[i] = Float((i * 7919) % 1000) / 100 }
+        let map = AttenuationMap(width: width, height: height, values: values, opaqueCount: 0, saturation: 20)
+        let levelling = Levelling(slope: 0.03, shear: 0.01, centreX: 150, centreY: 40)
+        let out = levelling.levelled(map)
+        var inside = 0
+        for y in 0..<height {
+            for x in 0..<width {
+                let (sx, sy) = levelling.scanPoint(x: x, y: y)
+                let expected: Float = sx >= 0 && sx < width && sy >= 0 && sy < height ? values[sy * width + sx] : 0
+                #expect(out.values[y * width + x] == expected, "(\(x), \(y)) from (\(sx), \(sy))")
+                if expected != 0 { inside += 1 }
+            }
+        }
+        #expect(inside > width * height * 8 / 10)
+        // A box around a levelled pixel holds the scan pixel it came from.
+        let (sx, sy) = levelling.scanPoint(x: 250, y: 10)
+        let box = levelling.scanBox([248, 8, 5, 5])
+        let holdsX = sx >= box[0] && sx <= box[0] + box[2]
+        let holdsY = sy >= box[1] && sy <= box[1] + box[3]
+        #expect(holdsX && holdsY, "\(box) around (\(sx), \(sy))")
+    }
+}
