@@ -84,5 +84,8 @@ import TriagePhysics
         let holdsX = sx >= box[0] && sx <= box[0] + box[2]
         let holdsY = sy >= box[1] && sy <= box[1] + box[3]
         #expect(holdsX && holdsY, "\(box) around (\(sx), \(sy))")
+        // Shifts larger than the picture leave air, and do not trap.
+        let steep = Levelling(slope: 2, shear: 3, centreX: 150, centreY: 40).levelled(map)
+        #expect(steep.values.count == values.count && steep.values.contains(0))
     }
 }
