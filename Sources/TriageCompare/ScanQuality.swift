@@ -37,8 +37,22 @@ public enum ScanQuality {
             line(scans.compactMap { $0.deadRows.map { Double($0.reduce(0) { $0 + $1[1] }) } }) { _ in
                 "had dead detector rows, read from the rows above and below"
             }
+            // A trailer that is not level tilts one scan; most of a scanner's scans leaning the
+            // same way is the scanner (its detector line or its lane not level).
+            let tilts = scans.compactMap { m in m.levelling.map { $0.degrees(pitchX: m.pitchX, pitchY: m.pitchY) } }
+            line(tilts) { _ in
+                "showed the container tilted and were measured levelled (\(degrees(tilts)), positive: the right end lower): trailers not level, or, where most lean the same way, the scanner's detector line or lane"
+            }
         }
         return lines
+    }
+
+    /// "+0.42° at the median, -0.85° to +0.97°": angles.
+    static func degrees(_ values: [Double]) -> String {
+        let sorted = values.sorted()
+        let median = sorted[sorted.count / 2]
+        if sorted.count == 1 { return String(format: "%+.2f°", median) }
+        return String(format: "%+.2f° at the median, %+.2f° to %+.2f°", median, sorted.first!, sorted.last!)
     }
 
     /// "+3.1 % off at the median, +1.2 to +11.8 %": relative values as per cent.

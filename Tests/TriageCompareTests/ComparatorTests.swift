@@ -1542,8 +1542,22 @@ enum Fixture {
         }
         // Scanner B: 3 scans, none put right.
         for _ in 0..<3 { var m = exact; m.scannerID = "B"; batch.append(m) }
+        // Scanner C: 4 scans, 3 of them tilted (one way at 0.5° and 1.0°, the other at 0.2°).
+        for i in 0..<4 {
+            var m = exact
+            m.scannerID = "C"
+            if i < 3 {
+                let degrees = [0.5, 1.0, -0.2][i]
+                m.levelling = Levelling(slope: tan(degrees * .pi / 180) * m.pitchX / m.pitchY, shear: 0, centreX: 0, centreY: 0)
+            }
+            batch.append(m)
+        }
         let lines = ScanQuality.summary(batch)
-        #expect(lines.count == 2, "\(lines.map(\.words))")
+        #expect(lines.count == 3, "\(lines.map(\.words))")
+        let tilted = try #require(lines.first { $0.words.contains("tilted") })
+        #expect(tilted.mostScans && tilted.words.hasPrefix("scanner C: 3 of 4 scans")
+                && tilted.words.contains("+0.50° at the median, -0.20° to +1.00°"), "\(tilted.words)")
+        batch.removeAll { $0.scannerID == "C" }
         let pitch = try #require(lines.first { $0.words.contains("horizontal pitch") })
         #expect(pitch.scanner == "A" && pitch.mostScans, "4 of 10 is a fifth or more")
         #expect(pitch.words.hasPrefix("scanner A: 4 of 10 scans") && pitch.words.contains("+3.0 % off at the median, -2.0 to +12.0 %"), "\(pitch.words)")
