@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-64",
-  "createdAt" : "2026-11-30T15:47:14Z",
+  "comparator" : "compare-65",
+  "createdAt" : "2026-11-30T16:29:34Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-ab225d1a566e5f12",
+  "profileID" : "cal-8d832de09a681709",
   "references" : {
     "entries" : [
       {
