@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-65",
-  "createdAt" : "2026-11-30T16:29:34Z",
+  "comparator" : "compare-66",
+  "createdAt" : "2026-11-30T16:47:28Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-8d832de09a681709",
+  "profileID" : "cal-13303829dddccd3c",
   "references" : {
     "entries" : [
       {

@@ -25,6 +25,9 @@ public struct Levelling: Sendable, Codable, Equatable {
     public var shear: Double
     /// The centre the shears turn about (the map's).
     public var centreX: Double, centreY: Double
+    /// The roof's highest row in the scan (where the tilt was measured; nil when not from a
+    /// roof): the air above it is air in every column, tilted or not.
+    public var roofRow: Int? = nil
 
     public init(slope: Double, shear: Double, centreX: Double, centreY: Double) {
         self.slope = slope
@@ -179,8 +182,10 @@ extension ContainerLocator {
         }
         guard n * pitchX >= 4000, n * sxx - sx * sx > 0 else { return nil }
         let fitted = (n * sxy - sx * sy) / (n * sxx - sx * sx)
-        let levelling = Levelling(slope: fitted, shear: fitted * (pitchY / pitchX) * (pitchY / pitchX),
+        var levelling = Levelling(slope: fitted, shear: fitted * (pitchY / pitchX) * (pitchY / pitchX),
                                   centreX: Double(width) / 2, centreY: Double(height) / 2)
+        let meanX = sx / n, meanY = sy / n
+        levelling.roofRow = max(0, Int((meanY + fitted * (Double(fitted > 0 ? lowest : highest) - meanX)).rounded(.down)))
         let fall = abs(fitted) * Double(highest - lowest)
         let degrees = abs(levelling.degrees(pitchX: pitchX, pitchY: pitchY))
         guard degrees >= smallestTilt, degrees <= largestTilt, fall >= 1 else { return nil }

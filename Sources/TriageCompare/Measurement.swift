@@ -142,20 +142,24 @@ public enum Measurer {
         // Every attenuation map read of the scan, with its dead rows and dead columns (below)
         // read from their neighbours.
         var dead: [Range<Int>] = [], deadRows: [Range<Int>] = []
-        // A container standing tilted is measured levelled (``Levelling``): dead rows are read
-        // from their neighbours first (they run across the scan), dead columns after (they are
-        // found in the levelled map).
+        // A container standing tilted is measured levelled (``Levelling``), after its dead rows
+        // and dead columns are read from their neighbours: both are lines of the scan, not of
+        // the container. (Mended after levelling, a missed pulse's column, slanted by the
+        // shear, was found in the air above the roof and not in the load: generated scenes
+        // turned by up to ±1° with missed pulses ranked at AUC 0.692, level 0.939.)
         var levelling: Levelling?
         func read(_ scan: Scan) throws -> AttenuationMap {
             let map = try scan.attenuation()
             deadRows = ContainerLocator.deadRows(map, pitchY: sidecar.pitchY)
-            let mended = ContainerLocator.interpolating(map, rows: deadRows)
-            return ContainerLocator.interpolating(levelling.map { $0.levelled(mended) } ?? mended, columns: dead)
+            let mended = ContainerLocator.interpolating(ContainerLocator.interpolating(map, rows: deadRows), columns: dead)
+            return levelling.map { $0.levelled(mended) } ?? mended
         }
         var map = try read(scan)
         if let tilt = ContainerLocator.roofTilt(map, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY) {
             levelling = tilt
-            map = tilt.levelled(map)
+            // Dead columns found in the scan, in the air above the roof's highest point.
+            dead = ContainerLocator.deadColumns(map, roof: tilt.roofRow ?? 0, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY)
+            map = try read(scan)
         }
         var pitchX = sidecar.pitchX
         // An image that is not in its sidecar's encoding is not analysed: 12-bit counts against
@@ -169,8 +173,8 @@ public enum Measurer {
         // Columns that read dense from the top of the image down (a linac pulse that did not
         // fire): the roof row is found by most columns and stands; the outline is found again
         // with those columns read from their neighbours.
-        dead = ContainerLocator.deadColumns(map, roof: geometry.top, pitchX: pitchX, pitchY: sidecar.pitchY)
-        if !dead.isEmpty {
+        if levelling == nil { dead = ContainerLocator.deadColumns(map, roof: geometry.top, pitchX: pitchX, pitchY: sidecar.pitchY) }
+        if levelling == nil, !dead.isEmpty {
             map = ContainerLocator.interpolating(map, columns: dead)
             geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
                                                    doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)

@@ -13,7 +13,7 @@ enum Fixture {
     /// Renders one container and returns its scan, declaration and truth.
     static func scan(type: String, cargo: String?, mass: Double, anomaly: AnomalyKind = .none, strength: Double = 1,
                      doorOnRight: Bool = true, scanner: String = "SSZ-LINAC-2", pitchScale: Double = 2, seed: UInt64 = 1,
-                     declaredEmpty: Bool? = nil, tiltDegrees: Double = 0) throws -> (Scan, DeclaredContainer, RenderedScene) {
+                     declaredEmpty: Bool? = nil, tiltDegrees: Double = 0, missedPulses: Set<Int> = []) throws -> (Scan, DeclaredContainer, RenderedScene) {
         var rng = SeededRandom(seed: seed)
         let containerType = ContainerType.named(type)!
         let profile = ScannerProfile.named(scanner)!.withPitch(scaledBy: pitchScale)
@@ -26,7 +26,7 @@ enum Fixture {
         let turn = Tilt(degrees: tiltDegrees, width: grid.width, height: grid.height, pitchX: profile.pitchX, pitchY: profile.pitchY)
         let field = scene.attenuation(effectiveMeV: profile.effectiveMeV)
         let (data, _) = try profile.measure(attenuation: tiltDegrees == 0 ? field : turn.turned(field),
-                                            width: grid.width, height: grid.height, rng: &rng)
+                                            width: grid.width, height: grid.height, rng: &rng, missedPulses: missedPulses)
         let image = try ImageDecoder().decode(data)
         let sidecar = Sidecar(scanID: "T", containerID: "MSKU1234565", portOfScan: profile.port, scannerID: profile.id,
                               energyMeV: profile.energyMeV, pitchX: profile.pitchX, pitchY: profile.pitchY,
