@@ -45,6 +45,23 @@ public enum ContainerLocator {
     /// The rows of a scan `imageHeight` high that ``locate(_:imageHeight:pitchX:pitchY:doorOnRight:declaredType:)``
     /// reads when the type is declared: only rows that can hold the roof matter, the upper 70 %
     /// and the roof tolerance below. (With the type to infer, it reads every row.)
+    /// In a histogram of rows, the first run of `window + 1` consecutive rows that holds the
+    /// most, and the most common row within it (its mode, not its start), with the run's count;
+    /// nil when the histogram is empty. The roof row of ``locate(_:imageHeight:pitchX:pitchY:doorOnRight:declaredType:)``
+    /// and of each stretch of ``roofTilt(_:pitchX:pitchY:)``.
+    static func commonRow(_ histogram: [Int], window: Int) -> (row: Int, count: Int)? {
+        var best = -1, bestCount = 0
+        for y in histogram.indices {
+            var count = 0
+            for dy in 0...window where y + dy < histogram.count { count += histogram[y + dy] }
+            if count > bestCount { bestCount = count; best = y }
+        }
+        guard best >= 0 else { return nil }
+        var mode = best
+        for y in best...min(histogram.count - 1, best + window) where histogram[y] > histogram[mode] { mode = y }
+        return (mode, bestCount)
+    }
+
     public static func rowsRead(imageHeight height: Int, pitchY: Double) -> Int {
         min(height, height * 7 / 10 + max(3, Int(80 / pitchY)) + 1)
     }
@@ -85,19 +102,7 @@ public enum ContainerLocator {
         // 2. The roof row: the most common first-dense row among columns in the upper 70 %.
         var histogram = [Int](repeating: 0, count: height)
         for y in firstDense where y >= 0 && y < height * 7 / 10 { histogram[y] += 1 }
-        let window = max(1, Int(30 / pitchY))
-        var bestRow = -1, bestCount = 0
-        for y in 0..<height {
-            var count = 0
-            for dy in 0...window where y + dy < height { count += histogram[y + dy] }
-            if count > bestCount { bestCount = count; bestRow = y }
-        }
-        // The window's most common row, not its start.
-        if bestRow >= 0 {
-            var mode = bestRow
-            for y in bestRow...min(height - 1, bestRow + window) where histogram[y] > histogram[mode] { mode = y }
-            bestRow = mode
-        }
+        let (bestRow, bestCount) = commonRow(histogram, window: max(1, Int(30 / pitchY))) ?? (-1, 0)
         guard bestRow >= 0, Double(bestCount) * pitchX > 2000 else {
             throw Failure(description: "no container roof found (no straight dense edge over 2 m in the upper part of the image)")
         }

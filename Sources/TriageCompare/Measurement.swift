@@ -157,9 +157,10 @@ public enum Measurer {
         var map = try read(scan)
         if let tilt = ContainerLocator.roofTilt(map, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY) {
             levelling = tilt
-            // Dead columns found in the scan, in the air above the roof's highest point.
+            // Dead columns found in the scan, in the air above the roof's highest point, and
+            // read from their neighbours there (the map has its dead rows mended already).
             dead = ContainerLocator.deadColumns(map, roof: tilt.roofRow ?? 0, pitchX: sidecar.pitchX, pitchY: sidecar.pitchY)
-            map = try read(scan)
+            map = tilt.levelled(ContainerLocator.interpolating(map, columns: dead))
         }
         var pitchX = sidecar.pitchX
         // An image that is not in its sidecar's encoding is not analysed: 12-bit counts against
