@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-66",
-  "createdAt" : "2026-11-30T16:47:28Z",
+  "comparator" : "compare-67",
+  "createdAt" : "2026-11-30T17:40:04Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-13303829dddccd3c",
+  "profileID" : "cal-80b43b9881f3303b",
   "references" : {
     "entries" : [
       {

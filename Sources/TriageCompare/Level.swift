@@ -130,19 +130,20 @@ extension ContainerLocator {
 
     /// The container's tilt, from its roof line: per column, the first row from the top that is
     /// clearly not air (as ``locate(_:imageHeight:pitchX:pitchY:doorOnRight:declaredType:)``
-    /// reads it); in each of 16 stretches of the picture the most common such row; a line
-    /// through those stretches' rows (the median of the slopes between every two of them, four
-    /// stretches apart or more, and the median intercept: a stretch beyond the container, where
-    /// the first dense row is the chassis or nothing, does not move it); then a least-squares
-    /// line through the columns within 30 mm of that line, at least 4 m of them. Nil when level
-    /// (under ``smallestTilt``), or when no roof line is found (the locator then says why).
+    /// reads it); in each of 16 stretches of the picture the most common such row; the
+    /// container's roof among those stretches (``roofStretches(_:pitchY:half:apart:)``); a
+    /// line through them (the median of the slopes between every two of them, four stretches
+    /// apart or more, and the median intercept); then a least-squares line through the columns
+    /// within 30 mm of that line between the first and the last of those stretches' centres, at
+    /// least 4 m of them. Nil when level (under ``smallestTilt``), or when no roof line is found
+    /// (the locator then says why).
     public static func roofTilt(_ map: AttenuationMap, pitchX: Double, pitchY: Double) -> Levelling? {
         let width = map.width, height = map.height
         guard width >= 64, height >= 16 else { return nil }
         let rowLimit = height * 7 / 10
         let first = map.values.withUnsafeBufferPointer { KernelDispatch.firstRowAbove($0, width: width, rowLimit: rowLimit, threshold: 0.45) }
         let stretches = 16, window = max(1, Int(30 / pitchY))
-        var points: [(x: Double, y: Double)] = []
+        var points: [RoofPoint] = []
         var histogram = [Int](repeating: 0, count: rowLimit + 1)
         for s in 0..<stretches {
             let x0 = width * s / stretches, x1 = width * (s + 1) / stretches
@@ -150,23 +151,30 @@ extension ContainerLocator {
             var found = 0
             for x in x0..<x1 where first[x] >= 0 { histogram[Int(first[x])] += 1; found += 1 }
             guard 2 * found >= x1 - x0, let (mode, count) = commonRow(histogram, window: window), 3 * count >= x1 - x0 else { continue }
-            points.append((Double(x0 + x1) / 2, Double(mode)))
+            points.append(RoofPoint(x: Double(x0 + x1) / 2, y: Double(mode), stretch: s))
         }
-        guard points.count >= 5 else { return nil }
+        let apart = 4 * Double(width) / Double(stretches) - 1
+        let roof = roofStretches(points, pitchY: pitchY, half: Double(width) / Double(stretches) / 2, apart: apart)
+        guard roof.count >= 5 else { return nil }
         var slopes: [Double] = []
-        for i in points.indices {
-            for j in points.indices where j > i && points[j].x - points[i].x >= 4 * Double(width) / Double(stretches) - 1 {
-                slopes.append((points[j].y - points[i].y) / (points[j].x - points[i].x))
+        for i in roof.indices {
+            for j in roof.indices where j > i && roof[j].x - roof[i].x >= apart {
+                slopes.append((roof[j].y - roof[i].y) / (roof[j].x - roof[i].x))
             }
         }
         guard !slopes.isEmpty else { return nil }
         let slope = Calibrator.median(slopes)
-        let intercept = Calibrator.median(points.map { $0.y - slope * $0.x })
+        let intercept = Calibrator.median(roof.map { $0.y - slope * $0.x })
         // Refined on the columns near that line.
         let tolerance = max(2, 30 / pitchY)
         var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
         var lowest = Int.max, highest = Int.min
-        for x in 0..<width where first[x] >= 0 && abs(Double(first[x]) - (intercept + slope * Double(x))) <= tolerance {
+        // Between the first and last stretches' centres: the half stretch beyond them may be
+        // past the container's end, where a cab's roof or fairing can lie within 30 mm of the
+        // line (on generated scenes turned by up to ±1°, AUC 0.938 -> 0.947, as the roof ends
+        // no longer pull the line).
+        for x in Int(roof.first!.x.rounded(.down))..<min(width, Int(roof.last!.x.rounded(.up)) + 1)
+            where first[x] >= 0 && abs(Double(first[x]) - (intercept + slope * Double(x))) <= tolerance {
             let fx = Double(x), fy = Double(first[x])
             n += 1; sx += fx; sy += fy; sxx += fx * fx; sxy += fx * fy
             lowest = min(lowest, x); highest = max(highest, x)
@@ -181,5 +189,67 @@ extension ContainerLocator {
         let degrees = abs(levelling.degrees(pitchX: pitchX, pitchY: pitchY))
         guard degrees >= smallestTilt, degrees <= largestTilt, fall >= 1 else { return nil }
         return levelling
+    }
+
+    /// A stretch's most common roof row, at the stretch's centre column.
+    public struct RoofPoint: Sendable {
+        public var x: Double, y: Double
+        /// Which of the 16 stretches.
+        public var stretch: Int
+
+        public init(x: Double, y: Double, stretch: Int) {
+            self.x = x
+            self.y = y
+            self.stretch = stretch
+        }
+    }
+
+    /// The stretches on the container's roof, from each stretch's roof row (`points`, in
+    /// order). Another roof line can stand beside the container's: a tractor unit coupled
+    /// ahead of the trailer, whose cab roof or roof fairing reaches within centimetres of the
+    /// container's height, or above it (gantry scanners scan the whole truck). On 300
+    /// generated scenes (seed 8123) with the tractor in the picture, a line through every
+    /// stretch measured 113 of them tilted (up to 1.5°; their containers level; 34 more were
+    /// "corrected" in pitch, a cab taken for the container) and ranked at AUC 0.885
+    /// (R-precision 0.672) where the same scenes without it ranked at 0.955 (0.885); with what
+    /// follows, none, and 0.955 (0.885).
+    ///
+    /// 1. Of the lines through two stretches four or more apart, the one with the longest run
+    ///    of consecutive stretches on it (within two rows, and half a stretch's fall along
+    ///    it); a stretch without a roof row ends a run, as the gap between a cab and the
+    ///    trailer does. (Counting the stretches on a line wherever they lie, a line slanted
+    ///    from the container's roof to a high cab's, 41 rows (0.18 m) lower, held 9 stretches
+    ///    to the container's 8; counting runs within 30 mm of the line, 52 scenes stayed
+    ///    tilted, by up to 1.3°.)
+    /// 2. A step of two rows (and 8 mm) or more between two flat parts of that run (each
+    ///    within a row) is two roofs side by side, a fairing's and the container's: the longer
+    ///    part is the container's. A tilt falls evenly, a row or less at every stretch where
+    ///    its parts are flat.
+    public static func roofStretches(_ points: [RoofPoint], pitchY: Double, half: Double, apart: Double) -> [RoofPoint] {
+        guard points.count >= 5 else { return [] }
+        var roof: [RoofPoint] = [], longest = 0
+        for i in points.indices {
+            for j in points.indices where j > i && points[j].x - points[i].x >= apart {
+                let slope = (points[j].y - points[i].y) / (points[j].x - points[i].x)
+                let reach = 2 + abs(slope) * half
+                var start = 0
+                for k in 0...points.count {
+                    let on = k < points.count && abs(points[k].y - (points[i].y + slope * (points[k].x - points[i].x))) <= reach
+                    let adjacent = k == start || k == points.count || points[k].stretch == points[k - 1].stretch + 1
+                    if on && adjacent { continue }
+                    if k - start > longest { longest = k - start; roof = Array(points[start..<k]) }
+                    start = on ? k : k + 1
+                }
+            }
+        }
+        let step = max(2, (8 / pitchY).rounded(.up))
+        func flat(_ part: ArraySlice<RoofPoint>) -> Bool { part.map(\.y).max()! - part.map(\.y).min()! <= 1 }
+        for k in roof.indices.dropFirst() where abs(roof[k].y - roof[k - 1].y) >= step {
+            let before = roof[..<k], after = roof[k...]
+            if max(before.count, after.count) >= 3, before.count != after.count, flat(before), flat(after) {
+                return Array(before.count > after.count ? before : after)
+            }
+        }
+        return roof
     }
 }

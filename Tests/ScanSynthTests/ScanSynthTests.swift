@@ -262,3 +262,39 @@ import TriagePhysics
         #expect(abs(after / before - 1) < 0.05, "\(after) against \(before)")
     }
 }
+
+/// `scangen --tractor`: the tractor unit stands ahead of the trailer's front, the picture is
+/// widened on that side as far as it needs, the trailer's picture is moved, not changed, and
+/// the tractor weighs what a 4x2 tractor does.
+@Suite struct TractorRenderTests {
+    @Test(arguments: [true, false])
+    func theTractorStandsAheadOfTheTrailersFront(frontOnLeft: Bool) {
+        let grid = SceneGrid(width: 400, height: 100, pitchX: 20, pitchY: 40)  // 8 m by 4 m
+        var field = [Double](repeating: 0, count: grid.width * grid.height)
+        field[50 * grid.width + 200] = 3  // a mark in the trailer, 3 m behind its front face
+        let face = frontOnLeft ? 1000.0 : 7000.0, ground = 100 * 40 - 80.0
+        let tractor = Tractor.standard(roofTop: 3800)
+        let coupled = tractor.coupled(to: field, grid: grid, face: face, frontOnLeft: frontOnLeft, ground: ground,
+                                      trailerBottom: ground - 1300, effectiveMeV: 3)
+        let added = Int(((tractor.reach - 1000) / 20).rounded(.up))
+        #expect(coupled.grid.width == grid.width + added && coupled.grid.height == grid.height)
+        #expect(coupled.shift == (frontOnLeft ? added : 0))
+        #expect(coupled.attenuation[50 * coupled.grid.width + 200 + coupled.shift] == 3, "the trailer's picture moved, unchanged")
+        // Nothing of the tractor more than 1.5 m behind the trailer's front (its rails run under
+        // the fifth wheel), and something ahead of it, up to its bumper.
+        let newFace = face + Double(coupled.shift) * 20
+        for r in 0..<grid.height {
+            for c in 0..<coupled.grid.width {
+                let t = (frontOnLeft ? newFace - Double(c) * 20 : Double(c) * 20 - newFace)
+                if t < -1560 || t > tractor.cabFront + 120 {
+                    let original = frontOnLeft ? c - coupled.shift : c
+                    let before = original >= 0 && original < grid.width ? field[r * grid.width + original] : 0
+                    #expect(coupled.attenuation[r * coupled.grid.width + c] == before, "tractor at \(t) mm from the front face")
+                }
+            }
+        }
+        let layers = tractor.layers(grid: coupled.grid, face: newFace, frontOnLeft: frontOnLeft, ground: ground, trailerBottom: ground - 1300)
+        let mass = layers.reduce(0) { $0 + $1.massKg }
+        #expect(mass > 5000 && mass < 9000, "\(mass) kg")
+    }
+}

@@ -13,18 +13,33 @@ enum Fixture {
     /// Renders one container and returns its scan, declaration and truth.
     static func scan(type: String, cargo: String?, mass: Double, anomaly: AnomalyKind = .none, strength: Double = 1,
                      doorOnRight: Bool = true, scanner: String = "SSZ-LINAC-2", pitchScale: Double = 2, seed: UInt64 = 1,
-                     declaredEmpty: Bool? = nil, tiltDegrees: Double = 0, missedPulses: Set<Int> = []) throws -> (Scan, DeclaredContainer, RenderedScene) {
+                     declaredEmpty: Bool? = nil, tiltDegrees: Double = 0, missedPulses: Set<Int> = [],
+                     tractor: ((_ trailerTop: Double) -> Tractor)? = nil) throws -> (Scan, DeclaredContainer, RenderedScene) {
         var rng = SeededRandom(seed: seed)
         let containerType = ContainerType.named(type)!
         let profile = ScannerProfile.named(scanner)!.withPitch(scaledBy: pitchScale)
-        let (grid, left, top) = SceneBuilder.gridFor(type: containerType, pitchX: profile.pitchX, pitchY: profile.pitchY, rng: &rng)
+        let (sceneGrid, left, top) = SceneBuilder.gridFor(type: containerType, pitchX: profile.pitchX, pitchY: profile.pitchY, rng: &rng)
+        var grid = sceneGrid
         let kind = cargo.flatMap(CargoKind.named)
         let plan = ScenePlan(type: containerType, doorOnRight: doorOnRight, cargo: kind, goodsMassKg: mass, anomaly: anomaly, strength: strength)
         var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
-        let scene = builder.build()
+        var scene = builder.build()
+        var field = scene.attenuation(effectiveMeV: profile.effectiveMeV)
+        // The tractor coupled ahead of the trailer, as `scangen --tractor` couples it (given the
+        // container's top, in mm above the ground).
+        if let tractor {
+            let ground = Double(grid.height) * grid.pitchY - 80
+            let coupled = tractor(ground - top).coupled(to: field, grid: grid, face: doorOnRight ? left : left + containerType.length,
+                                                        frontOnLeft: doorOnRight, ground: ground, trailerBottom: top + containerType.height,
+                                                        effectiveMeV: profile.effectiveMeV)
+            field = coupled.attenuation
+            grid = coupled.grid
+            scene.grid = grid
+            scene.anomalyBBox = scene.anomalyBBox.map { [$0[0] + coupled.shift, $0[1], $0[2], $0[3]] }
+            scene.containerBBox[0] += coupled.shift
+        }
         // Turned as `scangen --tilt` turns it: the noise-free field, before the scanner measures.
         let turn = Tilt(degrees: tiltDegrees, width: grid.width, height: grid.height, pitchX: profile.pitchX, pitchY: profile.pitchY)
-        let field = scene.attenuation(effectiveMeV: profile.effectiveMeV)
         let (data, _) = try profile.measure(attenuation: tiltDegrees == 0 ? field : turn.turned(field),
                                             width: grid.width, height: grid.height, rng: &rng, missedPulses: missedPulses)
         let image = try ImageDecoder().decode(data)

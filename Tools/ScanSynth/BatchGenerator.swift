@@ -63,6 +63,9 @@ public struct BatchSpec: Sendable {
     /// end): each scan is turned by an angle drawn uniformly within ± this many degrees, the
     /// noise-free attenuation turned before the scanner measures it. 0: level.
     public var tiltDegrees: Double = 0
+    /// Share of scans that show the tractor unit coupled ahead of the trailer (``Tractor``), as
+    /// gantry scanners that scan the whole truck do. 0: none (the trailer alone).
+    public var tractorRate: Double = 0
     public var portOfLoading: String
     public var day: String
 
@@ -155,7 +158,8 @@ public enum BatchGenerator {
             declaredGoods = min(declaredGoods, type.maxPayloadKg)
             let declaredEmpty = cargo == nil || anomaly == .declaredEmptyLoaded
             // The picture.
-            let (grid, left, top) = SceneBuilder.gridFor(type: type, pitchX: truePitchX, pitchY: scanner.pitchY, rng: &rng)
+            let (sceneGrid, left, top) = SceneBuilder.gridFor(type: type, pitchX: truePitchX, pitchY: scanner.pitchY, rng: &rng)
+            var grid = sceneGrid
             let plan = ScenePlan(type: type, doorOnRight: rng.chance(0.5), cargo: cargo, goodsMassKg: goodsMass,
                                  anomaly: anomaly, strength: strength)
             var builder = SceneBuilder(plan: plan, grid: grid, left: left, top: top, rng: rng)
@@ -163,6 +167,22 @@ public enum BatchGenerator {
             var attenuation = scene.attenuation(effectiveMeV: scanner.effectiveMeV)
             // Tilt from a stream of its own, so that batches without it are unchanged.
             var anomalyBBox = scene.anomalyBBox
+            // The tractor from a stream of its own, so that batches without it are unchanged;
+            // before the tilt (the whole truck stands tilted).
+            if spec.tractorRate > 0 {
+                var unit = SeededRandom(seed: spec.seed ^ 0x7AC_7012, stream: UInt64(index))
+                if unit.unit() < spec.tractorRate {
+                    let ground = Double(grid.height) * grid.pitchY - 80
+                    let tractor = Tractor.draw(&unit, trailerTop: ground - top)
+                    let frontOnLeft = plan.doorOnRight
+                    let coupled = tractor.coupled(to: attenuation, grid: grid, face: frontOnLeft ? left : left + type.length,
+                                                  frontOnLeft: frontOnLeft, ground: ground, trailerBottom: top + type.height,
+                                                  effectiveMeV: scanner.effectiveMeV)
+                    attenuation = coupled.attenuation
+                    grid = coupled.grid
+                    anomalyBBox = anomalyBBox.map { [$0[0] + coupled.shift, $0[1], $0[2], $0[3]] }
+                }
+            }
             if spec.tiltDegrees > 0 {
                 var tilt = SeededRandom(seed: spec.seed ^ 0x711_7ED, stream: UInt64(index))
                 let turn = Tilt(degrees: tilt.uniform(-spec.tiltDegrees, spec.tiltDegrees), width: grid.width, height: grid.height,

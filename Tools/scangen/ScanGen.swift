@@ -53,6 +53,9 @@ extension ScanGen {
         @Option(help: "The container stands tilted: each scan turned by an angle within ± this many degrees (e.g. 1).")
         var tilt: Double = 0
 
+        @Option(help: "Share of scans (0 to 1) that show the tractor unit coupled ahead of the trailer, as gantry scanners that scan the whole truck do.")
+        var tractor: Double = 0
+
         func run() throws {
             let folder = URL(fileURLWithPath: out)
             let batchName = name ?? folder.lastPathComponent
@@ -68,6 +71,8 @@ extension ScanGen {
             spec.gainErrors = gainErrors
             guard tilt >= 0, tilt <= 5 else { throw ValidationError("--tilt must be from 0 to 5 degrees") }
             spec.tiltDegrees = tilt
+            guard tractor >= 0, tractor <= 1 else { throw ValidationError("--tractor must be a share from 0 to 1") }
+            spec.tractorRate = tractor
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {
