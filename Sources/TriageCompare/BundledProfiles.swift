@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-67",
-  "createdAt" : "2026-11-30T17:40:04Z",
+  "comparator" : "compare-68",
+  "createdAt" : "2026-11-30T17:56:43Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-80b43b9881f3303b",
+  "profileID" : "cal-f5557fe58b1573d6",
   "references" : {
     "entries" : [
       {

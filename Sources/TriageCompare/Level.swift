@@ -222,9 +222,12 @@ extension ContainerLocator {
     ///    to the container's 8; counting runs within 30 mm of the line, 52 scenes stayed
     ///    tilted, by up to 1.3°.)
     /// 2. A step of two rows (and 8 mm) or more between two flat parts of that run (each
-    ///    within a row) is two roofs side by side, a fairing's and the container's: the longer
-    ///    part is the container's. A tilt falls evenly, a row or less at every stretch where
-    ///    its parts are flat.
+    ///    within a row) is two roofs side by side, a fairing's and the container's: the
+    ///    longer roof, each with the stretches beside it at its level outside the run, is the
+    ///    container's (as long as each other: none is, and the scan is not levelled). A tilt
+    ///    falls evenly, a row or less at every stretch where its parts are flat. (On the unseen
+    ///    scanners' 9 mm pixels, a 20 ft box's roof and a high cab's 6 rows above it made a run
+    ///    of five stretches each, the box's four others beyond it.)
     public static func roofStretches(_ points: [RoofPoint], pitchY: Double, half: Double, apart: Double) -> [RoofPoint] {
         guard points.count >= 5 else { return [] }
         var roof: [RoofPoint] = [], longest = 0
@@ -244,10 +247,31 @@ extension ContainerLocator {
         }
         let step = max(2, (8 / pitchY).rounded(.up))
         func flat(_ part: ArraySlice<RoofPoint>) -> Bool { part.map(\.y).max()! - part.map(\.y).min()! <= 1 }
+        // A flat part with the consecutive stretches beside it at its level (within a row),
+        // beyond the run: the whole of that roof.
+        func whole(_ part: ArraySlice<RoofPoint>) -> [RoofPoint] {
+            guard var low = points.firstIndex(where: { $0.stretch == part.first!.stretch }),
+                  var high = points.firstIndex(where: { $0.stretch == part.last!.stretch }) else { return Array(part) }
+            var least = part.map(\.y).min()!, most = part.map(\.y).max()!
+            while low > 0, points[low - 1].stretch == points[low].stretch - 1,
+                  max(most, points[low - 1].y) - min(least, points[low - 1].y) <= 1 {
+                low -= 1
+                least = min(least, points[low].y); most = max(most, points[low].y)
+            }
+            while high < points.count - 1, points[high + 1].stretch == points[high].stretch + 1,
+                  max(most, points[high + 1].y) - min(least, points[high + 1].y) <= 1 {
+                high += 1
+                least = min(least, points[high].y); most = max(most, points[high].y)
+            }
+            return Array(points[low...high])
+        }
         for k in roof.indices.dropFirst() where abs(roof[k].y - roof[k - 1].y) >= step {
             let before = roof[..<k], after = roof[k...]
-            if max(before.count, after.count) >= 3, before.count != after.count, flat(before), flat(after) {
-                return Array(before.count > after.count ? before : after)
+            if max(before.count, after.count) >= 3, flat(before), flat(after) {
+                let first = whole(before), second = whole(after)
+                // As long as each other: which is the container's cannot be told; not levelled.
+                guard first.count != second.count else { return [] }
+                return first.count > second.count ? first : second
             }
         }
         return roof

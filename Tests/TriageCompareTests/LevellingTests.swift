@@ -177,8 +177,8 @@ import TriagePhysics
 
     /// The roof's stretches, from recorded patterns of stretch roof rows (generated scenes):
     /// a cab 41 rows lower beyond a gap stretch; a cab 20 rows higher beyond one; a fairing 4
-    /// rows above the container's roof with no gap between; a roof that falls a row every
-    /// stretch (a tilt), whole.
+    /// rows above the container's roof with no gap between; a high cab 6 rows above a 20 ft
+    /// box's roof, no gap between; a roof that falls a row every stretch (a tilt), whole.
     @Test func theContainersRoofIsTheLongestStraightRun() {
         let width = 2000.0, half = width / 32
         func points(_ rows: [Int?]) -> [ContainerLocator.RoofPoint] {
@@ -193,6 +193,10 @@ import TriagePhysics
         #expect(roof(cabHigher) == Array(1...8))
         let fairing: [Int?] = [nil, 88, 88, 88, 92, 92, 92, 92, 92, 92, 92, 92, 92, 92, 92, nil]
         #expect(roof(fairing) == Array(4...14))
+        // A high cab 6 rows above a 20 ft box's roof on 9 mm pixels: the run found holds five
+        // stretches of each, the box's roof runs on beyond it.
+        let highCab: [Int?] = [nil, 31, 31, 31, 31, 31, 31, 31, 31, 31, 25, 25, 25, 25, 25, nil]
+        #expect(ContainerLocator.roofStretches(points(highCab), pitchY: 9, half: half, apart: 4 * width / 16 - 1).map(\.stretch) == Array(1...9))
         let tilt: [Int?] = [nil, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, nil, nil]
         #expect(roof(tilt) == Array(1...13))
     }
