@@ -298,3 +298,22 @@ import TriagePhysics
         #expect(mass > 5000 && mass < 9000, "\(mass) kg")
     }
 }
+
+/// `scangen --tight-framing`: the picture is cut to the framing around the container, each
+/// pixel kept where it was relative to the container.
+@Suite struct FramingRenderTests {
+    @Test(arguments: [true, false])
+    func aTightFrameKeepsTheContainerAndCutsTheRest(doorsOnRight: Bool) {
+        let grid = SceneGrid(width: 300, height: 200, pitchX: 10, pitchY: 10)  // 3 m by 2 m
+        let field = (0..<(300 * 200)).map { Double($0) }
+        // A container from x 0.5 to 2.5 m, y 0.4 to 1.4 m.
+        let framing = Framing(above: 50, below: 200, beyondDoors: 100)
+        let cut = framing.cropped(field, grid: grid, top: 400, bottom: 1400, doorFace: doorsOnRight ? 2500 : 500, doorsOnRight: doorsOnRight)
+        #expect(cut.y == 35 && cut.grid.height == 161 - 35, "rows \(cut.y)..<\(cut.y + cut.grid.height)")
+        #expect(doorsOnRight ? (cut.x == 0 && cut.grid.width == 261) : (cut.x == 40 && cut.grid.width == 260))
+        for (r, c) in [(0, 0), (60, 100), (cut.grid.height - 1, cut.grid.width - 1)] {
+            #expect(cut.field[r * cut.grid.width + c] == field[(r + cut.y) * grid.width + c + cut.x])
+        }
+    }
+}
+

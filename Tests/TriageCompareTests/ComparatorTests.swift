@@ -14,7 +14,7 @@ enum Fixture {
     static func scan(type: String, cargo: String?, mass: Double, anomaly: AnomalyKind = .none, strength: Double = 1,
                      doorOnRight: Bool = true, scanner: String = "SSZ-LINAC-2", pitchScale: Double = 2, seed: UInt64 = 1,
                      declaredEmpty: Bool? = nil, tiltDegrees: Double = 0, missedPulses: Set<Int> = [],
-                     tractor: ((_ trailerTop: Double) -> Tractor)? = nil) throws -> (Scan, DeclaredContainer, RenderedScene) {
+                     tractor: ((_ trailerTop: Double) -> Tractor)? = nil, framing: Framing? = nil) throws -> (Scan, DeclaredContainer, RenderedScene) {
         var rng = SeededRandom(seed: seed)
         let containerType = ContainerType.named(type)!
         let profile = ScannerProfile.named(scanner)!.withPitch(scaledBy: pitchScale)
@@ -37,6 +37,18 @@ enum Fixture {
             scene.grid = grid
             scene.anomalyBBox = scene.anomalyBBox.map { [$0[0] + coupled.shift, $0[1], $0[2], $0[3]] }
             scene.containerBBox[0] += coupled.shift
+        }
+        // Framed tightly, as `scangen --tight-framing` frames it.
+        if let framing {
+            let left = Double(scene.containerBBox[0]) * grid.pitchX
+            let cut = framing.cropped(field, grid: grid, top: top, bottom: top + containerType.height,
+                                      doorFace: doorOnRight ? left + containerType.length : left, doorsOnRight: doorOnRight)
+            field = cut.field
+            grid = cut.grid
+            scene.grid = grid
+            scene.anomalyBBox = scene.anomalyBBox.map { [$0[0] - cut.x, $0[1] - cut.y, $0[2], $0[3]] }
+            scene.containerBBox[0] -= cut.x
+            scene.containerBBox[1] -= cut.y
         }
         // Turned as `scangen --tilt` turns it: the noise-free field, before the scanner measures.
         let turn = Tilt(degrees: tiltDegrees, width: grid.width, height: grid.height, pitchX: profile.pitchX, pitchY: profile.pitchY)

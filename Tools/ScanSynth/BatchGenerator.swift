@@ -66,6 +66,9 @@ public struct BatchSpec: Sendable {
     /// Share of scans that show the tractor unit coupled ahead of the trailer (``Tractor``), as
     /// gantry scanners that scan the whole truck do. 0: none (the trailer alone).
     public var tractorRate: Double = 0
+    /// Share of scans framed tightly (``Framing``): little air above the roof and beyond the
+    /// doors, the picture cut through the chassis. 0: none.
+    public var tightFraming: Double = 0
     public var portOfLoading: String
     public var day: String
 
@@ -167,6 +170,7 @@ public enum BatchGenerator {
             var attenuation = scene.attenuation(effectiveMeV: scanner.effectiveMeV)
             // Tilt from a stream of its own, so that batches without it are unchanged.
             var anomalyBBox = scene.anomalyBBox
+            var containerLeft = left  // mm, as the picture is widened or cut
             // The tractor from a stream of its own, so that batches without it are unchanged;
             // before the tilt (the whole truck stands tilted).
             if spec.tractorRate > 0 {
@@ -181,6 +185,20 @@ public enum BatchGenerator {
                     attenuation = coupled.attenuation
                     grid = coupled.grid
                     anomalyBBox = anomalyBBox.map { [$0[0] + coupled.shift, $0[1], $0[2], $0[3]] }
+                    containerLeft += Double(coupled.shift) * grid.pitchX
+                }
+            }
+            // Tight framing from a stream of its own, so that batches without it are unchanged.
+            if spec.tightFraming > 0 {
+                var frame = SeededRandom(seed: spec.seed ^ 0xF4A_3E0, stream: UInt64(index))
+                if frame.unit() < spec.tightFraming {
+                    let framing = Framing.draw(&frame)
+                    let cut = framing.cropped(attenuation, grid: grid, top: top, bottom: top + type.height,
+                                              doorFace: plan.doorOnRight ? containerLeft + type.length : containerLeft,
+                                              doorsOnRight: plan.doorOnRight)
+                    attenuation = cut.field
+                    grid = cut.grid
+                    anomalyBBox = anomalyBBox.map { [$0[0] - cut.x, $0[1] - cut.y, $0[2], $0[3]] }
                 }
             }
             if spec.tiltDegrees > 0 {

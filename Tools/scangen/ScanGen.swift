@@ -56,6 +56,9 @@ extension ScanGen {
         @Option(help: "Share of scans (0 to 1) that show the tractor unit coupled ahead of the trailer, as gantry scanners that scan the whole truck do.")
         var tractor: Double = 0
 
+        @Option(help: "Share of scans (0 to 1) framed tightly: little air above the roof and beyond the doors, the picture cut through the chassis.")
+        var tightFraming: Double = 0
+
         func run() throws {
             let folder = URL(fileURLWithPath: out)
             let batchName = name ?? folder.lastPathComponent
@@ -73,6 +76,8 @@ extension ScanGen {
             spec.tiltDegrees = tilt
             guard tractor >= 0, tractor <= 1 else { throw ValidationError("--tractor must be a share from 0 to 1") }
             spec.tractorRate = tractor
+            guard tightFraming >= 0, tightFraming <= 1 else { throw ValidationError("--tight-framing must be a share from 0 to 1") }
+            spec.tightFraming = tightFraming
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {
