@@ -317,3 +317,33 @@ import TriagePhysics
     }
 }
 
+
+/// `scangen --scatter`: the scatter from what each slice (column) takes out of the beam reaches
+/// that column's detectors only, spread along them: a dense block reads lighter, air columns
+/// beside it read as air.
+@Suite struct ScatterTests {
+    @Test func scatterLightensDenseMatterInItsOwnColumns() throws {
+        let width = 120, height = 200
+        var field = [Double](repeating: 0, count: width * height)
+        for y in 80..<140 { for x in 40..<80 { field[y * width + x] = 6 } }  // a block reading A = 6
+        func measured(_ scatter: Double) throws -> AttenuationMap {
+            var scanner = ScannerProfile.named("SSZ-LINAC-2")!
+            scanner.scatter = scatter
+            var rng = SeededRandom(seed: 11)
+            let (data, _) = try scanner.measure(attenuation: field, width: width, height: height, rng: &rng)
+            let image = try ImageDecoder().decode(data)
+            return try AttenuationTransform(encoding: scanner.encoding, bitDepth: 16).apply(image.pixels)
+        }
+        let clean = try measured(0), scattered = try measured(0.005)
+        func mean(_ map: AttenuationMap, _ xs: Range<Int>, _ ys: Range<Int>) -> Double {
+            var sum = 0.0
+            for y in ys { for x in xs { sum += Double(map.values[y * width + x]) } }
+            return sum / Double(xs.count * ys.count)
+        }
+        let block = (45..<75, 95..<125)
+        #expect(abs(mean(clean, block.0, block.1) - 6) < 0.4, "\(mean(clean, block.0, block.1))")
+        #expect(mean(scattered, block.0, block.1) < mean(clean, block.0, block.1) - 0.4, "\(mean(scattered, block.0, block.1))")
+        // Air columns beside the block: no scatter from it.
+        #expect(abs(mean(scattered, 0..<30, 0..<height) - mean(clean, 0..<30, 0..<height)) < 0.01)
+    }
+}

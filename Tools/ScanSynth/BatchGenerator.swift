@@ -69,6 +69,8 @@ public struct BatchSpec: Sendable {
     /// Share of scans framed tightly (``Framing``): little air above the roof and beyond the
     /// doors, the picture cut through the chassis. 0: none.
     public var tightFraming: Double = 0
+    /// Scatter reaching the detectors (``ScannerProfile/scatter``) on every scanner. 0: none.
+    public var scatter: Double = 0
     public var portOfLoading: String
     public var day: String
 
@@ -125,7 +127,8 @@ public enum BatchGenerator {
                 id = ContainerNumber.make(owner: String(rng.pick(owners).prefix(3)), serial: Int(rng.next() % 1_000_000))
             } while usedIDs.contains(id.value)
             usedIDs.insert(id.value)
-            let scanner = rng.pick(spec.scanners).withPitch(scaledBy: spec.pitchScale)
+            var scanner = rng.pick(spec.scanners).withPitch(scaledBy: spec.pitchScale)
+            scanner.scatter = spec.scatter
             // The pitch the scan is made at; the sidecar states the scanner's. Drawn from a
             // stream of its own, so that batches without a speed error are unchanged.
             var truePitchX = scanner.pitchX

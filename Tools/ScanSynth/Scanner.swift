@@ -26,6 +26,9 @@ public struct ScannerProfile: Sendable, Hashable {
     public var electronicNoise: Double
     /// Beam hardening: the effective μ falls by this fraction at high attenuation.
     public var hardening: Double
+    /// Scatter: the share of what the irradiated slice takes out of the beam that reaches the
+    /// detector line as scatter, spread along it (±0.6 m, a triangle). 0: none.
+    public var scatter: Double = 0
 
     public static let builtIn: [ScannerProfile] = [
         ScannerProfile(id: "SSZ-LINAC-2", port: "BRSSZ", energyMeV: 6, pitchX: 5, pitchY: 5, output: .transmission16,
@@ -105,6 +108,26 @@ public struct ScannerProfile: Sendable, Hashable {
             for x in 0..<width {
                 let i = y * width + x
                 fraction[i] = (blurred[i - width] + 2 * blurred[i] + blurred[i + width]) / 4
+            }
+        }
+        if scatter > 0 {
+            // A line scanner irradiates one slice (a column) at a time: its scatter reaches
+            // that column's detectors only, spread along them (two boxes of ±0.3 m: a triangle).
+            let reach = max(1, Int(300 / pitchY))
+            var taken = [Double](repeating: 0, count: height), spread = taken
+            func box(_ input: [Double], into output: inout [Double]) {
+                var sums = [Double](repeating: 0, count: height + 1)
+                for y in 0..<height { sums[y + 1] = sums[y] + input[y] }
+                for y in 0..<height {
+                    let lo = max(0, y - reach), hi = min(height, y + reach + 1)
+                    output[y] = (sums[hi] - sums[lo]) / Double(2 * reach + 1)
+                }
+            }
+            for x in 0..<width {
+                for y in 0..<height { taken[y] = 1 - fraction[y * width + x] }
+                box(taken, into: &spread)
+                box(spread, into: &taken)
+                for y in 0..<height { fraction[y * width + x] += scatter * taken[y] }
             }
         }
         switch output {

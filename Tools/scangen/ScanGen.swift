@@ -59,6 +59,9 @@ extension ScanGen {
         @Option(help: "Share of scans (0 to 1) framed tightly: little air above the roof and beyond the doors, the picture cut through the chassis.")
         var tightFraming: Double = 0
 
+        @Option(help: "Scatter reaching the detectors: the share (e.g. 0.005) of what each irradiated slice takes out of the beam, spread ±0.6 m along the detector line.")
+        var scatter: Double = 0
+
         func run() throws {
             let folder = URL(fileURLWithPath: out)
             let batchName = name ?? folder.lastPathComponent
@@ -78,6 +81,8 @@ extension ScanGen {
             spec.tractorRate = tractor
             guard tightFraming >= 0, tightFraming <= 1 else { throw ValidationError("--tight-framing must be a share from 0 to 1") }
             spec.tightFraming = tightFraming
+            guard scatter >= 0, scatter <= 0.1 else { throw ValidationError("--scatter must be from 0 to 0.1") }
+            spec.scatter = scatter
             if let anomalies {
                 spec.anomalyKinds = try anomalies.split(separator: ",").map {
                     guard let kind = AnomalyKind(rawValue: String($0)), kind.isAnomaly else {
