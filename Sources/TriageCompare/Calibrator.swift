@@ -13,17 +13,62 @@ public enum Calibrator {
     /// same 200 generated scenes under scanner ids the bundled profile does not know ranked at
     /// AUC 0.933 / 0.929 where stated right they ranked at 0.970, the mass check reading the
     /// scale as weight.
+    ///
+    /// The scale may grow with the load's density: scatter reaching the detectors lightens
+    /// dense goods more than light ones (generated with `scangen --scatter`, clean loads read
+    /// 4-6 % lighter than declared without it; with 0.5 % of what each slice takes out of the
+    /// beam, 7-17 % on the lightest third and 23-46 % on the densest). So a line in the load's
+    /// density (ln g/cm²; the median of the slopes between every two containers, the median
+    /// level at the median density) is fitted too, and taken where it reaches further across
+    /// the batch's densities (20th to 80th percentile; not carried beyond the 5th and 95th) than
+    /// three of its spreads (and 0.05).
+    /// A scanner the profile knows takes the batch's line only where, at either end of those
+    /// densities, it departs from the profile's scale by more than three of the profile's
+    /// spreads (and 0.05): the scanner has changed since calibration (scatter, a detector, its
+    /// energy). On 200 generated scenes (seed 6464) with scatter and a profile calibrated
+    /// without: AUC 0.934 -> 0.964 (S = 0.002) and 0.893 -> 0.959 (S = 0.005; without scatter
+    /// 0.988), under-declared mass found in 4 of 4 where 2 and 0 were; 17 batches without
+    /// scatter, of seen and unseen scanners and goods, ranked exactly as before.
     public static func batchMass(_ batch: [Measurements], for profiles: ComparatorProfiles,
                                  minimum: Int = 20) -> [String: ComparatorProfiles.MassCalibration] {
-        var ratios: [String: [Double]] = [:]
+        var samples: [String: [(x: Double?, y: Double)]] = [:]
         for m in batch where !m.declaredEmpty && m.opaqueFraction < 0.005 {
-            guard (profiles.massCalibration[m.scannerID]?.count ?? 0) < 3, let declared = m.declaredMassKg, declared > 1000 else { continue }
-            ratios[m.scannerID, default: []].append(log(declared + 500) - log(m.imageMassKg + 500))
+            guard let declared = m.declaredMassKg, declared > 1000 else { continue }
+            samples[m.scannerID, default: []].append((m.loadDensity.flatMap { $0 > 1 ? log($0) : nil },
+                                                      log(declared + 500) - log(m.imageMassKg + 500)))
         }
         var found: [String: ComparatorProfiles.MassCalibration] = [:]
-        for (scanner, values) in ratios where values.count >= minimum {
-            let median = Self.median(values)
-            found[scanner] = .init(logRatio: median, logSpread: max(0.03, Self.robustSpread(values, around: median)), count: values.count)
+        for (scanner, values) in samples where values.count >= minimum {
+            let own = profiles.massCalibration[scanner].flatMap { $0.count >= 3 ? $0 : nil }
+            let ys = values.map(\.y), median = Self.median(ys)
+            let flat = ComparatorProfiles.MassCalibration(logRatio: median, logSpread: max(0.03, Self.robustSpread(ys, around: median)),
+                                                          count: values.count)
+            let points = values.compactMap { v in v.x.map { (x: $0, y: v.y) } }
+            guard points.count >= minimum else {
+                if own == nil { found[scanner] = flat }
+                continue
+            }
+            var slopes: [Double] = []
+            for i in points.indices {
+                for j in points.indices where j > i && abs(points[j].x - points[i].x) > 0.05 {
+                    slopes.append((points[j].y - points[i].y) / (points[j].x - points[i].x))
+                }
+            }
+            let xs = points.map(\.x).sorted(), reference = Self.median(xs)
+            let slope = slopes.isEmpty ? 0 : max(-1, min(1, Self.median(slopes)))
+            let level = Self.median(points.map { $0.y - slope * ($0.x - reference) })
+            let residuals = points.map { $0.y - level - slope * ($0.x - reference) }
+            let low = exp(xs[xs.count / 5]), high = exp(xs[xs.count * 4 / 5])
+            let line = ComparatorProfiles.MassCalibration(logRatio: level, logSpread: max(0.03, Self.robustSpread(residuals, around: 0)),
+                                                          count: points.count, densitySlope: slope, densityReference: reference,
+                                                          densityRange: [exp(xs[xs.count / 20]), exp(xs[xs.count * 19 / 20])])
+            if let own {
+                let departure = max(abs(line.logRatio(forLoadDensity: low) - own.logRatio), abs(line.logRatio(forLoadDensity: high) - own.logRatio))
+                if departure > max(0.05, 3 * own.logSpread) { found[scanner] = line }
+            } else {
+                let reach = abs(line.logRatio(forLoadDensity: high) - line.logRatio(forLoadDensity: low))
+                found[scanner] = reach > max(0.05, 3 * flat.logSpread) ? line : flat
+            }
         }
         return found
     }

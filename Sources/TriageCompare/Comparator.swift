@@ -29,16 +29,19 @@ public enum Comparator {
     }
 
     /// `verdict` scored again from its measurements with `profiles` (a batch's own mass scale for
-    /// a scanner the profile does not know): what the analysis added beside the score stays.
-    public static func rescored(_ verdict: Verdict, profiles: ComparatorProfiles) -> Verdict {
+    /// a scanner the profile does not know, or whose images departed from the profile's scale:
+    /// `departedFrom`, the profile's): what the analysis added beside the score stays.
+    public static func rescored(_ verdict: Verdict, profiles: ComparatorProfiles,
+                                departedFrom profileScale: ComparatorProfiles.MassCalibration? = nil) -> Verdict {
         guard let measurements = verdict.measurements else { return verdict }
         var again = Scorer.score(measurements, profiles: profiles)
         again.containerID = verdict.containerID
         again.findings.insert(contentsOf: verdict.findings.filter { $0.kind == "no_declaration" }, at: 0)
         if let scale = profiles.massCalibration[measurements.scannerID] {
-            again.findings.append(Finding(kind: "scan_quality", score: 0,
-                                          reason: "scanner \(measurements.scannerID) is not in the profile: its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))",
-                                          bbox: nil, massKg: nil))
+            let reason = profileScale.map { own in
+                "scanner \(measurements.scannerID)'s images departed from the profile's mass scale (which \(own.imagesAgainstDeclared)): its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))"
+            } ?? "scanner \(measurements.scannerID) is not in the profile: its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))"
+            again.findings.append(Finding(kind: "scan_quality", score: 0, reason: reason, bbox: nil, massKg: nil))
         }
         return again
     }

@@ -45,11 +45,34 @@ public struct ComparatorProfiles: Sendable, Codable {
         public var logRatio: Double
         public var logSpread: Double
         public var count: Int
+        /// How ln(declared / image) grows with the load's density (per unit of ln g/cm²), from
+        /// `densityReference` (the ln of the load density `logRatio` holds at), when a batch
+        /// showed it (``Calibrator/batchMass(_:for:minimum:)``); nil: the same at every density.
+        public var densitySlope: Double? = nil
+        public var densityReference: Double? = nil
+        /// The load densities (g/cm²) the line was fitted over (5th and 95th percentiles): it is
+        /// not carried beyond them.
+        public var densityRange: [Double]? = nil
+
+        /// ln(declared / image) expected of a clean load of this density (g/cm², nil: unknown).
+        public func logRatio(forLoadDensity density: Double?) -> Double {
+            guard let slope = densitySlope, let reference = densityReference, let density, density > 1 else { return logRatio }
+            var x = log(density)
+            if let range = densityRange, range.count == 2, range[0] > 0, range[1] >= range[0] {
+                x = min(max(x, log(range[0])), log(range[1]))
+            }
+            return logRatio + slope * (x - reference)
+        }
 
         /// How the images read against the declarations, in words: "read 17% heavier than
         /// declared, at the median".
         public var imagesAgainstDeclared: String {
-            String(format: "read %.0f%% %@ than declared, at the median", abs(exp(-logRatio) - 1) * 100, logRatio < 0 ? "heavier" : "lighter")
+            func words(_ r: Double) -> String { String(format: "%.0f%% %@", abs(exp(-r) - 1) * 100, r < 0 ? "heavier" : "lighter") }
+            guard densitySlope != nil, let range = densityRange, range.count == 2 else {
+                return "read \(words(logRatio)) than declared, at the median"
+            }
+            return String(format: "read %@ than declared on light loads (%.0f g/cm²) and %@ on dense ones (%.0f g/cm²)",
+                          words(logRatio(forLoadDensity: range[0])), range[0], words(logRatio(forLoadDensity: range[1])), range[1])
         }
     }
 

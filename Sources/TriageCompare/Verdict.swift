@@ -401,7 +401,7 @@ public enum Scorer {
             let calibration = profiles.mass(forScanner: m.scannerID)
             let widen = m.degraded.isEmpty ? 0.0 : 0.04
             let spread = sqrt(calibration.logSpread * calibration.logSpread + widen * widen)
-            let z = (log(m.imageMassKg + 500) + calibration.logRatio - log(declared + 500)) / spread
+            let z = (log(m.imageMassKg + 500) + calibration.logRatio(forLoadDensity: m.loadDensity) - log(declared + 500)) / spread
             return (max(0, z), nil)
         case .declaredEmpty:
             guard m.declaredEmpty else { return nil }

@@ -196,19 +196,29 @@ public struct NightlyRun: Sendable {
             done += 1
             progress.advanced(done: done, total: total, reused: reused)
         }
-        // Scanners the profile has no mass scale for take this batch's (at least 20 of their
-        // loaded containers): their verdicts are scored again with it, from the measurements
-        // (stored ones too, so a run started again ranks the same).
+        // Scanners the profile has no mass scale for, or whose images departed from it, take this
+        // batch's (at least 20 of their loaded containers; ``Calibrator/batchMass``): their
+        // verdicts are scored again with it, from the measurements (stored ones too, so a run
+        // started again ranks the same).
         let batchMass = Calibrator.batchMass(scanned.compactMap(\.verdict.measurements), for: profiles)
         if !batchMass.isEmpty {
             var adjusted = profiles
             adjusted.massCalibration.merge(batchMass) { _, batch in batch }
-            for index in scanned.indices where scanned[index].verdict.measurements.map({ batchMass[$0.scannerID] != nil }) == true {
-                scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted)
+            func own(_ scanner: String) -> ComparatorProfiles.MassCalibration? {
+                profiles.massCalibration[scanner].flatMap { $0.count >= 3 ? $0 : nil }
+            }
+            for index in scanned.indices {
+                guard let scanner = scanned[index].verdict.measurements?.scannerID, batchMass[scanner] != nil else { continue }
+                scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted, departedFrom: own(scanner))
             }
             for (scanner, scale) in batchMass.sorted(by: { $0.key < $1.key }) {
-                diagnostics.warning("scanner \(scanner) is not in the profile: its mass scale was taken from this batch's \(scale.count) loaded containers (their images \(scale.imagesAgainstDeclared)); calibrate on its inspected containers",
-                                    at: SourceLocation(file: inputs.first ?? ""))
+                if let profileScale = own(scanner) {
+                    diagnostics.warning("scanner \(scanner)'s images departed from the profile's mass scale (which \(profileScale.imagesAgainstDeclared)): its mass scale was taken from this batch's \(scale.count) loaded containers (their images \(scale.imagesAgainstDeclared)); scatter, a detector or its energy changed since calibration? Calibrate again on its inspected containers",
+                                        at: SourceLocation(file: inputs.first ?? ""))
+                } else {
+                    diagnostics.warning("scanner \(scanner) is not in the profile: its mass scale was taken from this batch's \(scale.count) loaded containers (their images \(scale.imagesAgainstDeclared)); calibrate on its inspected containers",
+                                        at: SourceLocation(file: inputs.first ?? ""))
+                }
             }
         }
         // What was put right in the scans, once per scanner (each card says it for its scan).
