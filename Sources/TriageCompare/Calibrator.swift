@@ -21,7 +21,8 @@ public enum Calibrator {
     /// density (ln g/cm²; the median of the slopes between every two containers, the median
     /// level at the median density) is fitted too, and taken where it reaches further across
     /// the batch's densities (20th to 80th percentile; not carried beyond the 5th and 95th) than
-    /// three of its spreads (and 0.05).
+    /// three of its own spreads (and 0.05): the two unseen scanners with S = 0.003 (seed 8383,
+    /// 150 scenes) 0.896 -> 0.922 (without scatter 0.974).
     /// A scanner the profile knows takes the batch's line only where, at either end of those
     /// densities, it departs from the profile's scale by more than three of the profile's
     /// spreads (and 0.05): the scanner has changed since calibration (scatter, a detector, its
@@ -67,7 +68,8 @@ public enum Calibrator {
                 if departure > max(0.05, 3 * own.logSpread) { found[scanner] = line }
             } else {
                 let reach = abs(line.logRatio(forLoadDensity: high) - line.logRatio(forLoadDensity: low))
-                found[scanner] = reach > max(0.05, 3 * flat.logSpread) ? line : flat
+                // Against the line's own spread: the median's takes in the growth itself.
+                found[scanner] = reach > max(0.05, 3 * line.logSpread) ? line : flat
             }
         }
         return found
