@@ -52,13 +52,10 @@ extension ScanGen {
         var gainErrors: Int = 0
         @Option(help: "The container stands tilted: each scan turned by an angle within ± this many degrees (e.g. 1).")
         var tilt: Double = 0
-
         @Option(help: "Share of scans (0 to 1) that show the tractor unit coupled ahead of the trailer, as gantry scanners that scan the whole truck do.")
         var tractor: Double = 0
-
         @Option(help: "Share of scans (0 to 1) framed tightly: little air above the roof and beyond the doors, the picture cut through the chassis.")
         var tightFraming: Double = 0
-
         @Option(help: "Scatter reaching the detectors: the share (e.g. 0.005) of what each irradiated slice takes out of the beam, spread ±0.6 m along the detector line.")
         var scatter: Double = 0
 
