@@ -17,7 +17,7 @@ public enum Calibrator {
     /// The scale may grow with the load's density: scatter reaching the detectors lightens
     /// dense goods more than light ones (generated with `scangen --scatter`, clean loads read
     /// 4-6 % lighter than declared without it; with 0.5 % of what each slice takes out of the
-    /// beam, 7-17 % on the lightest third and 23-46 % on the densest). So a line in the load's
+    /// beam, 6-16 % on the lightest third and 19-46 % on the densest). So a line in the load's
     /// density (ln g/cm²; the median of the slopes between every two containers, the median
     /// level at the median density) is fitted too, and taken where it reaches further across
     /// the batch's densities (20th to 80th percentile; not carried beyond the 5th and 95th) than
@@ -40,7 +40,7 @@ public enum Calibrator {
         }
         var found: [String: ComparatorProfiles.MassCalibration] = [:]
         for (scanner, values) in samples where values.count >= minimum {
-            let own = profiles.massCalibration[scanner].flatMap { $0.count >= 3 ? $0 : nil }
+            let own = profiles.ownMass(forScanner: scanner)
             let ys = values.map(\.y), median = Self.median(ys)
             let flat = ComparatorProfiles.MassCalibration(logRatio: median, logSpread: max(0.03, Self.robustSpread(ys, around: median)),
                                                           count: values.count)
@@ -81,7 +81,7 @@ public enum Calibrator {
         let residuals = points.map { $0.y - level - slope * ($0.x - reference) }
         let line = ComparatorProfiles.MassCalibration(logRatio: level, logSpread: max(0.03, Self.robustSpread(residuals, around: 0)),
                                                       count: points.count, densitySlope: slope, densityReference: reference,
-                                                      densityRange: [exp(xs[xs.count / 20]), exp(xs[xs.count * 19 / 20])])
+                                                      densityRange: exp(xs[xs.count / 20])...exp(xs[xs.count * 19 / 20]))
         return (line, exp(xs[xs.count / 5]), exp(xs[xs.count * 4 / 5]))
     }
 

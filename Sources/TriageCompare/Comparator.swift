@@ -38,10 +38,10 @@ public enum Comparator {
         again.containerID = verdict.containerID
         again.findings.insert(contentsOf: verdict.findings.filter { $0.kind == "no_declaration" }, at: 0)
         if let scale = profiles.massCalibration[measurements.scannerID] {
-            let reason = profileScale.map { own in
-                "scanner \(measurements.scannerID)'s images departed from the profile's mass scale (which \(own.imagesAgainstDeclared)): its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))"
-            } ?? "scanner \(measurements.scannerID) is not in the profile: its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))"
-            again.findings.append(Finding(kind: "scan_quality", score: 0, reason: reason, bbox: nil, massKg: nil))
+            again.findings.append(Finding(kind: "scan_quality", score: 0,
+                                          reason: ComparatorProfiles.batchScaleReason(scanner: measurements.scannerID, own: profileScale)
+                                              + ": its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))",
+                                          bbox: nil, massKg: nil))
         }
         return again
     }

@@ -42,9 +42,6 @@ public enum ContainerLocator {
         public let description: String
     }
 
-    /// The rows of a scan `imageHeight` high that ``locate(_:imageHeight:pitchX:pitchY:doorOnRight:declaredType:)``
-    /// reads when the type is declared: only rows that can hold the roof matter, the upper 70 %
-    /// and the roof tolerance below. (With the type to infer, it reads every row.)
     /// In a histogram of rows, the first run of `window + 1` consecutive rows that holds the
     /// most, and the most common row within it (its mode, not its start), with the run's count;
     /// nil when the histogram is empty. The roof row of ``locate(_:imageHeight:pitchX:pitchY:doorOnRight:declaredType:)``
@@ -62,6 +59,9 @@ public enum ContainerLocator {
         return (mode, bestCount)
     }
 
+    /// The rows of a scan `imageHeight` high that ``locate(_:imageHeight:pitchX:pitchY:doorOnRight:declaredType:)``
+    /// reads when the type is declared: only rows that can hold the roof matter, the upper 70 %
+    /// and the roof tolerance below. (With the type to infer, it reads every row.)
     public static func rowsRead(imageHeight height: Int, pitchY: Double) -> Int {
         min(height, height * 7 / 10 + max(3, Int(80 / pitchY)) + 1)
     }

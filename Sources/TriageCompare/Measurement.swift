@@ -174,11 +174,14 @@ public enum Measurer {
         // Columns that read dense from the top of the image down (a linac pulse that did not
         // fire): the roof row is found by most columns and stands; the outline is found again
         // with those columns read from their neighbours.
-        if levelling == nil { dead = ContainerLocator.deadColumns(map, roof: geometry.top, pitchX: pitchX, pitchY: sidecar.pitchY) }
-        if levelling == nil, !dead.isEmpty {
-            map = ContainerLocator.interpolating(map, columns: dead)
-            geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
-                                                   doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+        // (A tilted scan had its dead columns mended before levelling, above.)
+        if levelling == nil {
+            dead = ContainerLocator.deadColumns(map, roof: geometry.top, pitchX: pitchX, pitchY: sidecar.pitchY)
+            if !dead.isEmpty {
+                map = ContainerLocator.interpolating(map, columns: dead)
+                geometry = try ContainerLocator.locate(map, imageHeight: imageHeight, pitchX: pitchX, pitchY: sidecar.pitchY,
+                                                       doorOnRight: sidecar.doorSide == .right, declaredType: declaredType)
+            }
         }
         // The air above the container reads 0 when the sidecar's air (or zero) level is the
         // scan's. Where it is off (a drifted source, a stale calibration, another

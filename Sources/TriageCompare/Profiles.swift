@@ -50,17 +50,15 @@ public struct ComparatorProfiles: Sendable, Codable {
         /// showed it (``Calibrator/batchMass(_:for:minimum:)``); nil: the same at every density.
         public var densitySlope: Double? = nil
         public var densityReference: Double? = nil
-        /// The load densities (g/cm²) the line was fitted over (5th and 95th percentiles): it is
+        /// The load densities (g/cm²) the line was fitted over (5th to 95th percentile): it is
         /// not carried beyond them.
-        public var densityRange: [Double]? = nil
+        public var densityRange: ClosedRange<Double>? = nil
 
         /// ln(declared / image) expected of a clean load of this density (g/cm², nil: unknown).
         public func logRatio(forLoadDensity density: Double?) -> Double {
             guard let slope = densitySlope, let reference = densityReference, let density, density > 1 else { return logRatio }
             var x = log(density)
-            if let range = densityRange, range.count == 2, range[0] > 0, range[1] >= range[0] {
-                x = min(max(x, log(range[0])), log(range[1]))
-            }
+            if let range = densityRange, range.lowerBound > 0 { x = min(max(x, log(range.lowerBound)), log(range.upperBound)) }
             return logRatio + slope * (x - reference)
         }
 
@@ -68,12 +66,21 @@ public struct ComparatorProfiles: Sendable, Codable {
         /// declared, at the median".
         public var imagesAgainstDeclared: String {
             func words(_ r: Double) -> String { String(format: "%.0f%% %@", abs(exp(-r) - 1) * 100, r < 0 ? "heavier" : "lighter") }
-            guard densitySlope != nil, let range = densityRange, range.count == 2 else {
+            guard densitySlope != nil, let range = densityRange else {
                 return "read \(words(logRatio)) than declared, at the median"
             }
             return String(format: "read %@ than declared on light loads (%.0f g/cm²) and %@ on dense ones (%.0f g/cm²)",
-                          words(logRatio(forLoadDensity: range[0])), range[0], words(logRatio(forLoadDensity: range[1])), range[1])
+                          words(logRatio(forLoadDensity: range.lowerBound)), range.lowerBound,
+                          words(logRatio(forLoadDensity: range.upperBound)), range.upperBound)
         }
+    }
+
+    /// Why a scanner's mass is judged at a batch's own scale: the profile does not know it
+    /// (`own` nil), or its images departed from `own`, the profile's scale. Begins what each
+    /// card and the batch's warnings say.
+    public static func batchScaleReason(scanner: String, own: MassCalibration?) -> String {
+        guard let own else { return "scanner \(scanner) is not in the profile" }
+        return "scanner \(scanner)'s images departed from the profile's mass scale (which \(own.imagesAgainstDeclared))"
     }
 
     public struct NullDistribution: Sendable, Codable {
@@ -335,8 +342,12 @@ public struct ComparatorProfiles: Sendable, Codable {
     }
 
     public func mass(forScanner id: String) -> MassCalibration {
-        if let own = massCalibration[id], own.count >= 3 { return own }
-        return massCalibration["*"] ?? MassCalibration(logRatio: 0, logSpread: 0.1, count: 0)
+        ownMass(forScanner: id) ?? massCalibration["*"] ?? MassCalibration(logRatio: 0, logSpread: 0.1, count: 0)
+    }
+
+    /// The scanner's own mass scale, when calibration saw enough of its containers (3).
+    public func ownMass(forScanner id: String) -> MassCalibration? {
+        massCalibration[id].flatMap { $0.count >= 3 ? $0 : nil }
     }
 
     public static func load(_ path: String) throws -> ComparatorProfiles {

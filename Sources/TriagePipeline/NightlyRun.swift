@@ -204,21 +204,18 @@ public struct NightlyRun: Sendable {
         if !batchMass.isEmpty {
             var adjusted = profiles
             adjusted.massCalibration.merge(batchMass) { _, batch in batch }
-            func own(_ scanner: String) -> ComparatorProfiles.MassCalibration? {
-                profiles.massCalibration[scanner].flatMap { $0.count >= 3 ? $0 : nil }
-            }
             for index in scanned.indices {
                 guard let scanner = scanned[index].verdict.measurements?.scannerID, batchMass[scanner] != nil else { continue }
-                scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted, departedFrom: own(scanner))
+                scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted,
+                                                             departedFrom: profiles.ownMass(forScanner: scanner))
             }
             for (scanner, scale) in batchMass.sorted(by: { $0.key < $1.key }) {
-                if let profileScale = own(scanner) {
-                    diagnostics.warning("scanner \(scanner)'s images departed from the profile's mass scale (which \(profileScale.imagesAgainstDeclared)): its mass scale was taken from this batch's \(scale.count) loaded containers (their images \(scale.imagesAgainstDeclared)); scatter, a detector or its energy changed since calibration? Calibrate again on its inspected containers",
-                                        at: SourceLocation(file: inputs.first ?? ""))
-                } else {
-                    diagnostics.warning("scanner \(scanner) is not in the profile: its mass scale was taken from this batch's \(scale.count) loaded containers (their images \(scale.imagesAgainstDeclared)); calibrate on its inspected containers",
-                                        at: SourceLocation(file: inputs.first ?? ""))
-                }
+                let own = profiles.ownMass(forScanner: scanner)
+                let advice = own == nil ? "calibrate on its inspected containers"
+                    : "scatter, a detector or its energy changed since calibration? Calibrate again on its inspected containers"
+                diagnostics.warning(ComparatorProfiles.batchScaleReason(scanner: scanner, own: own)
+                                    + ": its mass scale was taken from this batch's \(scale.count) loaded containers (their images \(scale.imagesAgainstDeclared)); \(advice)",
+                                    at: SourceLocation(file: inputs.first ?? ""))
             }
         }
         // What was put right in the scans, once per scanner (each card says it for its scan).

@@ -1228,7 +1228,7 @@ enum Fixture {
     }
 
     /// Scatter reaching the detectors lightens dense loads more than light ones (`scangen
-    /// --scatter`: 23-46 % on the densest third of generated loads, 7-17 % on the lightest).
+    /// --scatter`: 19-46 % on the densest third of generated loads, 6-16 % on the lightest).
     /// Here the images of a batch of a scanner the profile knows are made lighter as scatter
     /// makes them, more the denser the load (ln(declared / image) rising 0.3 per unit of ln
     /// load density from 0.25 at the median): its batch's own scale, a line in the load's

@@ -115,8 +115,8 @@ public struct ScannerProfile: Sendable, Hashable {
             // that column's detectors only, spread along them (two boxes of ±0.3 m: a triangle).
             let reach = max(1, Int(300 / pitchY))
             var taken = [Double](repeating: 0, count: height), spread = taken
+            var sums = [Double](repeating: 0, count: height + 1)
             func box(_ input: [Double], into output: inout [Double]) {
-                var sums = [Double](repeating: 0, count: height + 1)
                 for y in 0..<height { sums[y + 1] = sums[y] + input[y] }
                 for y in 0..<height {
                     let lo = max(0, y - reach), hi = min(height, y + reach + 1)
