@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-68",
-  "createdAt" : "2026-11-30T17:56:43Z",
+  "comparator" : "compare-69",
+  "createdAt" : "2026-11-30T19:33:08Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-f5557fe58b1573d6",
+  "profileID" : "cal-b1c8c285c8eef5cd",
   "references" : {
     "entries" : [
       {

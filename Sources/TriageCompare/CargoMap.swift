@@ -194,3 +194,75 @@ public enum CargoMapper {
         }
     }
 }
+
+extension CargoMap {
+    /// The shares of the beam a load takes out that a batch may find scattered into its
+    /// detectors (``Calibrator/batchMass(_:for:minimum:)``), at which ``massesUnderScatter()``
+    /// weighs the cargo.
+    public static let scatterShares: [Double] = [0, 0.0005, 0.001, 0.0015, 0.002, 0.0025, 0.003, 0.0035, 0.004, 0.005,
+                                                 0.006, 0.007, 0.008, 0.01]
+
+    /// The cargo's mass (kg) read as if a share s (each of ``scatterShares``) of what the load
+    /// takes out of the beam reached the detectors as scatter. A line scanner's detectors are
+    /// collimated to the slice being irradiated, but what that slice scatters forward lands
+    /// along the detector line near where it was taken out: it adds to each pixel about s
+    /// times the beam lost around it in its column (I' = I + s·I₀·R̄, R̄ the removed share
+    /// 1 − I/I₀ spread ±0.6 m along the column, a triangle), light where the beam is strong,
+    /// much where it is weak. So scatter reads dense goods lighter than light ones, and by more
+    /// the denser they are; taken away, A = −ln(T' − s·R̄) = A' − ln(1 − s·x) per block, with
+    /// T' = e^−A' as measured and x = R̄ / T' (never more than 3 above A', where T' is all
+    /// scatter). At s = 0 it is the map's own mass.
+    ///
+    /// The spread along the column is an assumption (it is what `scangen --scatter` renders):
+    /// over the column's whole cargo space instead, the batches with scatter ranked at AUC
+    /// 0.879 / 0.959 / 0.957 / 0.961 / 0.942 against 0.872 / 0.968 / 0.960 / 0.968 / 0.943
+    /// (seeds 8686, 6464 with S = 0.002, 0.005, 0.003, 8383; a coarser grid of shares).
+    /// The blocks' x are gathered in eight bins an octave (the float's exponent and top three
+    /// bits of its significand) and each share weighs a bin at its mean x: 14 shares cost a few
+    /// thousand logarithms, not 14 per block.
+    public func massesUnderScatter() -> [Double] {
+        let count = columns * rows
+        let mass = massKg(of: density.indices)
+        guard count > 0 else { return Self.scatterShares.map { _ in mass } }
+        var transmission = [Float](repeating: 0, count: count), removed = [Float](repeating: 0, count: count)
+        let wall = Float(wallAttenuation), muF = Float(mu)
+        for index in 0..<count {
+            let t = Foundation.exp(-(density[index] * muF + wall))
+            transmission[index] = t
+            removed[index] = max(0, 1 - t)
+        }
+        let reach = max(1, Int((300 / blockHeightMM).rounded()))
+        var column = [Float](repeating: 0, count: rows), sums = [Float](repeating: 0, count: rows + 1)
+        func box(_ c: Int) {
+            for y in 0..<rows { sums[y + 1] = sums[y] + removed[y * columns + c] }
+            for y in 0..<rows {
+                let lo = max(0, y - reach), hi = min(rows, y + reach + 1)
+                column[y] = (sums[hi] - sums[lo]) / Float(hi - lo)
+            }
+            for y in 0..<rows { removed[y * columns + c] = column[y] }
+        }
+        for c in 0..<columns { box(c); box(c) }
+        // x = R̄ / T' by bins of eight an octave, from 2^-20 (s·x below 1e-8) to 2^40.
+        let lowest = -20, octaves = 60
+        var binCount = [Double](repeating: 0, count: octaves * 8), binSum = binCount
+        for index in 0..<count {
+            let x = removed[index] / max(transmission[index], .leastNormalMagnitude)
+            guard x.isFinite, x > 0 else { continue }
+            let octave = Int(x.exponent) - lowest
+            guard octave >= 0 else { continue }
+            let bin = min(octaves - 1, octave) * 8 + Int(x.significandBitPattern >> 20)
+            binCount[bin] += 1
+            binSum[bin] += Double(x)
+        }
+        let most = 3.0  // at most 3 above A'
+        return Self.scatterShares.map { share in
+            guard share > 0 else { return mass }
+            var added = 0.0
+            for bin in binCount.indices where binCount[bin] > 0 {
+                let taken = share * binSum[bin] / binCount[bin]
+                added += binCount[bin] * (taken >= 1 - Foundation.exp(-most) ? most : -Foundation.log(1 - taken))
+            }
+            return mass + added / mu * blockAreaCm2 / 1000
+        }
+    }
+}

@@ -104,8 +104,23 @@ public struct Measurements: Sendable, Codable {
     /// these measurements is in the levelled map's pixels, and a finding's is said in the
     /// scan's (nil when level, and before compare-64).
     public var levelling: Levelling? = nil
+    /// The cargo's mass (kg) at each of ``CargoMap/scatterShares`` of the removed beam taken
+    /// as scatter (``CargoMap/massesUnderScatter()``; the first is `imageMassKg`). Nil before
+    /// compare-69.
+    public var scatterMassesKg: [Double]? = nil
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
+
+    /// The cargo's mass (kg) with `scatter` of the removed beam taken as scatter (nil or 0:
+    /// as measured), between the nearest two of ``CargoMap/scatterShares``.
+    public func imageMassKg(scatter: Double?) -> Double {
+        guard let scatter, scatter > 0, let masses = scatterMassesKg, masses.count == CargoMap.scatterShares.count else { return imageMassKg }
+        let shares = CargoMap.scatterShares
+        guard let upper = shares.firstIndex(where: { $0 >= scatter }) else { return masses[masses.count - 1] }
+        guard upper > 0 else { return masses[0] }
+        let w = (scatter - shares[upper - 1]) / (shares[upper] - shares[upper - 1])
+        return masses[upper - 1] + w * (masses[upper] - masses[upper - 1])
+    }
 }
 
 /// Features of a load measured from the image alone, without its declaration: clean loads that
@@ -336,6 +351,7 @@ public enum Measurer {
                             deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] },
                             deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
         measured.levelling = levelling
+        if declaration != nil, !declaredEmpty { measured.scatterMassesKg = cargo.massesUnderScatter() }
         return measured
     }
 

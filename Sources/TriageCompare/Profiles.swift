@@ -53,6 +53,10 @@ public struct ComparatorProfiles: Sendable, Codable {
         /// The load densities (g/cm²) the line was fitted over (5th to 95th percentile): it is
         /// not carried beyond them.
         public var densityRange: ClosedRange<Double>? = nil
+        /// The share of the removed beam a batch's images showed scattered into the detectors,
+        /// when they did (``Calibrator/batchMass(_:for:minimum:)``): the masses this scale
+        /// holds for are read with it taken away (``Measurements/imageMassKg(scatter:)``).
+        public var scatter: Double? = nil
 
         /// ln(declared / image) expected of a clean load of this density (g/cm², nil: unknown).
         public func logRatio(forLoadDensity density: Double?) -> Double {
@@ -66,12 +70,13 @@ public struct ComparatorProfiles: Sendable, Codable {
         /// declared, at the median".
         public var imagesAgainstDeclared: String {
             func words(_ r: Double) -> String { String(format: "%.0f%% %@", abs(exp(-r) - 1) * 100, r < 0 ? "heavier" : "lighter") }
+            let scattered = scatter.map { String(format: ", once %.2f%% of the beam the load takes out is taken for scatter reaching the detectors", $0 * 100) } ?? ""
             guard densitySlope != nil, let range = densityRange else {
-                return "read \(words(logRatio)) than declared, at the median"
+                return "read \(words(logRatio)) than declared, at the median" + scattered
             }
             return String(format: "read %@ than declared on light loads (%.0f g/cm²) and %@ on dense ones (%.0f g/cm²)",
                           words(logRatio(forLoadDensity: range.lowerBound)), range.lowerBound,
-                          words(logRatio(forLoadDensity: range.upperBound)), range.upperBound)
+                          words(logRatio(forLoadDensity: range.upperBound)), range.upperBound) + scattered
         }
     }
 

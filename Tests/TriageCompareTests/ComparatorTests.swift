@@ -1253,6 +1253,7 @@ enum Fixture {
         let lightened = measured.map { m -> Measurements in
             var m = m
             m.imageMassKg = (m.imageMassKg + 500) * exp(-(0.25 + 0.3 * (log(m.loadDensity ?? exp(middle)) - middle))) - 500
+            m.scatterMassesKg = nil  // a lightening of no physical shape: the line alone
             return m
         }
         let scale = try #require(Calibrator.batchMass(lightened, for: profiles)["SSZ-LINAC-2"])
@@ -1276,6 +1277,68 @@ enum Fixture {
         }
         #expect(foundBefore < 2 && foundAfter == 2, "under-declared found: \(foundBefore) by the profile's scale, \(foundAfter) by the batch's")
         #expect(cleanAfter <= cleanMeasured + 1, "\(cleanAfter) clean loads said to carry more; as measured, by the profile's scale, \(cleanMeasured)")
+    }
+
+    /// Scatter itself (rendered as `scangen --scatter` renders it: 0.4 % of what each slice
+    /// takes out of the beam reaching that column's detectors): the batch's containers weighed
+    /// at each share of scatter (``CargoMap/massesUnderScatter()``) hold tightest near the
+    /// share rendered, which the batch's scale takes; so read, the dense loads no longer weigh
+    /// much lighter than the light ones, the two loads carrying a third more than declared are
+    /// found, and clean loads are not said to carry more. Without scatter, none is taken.
+    @Test func aBatchsScatterIsMeasuredAndTakenAway() throws {
+        let profiles = try #require(ComparatorProfiles.bundled)
+        let under: Set<Int> = [7, 20]
+        func batch(scatter: Double) throws -> [Measurements] {
+            try (1...26).map { seed -> Measurements in
+                let cargo = ["bananas", "sugar", "plastics", "coffee", "furniture", "frozen-fish"][seed % 6]
+                let mass = 6_000 + Double(seed % 7) * 2_500
+                let declared = under.contains(seed) ? mass / 1.35 : mass * (1 + 0.01 * Double(seed % 5 - 2))
+                let (scan, declaration, _) = try Fixture.scan(type: "42G1", cargo: cargo, mass: mass, pitchScale: 3, seed: UInt64(300 + seed),
+                                                              scatter: scatter, declaredMass: declared)
+                return try Measurer.measure(scan: scan, declaration: declaration)
+            }
+        }
+        let scattered = try batch(scatter: 0.004)
+        for m in scattered {
+            let masses = try #require(m.scatterMassesKg)
+            #expect(masses.count == CargoMap.scatterShares.count && masses[0] == m.imageMassKg)
+            #expect(zip(masses, masses.dropFirst()).allSatisfy { $0 <= $1 + 1e-6 }, "more scatter taken away, more mass: \(masses)")
+        }
+        let scale = try #require(Calibrator.batchMass(scattered, for: profiles)["SSZ-LINAC-2"])
+        let share = try #require(scale.scatter, "\(scale)")
+        #expect(share >= 0.0025 && share <= 0.006, "scatter measured \(share), rendered 0.004")
+        // Light against dense clean loads: ln(declared / image) apart as measured, close once read so.
+        let clean = scattered.enumerated().filter { !under.contains($0.offset + 1) && $0.element.opaqueFraction < 0.005 }.map(\.element)
+        let byDensity = clean.sorted { ($0.loadDensity ?? 0) < ($1.loadDensity ?? 0) }
+        func gap(_ scatter: Double?) -> Double {
+            let ratios = byDensity.map { log(($0.declaredMassKg ?? 0) + 500) - log($0.imageMassKg(scatter: scatter) + 500) }
+            let third = ratios.count / 3
+            func median(_ values: ArraySlice<Double>) -> Double { values.sorted()[values.count / 2] }
+            return median(ratios.suffix(third)) - median(ratios.prefix(third))
+        }
+        #expect(gap(nil) > 0.06 && abs(gap(share)) < gap(nil) / 2, "dense less light ln ratio: \(gap(nil)) as measured, \(gap(share)) with \(share)")
+        var adjusted = profiles
+        adjusted.massCalibration["SSZ-LINAC-2"] = scale
+        let own = profiles.mass(forScanner: "SSZ-LINAC-2")
+        let heavy = { (v: Verdict) in v.findings.contains { $0.kind == "mass" && $0.score > 0.9 } }
+        let plain = try batch(scatter: 0)
+        #expect(Calibrator.batchMass(plain, for: profiles)["SSZ-LINAC-2"] == nil, "without scatter, the profile's scale stands")
+        var found = 0, foundBefore = 0, cleanHeavy = 0, cleanPlain = 0, cleanBefore = 0
+        for (index, m) in scattered.enumerated() {
+            let before = Scorer.score(m, profiles: profiles)
+            let after = Comparator.rescored(before, profiles: adjusted, departedFrom: own)
+            if under.contains(index + 1) {
+                found += heavy(after) ? 1 : 0
+                foundBefore += heavy(before) ? 1 : 0
+            } else {
+                cleanHeavy += heavy(after) ? 1 : 0
+                cleanPlain += heavy(Scorer.score(plain[index], profiles: profiles)) ? 1 : 0
+                cleanBefore += heavy(before) ? 1 : 0
+            }
+            #expect(after.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("taken for scatter") })
+        }
+        #expect(foundBefore < 2 && found == 2, "under-declared found: \(foundBefore) by the profile's scale, \(found) of 2 by the batch's")
+        #expect(cleanHeavy <= cleanPlain + 1, "clean loads said to carry more: \(cleanHeavy); without scatter, by the profile's scale, \(cleanPlain); with scatter by the profile's \(cleanBefore)")
     }
 }
 
