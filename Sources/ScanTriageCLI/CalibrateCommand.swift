@@ -63,7 +63,8 @@ struct CalibrateCommand: AsyncParsableCommand {
         print("learned from \(profiles.cleanContainers) clean and \(profiles.hitContainers) hit containers "
               + "(\(measured.unlabelled) scan(s) without an outcome, \(measured.failures) could not be measured); profile \(profiles.profileID) written to \(out)")
         for (scanner, mass) in profiles.massCalibration.sorted(by: { $0.key < $1.key }) where mass.count > 0 {
-            print(String(format: "  mass scale %@: declared/image = %.3f ± %.1f%% (%d containers)", scanner, exp(mass.logRatio), mass.logSpread * 100, mass.count))
+            print(String(format: "  mass scale %@: declared/image = %.3f ± %.1f%% (%d containers)%@", scanner, exp(mass.logRatio), mass.logSpread * 100, mass.count,
+                         mass.scatter.map { String(format: ", once %.2f%% of the beam the load takes out is taken for scatter", $0 * 100) } ?? ""))
         }
         printDiagnostics(bag)
     }

@@ -45,30 +45,27 @@ public enum Calibrator {
     public static func batchMass(_ batch: [Measurements], for profiles: ComparatorProfiles,
                                  minimum: Int = 20) -> [String: ComparatorProfiles.MassCalibration] {
         let shares = CargoMap.scatterShares
-        var samples: [String: [(x: Double?, y: [Double])]] = [:]
-        for m in batch where !m.declaredEmpty && m.opaqueFraction < 0.005 {
-            guard let declared = m.declaredMassKg, declared > 1000 else { continue }
-            let masses = m.scatterMassesKg.flatMap { $0.count == shares.count ? $0 : nil } ?? [m.imageMassKg]
-            samples[m.scannerID, default: []].append((m.loadDensity.flatMap { $0 > 1 ? log($0) : nil },
-                                                      masses.map { log(declared + 500) - log($0 + 500) }))
-        }
         var found: [String: ComparatorProfiles.MassCalibration] = [:]
-        for (scanner, values) in samples where values.count >= minimum {
+        for (scanner, values) in massSamples(batch) where values.count >= minimum {
             let own = profiles.ownMass(forScanner: scanner)
-            let scatter = Self.scatter(values)
+            // The share the profile read the scanner at (none for a scanner it does not know):
+            // another only where clearly tighter.
+            let ownShare = own?.scatter.flatMap { s in shares.firstIndex { $0 >= s - 1e-9 } } ?? 0
+            let scatter = Self.scatter(values, baseline: ownShare)
             let ys = values.map { $0.y[scatter] }, median = Self.median(ys)
             var flat = ComparatorProfiles.MassCalibration(logRatio: median, logSpread: max(0.03, Self.robustSpread(ys, around: median)),
                                                           count: values.count)
             flat.scatter = scatter > 0 ? shares[scatter] : nil
             let points = values.compactMap { v in v.x.map { (x: $0, y: v.y[scatter]) } }
+            let changed = scatter != ownShare
             guard points.count >= minimum else {
-                if own == nil || scatter > 0 { found[scanner] = flat }
+                if own == nil || changed { found[scanner] = flat }
                 continue
             }
             guard let (fitted, low, high) = densityLine(points) else { continue }
             var line = fitted
             line.scatter = flat.scatter
-            if scatter > 0 {
+            if changed {
                 let reach = abs(line.logRatio(forLoadDensity: high) - line.logRatio(forLoadDensity: low))
                 found[scanner] = reach > max(0.05, 3 * line.logSpread) ? line : flat
             } else if let own {
@@ -84,11 +81,27 @@ public enum Calibrator {
         return found
     }
 
+    /// Per scanner, each loaded, clear container of `measured` declaring more than a tonne:
+    /// ln of its load density (when over 1 g/cm²) and ln(declared / image) at each of
+    /// ``CargoMap/scatterShares`` (one, as measured, for measurements made before compare-69).
+    static func massSamples(_ measured: [Measurements]) -> [String: [(x: Double?, y: [Double])]] {
+        var samples: [String: [(x: Double?, y: [Double])]] = [:]
+        for m in measured where !m.declaredEmpty && m.opaqueFraction < 0.005 {
+            guard let declared = m.declaredMassKg, declared > 1000 else { continue }
+            let masses = m.scatterMassesKg.flatMap { $0.count == CargoMap.scatterShares.count ? $0 : nil } ?? [m.imageMassKg]
+            samples[m.scannerID, default: []].append((m.loadDensity.flatMap { $0 > 1 ? log($0) : nil },
+                                                      masses.map { log(declared + 500) - log($0 + 500) }))
+        }
+        return samples
+    }
+
     /// The index in ``CargoMap/scatterShares`` at which a scanner's containers' ln(declared /
     /// image) (`values`: per container, one per share) hold tightest, when that is clearly
-    /// tighter than as measured (by a fifth, and by 0.02); 0 otherwise.
-    static func scatter(_ values: [(x: Double?, y: [Double])]) -> Int {
-        guard let first = values.first, first.y.count > 1, values.allSatisfy({ $0.y.count == first.y.count }) else { return 0 }
+    /// tighter than at `baseline` (by a fifth, and by 0.01: a batch without scatter, of a
+    /// scanner stated at half again its energy, was 0.002 tighter at 0.05 %); `baseline`
+    /// otherwise.
+    static func scatter(_ values: [(x: Double?, y: [Double])], baseline: Int = 0) -> Int {
+        guard let first = values.first, first.y.count > baseline, values.allSatisfy({ $0.y.count == first.y.count }) else { return 0 }
         // The root mean square about the median of the nine tenths nearest it: the densest
         // loads, which scatter lightens most, count; a few false declarations do not.
         func spread(_ k: Int) -> Double {
@@ -98,7 +111,7 @@ public enum Calibrator {
         }
         let spreads = first.y.indices.map(spread)
         let best = spreads.indices.min { spreads[$0] < spreads[$1] } ?? 0
-        return best > 0 && spreads[0] - spreads[best] > max(0.2 * spreads[0], 0.02) ? best : 0
+        return spreads[baseline] - spreads[best] > max(0.2 * spreads[baseline], 0.01) ? best : baseline
     }
 
     /// ln(declared / image) as a line in ln(load density) (`points`: x, y): the median of the
@@ -136,17 +149,22 @@ public enum Calibrator {
         // one scanner of four, and a batch of 200 with that scatter ranked at AUC 0.910 against
         // 0.919 with the medians alone, and 0.944 with a profile calibrated without scatter and
         // the batch's own line.)
-        var ratios: [String: [Double]] = [:]
-        for m in clean where !m.declaredEmpty && m.opaqueFraction < 0.005 {
-            guard let declared = m.declaredMassKg, declared > 1000 else { continue }
-            let r = log(declared + 500) - log(m.imageMassKg + 500)
-            ratios[m.scannerID, default: []].append(r)
-            ratios["*", default: []].append(r)
-        }
-        for (scanner, values) in ratios where values.count >= 3 {
+        // A scanner's scatter is measured as a batch's is (``scatter(_:baseline:)``), where
+        // calibration saw 20 or more of its loaded containers; the pooled scale is as measured.
+        var pooled: [Double] = []
+        for (scanner, samples) in massSamples(clean) {
+            pooled += samples.map { $0.y[0] }
+            guard samples.count >= 3 else { continue }
+            let share = samples.count >= 20 ? Self.scatter(samples) : 0
+            let values = samples.map { $0.y[share] }
             let median = Self.median(values)
-            let mad = Self.robustSpread(values, around: median)
-            profiles.massCalibration[scanner] = .init(logRatio: median, logSpread: max(0.03, mad), count: values.count)
+            profiles.massCalibration[scanner] = .init(logRatio: median, logSpread: max(0.03, Self.robustSpread(values, around: median)),
+                                                      count: values.count, scatter: share > 0 ? CargoMap.scatterShares[share] : nil)
+        }
+        if pooled.count >= 3 {
+            let median = Self.median(pooled)
+            profiles.massCalibration["*"] = .init(logRatio: median, logSpread: max(0.03, Self.robustSpread(pooled, around: median)),
+                                                  count: pooled.count)
         }
         // Reefer machinery: median and spread per cell, per type and per scanner and type.
         var units: [String: [(scanID: String, cells: [Double])]] = [:]
