@@ -81,6 +81,33 @@ public enum Calibrator {
         return found
     }
 
+    /// The factor a batch's refrigeration units of a scanner are read with, where they read
+    /// clearly apart from the profile's reference (more than 5 %): the median, over its reefers
+    /// (at least `minimum`), of the reference's total over the unit's. A scanner whose beam
+    /// hardens more than calibration's reads the machinery's steel lighter, and bricks there
+    /// with it: generated with `scangen --hardening 0.5` (every scanner's effective mu falling
+    /// by half at high attenuation, against its own 4-9 %), the units read 11-16 % light, and
+    /// hardened by 0.25, 4-7 %; with scatter (S = 0.002, 0.005) and on the batches without
+    /// either, within 3 % (the scatter of a unit's steel lands on its own cells).
+    public static func batchMachinery(_ batch: [Measurements], for profiles: ComparatorProfiles,
+                                      minimum: Int = 8) -> [String: Double] {
+        var ratios: [String: [Double]] = [:]
+        for m in batch {
+            guard let cells = m.machineryCells, !cells.isEmpty,
+                  let reference = profiles.machineryReference(forScanner: m.scannerID, type: m.geometry.type),
+                  reference.mean.count == cells.count else { continue }
+            let unit = cells.reduce(0, +), expected = reference.mean.reduce(0, +)
+            guard unit > 0, expected > 0 else { continue }
+            ratios[m.scannerID, default: []].append(expected / unit)
+        }
+        var found: [String: Double] = [:]
+        for (scanner, values) in ratios where values.count >= minimum {
+            let factor = median(values)
+            if abs(log(factor)) > 0.05 { found[scanner] = factor }
+        }
+        return found
+    }
+
     /// Per scanner, each loaded, clear container of `measured` declaring more than a tonne:
     /// ln of its load density (when over 1 g/cm²) and ln(declared / image) at each of
     /// ``CargoMap/scatterShares`` (one, as measured, for measurements made before compare-69).

@@ -31,13 +31,20 @@ public enum Comparator {
     /// `verdict` scored again from its measurements with `profiles` (a batch's own mass scale for
     /// a scanner the profile does not know, or whose images departed from the profile's scale:
     /// `departedFrom`, the profile's): what the analysis added beside the score stays.
-    public static func rescored(_ verdict: Verdict, profiles: ComparatorProfiles,
+    /// `massFromBatch`: the scanner's mass scale in `profiles` is the batch's (else only its
+    /// machinery scale, ``ComparatorProfiles/machineryScale``, is).
+    public static func rescored(_ verdict: Verdict, profiles: ComparatorProfiles, massFromBatch: Bool = true,
                                 departedFrom profileScale: ComparatorProfiles.MassCalibration? = nil) -> Verdict {
         guard let measurements = verdict.measurements else { return verdict }
         var again = Scorer.score(measurements, profiles: profiles)
         again.containerID = verdict.containerID
         again.findings.insert(contentsOf: verdict.findings.filter { $0.kind == "no_declaration" }, at: 0)
-        if let scale = profiles.massCalibration[measurements.scannerID] {
+        if measurements.machineryCells != nil, let factor = profiles.machineryScale?[measurements.scannerID] {
+            again.findings.append(Finding(kind: "scan_quality", score: 0,
+                                          reason: ComparatorProfiles.machineryScaleReason(scanner: measurements.scannerID, factor: factor),
+                                          bbox: nil, massKg: nil))
+        }
+        if massFromBatch, let scale = profiles.massCalibration[measurements.scannerID] {
             again.findings.append(Finding(kind: "scan_quality", score: 0,
                                           reason: ComparatorProfiles.batchScaleReason(scanner: measurements.scannerID, own: profileScale)
                                               + ": its mass scale is this batch's (the images of its \(scale.count) loaded containers \(scale.imagesAgainstDeclared))",

@@ -27,6 +27,10 @@ public struct ComparatorProfiles: Sendable, Codable {
     /// Clean reefer machinery, per coarse cell, per size/type code ("45R1") and per scanner and
     /// type ("SSZ-LINAC-2/45R1").
     public var machinery: [String: MachineryReference]
+    /// A batch's own reading of its scanners' refrigeration units against `machinery`, per
+    /// scanner: the factor their cells are multiplied by before they are compared
+    /// (``Calibrator/batchMachinery(_:for:minimum:)``). Never written by calibration.
+    public var machineryScale: [String: Double]? = nil
     /// Cargo density per HS heading (4 digits).
     public var headings: [String: HeadingProfile]
     /// The clean containers themselves: how their loads looked and what each detector measured.
@@ -86,6 +90,12 @@ public struct ComparatorProfiles: Sendable, Codable {
     public static func batchScaleReason(scanner: String, own: MassCalibration?) -> String {
         guard let own else { return "scanner \(scanner) is not in the profile" }
         return "scanner \(scanner)'s images departed from the profile's mass scale (which \(own.imagesAgainstDeclared))"
+    }
+
+    /// What each reefer's card and the batch's warnings say of a batch's machinery scale.
+    public static func machineryScaleReason(scanner: String, factor: Double) -> String {
+        String(format: "scanner %@'s refrigeration units read %.0f%% %@ than the profile's reference (the median of this batch's): their machinery is compared at this batch's scale",
+               scanner, abs(1 / factor - 1) * 100, factor > 1 ? "lighter" : "heavier")
     }
 
     public struct NullDistribution: Sendable, Codable {

@@ -423,8 +423,10 @@ public enum Scorer {
             let candidate = m.candidate(kind)
             return (candidate?.statistic ?? 0, candidate)
         case .machinery:
-            guard let cells = m.machineryCells, !cells.isEmpty, let reference = profiles.machineryReference(forScanner: m.scannerID, type: m.geometry.type),
-                  reference.mean.count == cells.count else { return nil }
+            guard let measured = m.machineryCells, !measured.isEmpty, let reference = profiles.machineryReference(forScanner: m.scannerID, type: m.geometry.type),
+                  reference.mean.count == measured.count else { return nil }
+            let scale = profiles.machineryScale?[m.scannerID] ?? 1
+            let cells = scale == 1 ? measured : measured.map { $0 * scale }
             var excess = 0.0, net = 0.0
             var worst = -1, worstZ = 0.0
             let expected = reference.nearest(to: cells, leavingOut: leavingOut)

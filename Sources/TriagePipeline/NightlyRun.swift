@@ -200,14 +200,25 @@ public struct NightlyRun: Sendable {
         // batch's (at least 20 of their loaded containers; ``Calibrator/batchMass``): their
         // verdicts are scored again with it, from the measurements (stored ones too, so a run
         // started again ranks the same).
-        let batchMass = Calibrator.batchMass(scanned.compactMap(\.verdict.measurements), for: profiles)
-        if !batchMass.isEmpty {
+        // Their refrigeration units likewise, where they read clearly apart from the profile's
+        // reference (``Calibrator/batchMachinery``).
+        let measured = scanned.compactMap(\.verdict.measurements)
+        let batchMass = Calibrator.batchMass(measured, for: profiles)
+        let batchMachinery = Calibrator.batchMachinery(measured, for: profiles)
+        if !batchMass.isEmpty || !batchMachinery.isEmpty {
             var adjusted = profiles
             adjusted.massCalibration.merge(batchMass) { _, batch in batch }
+            if !batchMachinery.isEmpty { adjusted.machineryScale = batchMachinery }
             for index in scanned.indices {
-                guard let scanner = scanned[index].verdict.measurements?.scannerID, batchMass[scanner] != nil else { continue }
-                scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted,
+                guard let scanner = scanned[index].verdict.measurements?.scannerID,
+                      batchMass[scanner] != nil || batchMachinery[scanner] != nil else { continue }
+                scanned[index].verdict = Comparator.rescored(scanned[index].verdict, profiles: adjusted, massFromBatch: batchMass[scanner] != nil,
                                                              departedFrom: profiles.ownMass(forScanner: scanner))
+            }
+            for (scanner, factor) in batchMachinery.sorted(by: { $0.key < $1.key }) {
+                diagnostics.warning(ComparatorProfiles.machineryScaleReason(scanner: scanner, factor: factor)
+                                    + "; its beam or detector changed since calibration? Calibrate again on its inspected containers",
+                                    at: SourceLocation(file: inputs.first ?? ""))
             }
             for (scanner, scale) in batchMass.sorted(by: { $0.key < $1.key }) {
                 let own = profiles.ownMass(forScanner: scanner)

@@ -15,11 +15,12 @@ enum Fixture {
                      doorOnRight: Bool = true, scanner: String = "SSZ-LINAC-2", pitchScale: Double = 2, seed: UInt64 = 1,
                      declaredEmpty: Bool? = nil, tiltDegrees: Double = 0, missedPulses: Set<Int> = [],
                      tractor: ((_ trailerTop: Double) -> Tractor)? = nil, framing: Framing? = nil,
-                     scatter: Double = 0, declaredMass: Double? = nil) throws -> (Scan, DeclaredContainer, RenderedScene) {
+                     scatter: Double = 0, hardening: Double? = nil, declaredMass: Double? = nil) throws -> (Scan, DeclaredContainer, RenderedScene) {
         var rng = SeededRandom(seed: seed)
         let containerType = ContainerType.named(type)!
         var profile = ScannerProfile.named(scanner)!.withPitch(scaledBy: pitchScale)
         profile.scatter = scatter
+        if let hardening { profile.hardening = hardening }
         let (sceneGrid, left, top) = SceneBuilder.gridFor(type: containerType, pitchX: profile.pitchX, pitchY: profile.pitchY, rng: &rng)
         var grid = sceneGrid
         let kind = cargo.flatMap(CargoKind.named)
@@ -1277,6 +1278,40 @@ enum Fixture {
         }
         #expect(foundBefore < 2 && foundAfter == 2, "under-declared found: \(foundBefore) by the profile's scale, \(foundAfter) by the batch's")
         #expect(cleanAfter <= cleanMeasured + 1, "\(cleanAfter) clean loads said to carry more; as measured, by the profile's scale, \(cleanMeasured)")
+    }
+
+    /// A scanner whose beam hardens far more than calibration's (`scangen --hardening 0.5`: the
+    /// effective mu falls by half at high attenuation, against SSZ-LINAC-2's own 5 %) reads its
+    /// refrigeration units' steel lighter, and bricks in them with it. Twelve reefers of a batch
+    /// read so: the batch's machinery scale measures it, and the unit with bricks, lost at the
+    /// profile's reference, is found at the batch's. The same reefers as the scanner reads
+    /// them keep the profile's reference.
+    @Test func aBatchsRefrigerationUnitsReadLighterAreComparedAtItsScale() throws {
+        let profiles = try #require(ComparatorProfiles.bundled)
+        func batch(hardening: Double?) throws -> [Measurements] {
+            try (1...12).map { seed -> Measurements in
+                let (scan, declaration, _) = try Fixture.scan(type: "22R1", cargo: ["bananas", "shrimp", "frozen-fish"][seed % 3],
+                                                              mass: 8_000 + Double(seed) * 300, anomaly: seed == 5 ? .reeferMachinery : .none,
+                                                              strength: 0.3, pitchScale: 1, seed: UInt64(500 + seed), hardening: hardening)
+                return try Measurer.measure(scan: scan, declaration: declaration)
+            }
+        }
+        let hardened = try batch(hardening: 0.5)
+        let factor = try #require(Calibrator.batchMachinery(hardened, for: profiles)["SSZ-LINAC-2"])
+        #expect(factor > 1.05 && factor < 1.3, "\(factor)")
+        #expect(Calibrator.batchMachinery(try batch(hardening: nil), for: profiles).isEmpty)
+        var adjusted = profiles
+        adjusted.machineryScale = ["SSZ-LINAC-2": factor]
+        func machinery(_ v: Verdict) -> Double { v.findings.first { $0.kind == EvidenceKind.machinery.rawValue }?.score ?? 0 }
+        let before = Scorer.score(hardened[4], profiles: profiles)
+        let after = Comparator.rescored(before, profiles: adjusted, massFromBatch: false)
+        #expect(machinery(before) < 0.9 && machinery(after) > 0.95, "bricks in the unit: \(machinery(before)) at the profile's reference, \(machinery(after)) at the batch's")
+        #expect(after.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("refrigeration units read") })
+        #expect(!after.findings.contains { $0.kind == "scan_quality" && $0.reason.contains("mass scale") })
+        let cleanAfter = hardened.indices.filter { $0 != 4 }.filter {
+            machinery(Comparator.rescored(Scorer.score(hardened[$0], profiles: profiles), profiles: adjusted, massFromBatch: false)) > 0.95
+        }
+        #expect(cleanAfter.isEmpty, "clean units said to hold something at the batch's scale: \(cleanAfter)")
     }
 
     /// Scatter itself (rendered as `scangen --scatter` renders it: 0.5 % of what each slice
