@@ -26,8 +26,9 @@ public enum Calibrator {
     /// Before either, the batch's scatter is measured (compare-69): each container is weighed
     /// as if a share s of what its load takes out of the beam reached the detectors
     /// (``CargoMap/massesUnderScatter()``), and where the scanner's ratios hold clearly tighter
-    /// at some s than as measured (``scatter(_:)``), its scale is the batch's, read at that s
-    /// (the line on top where one still shows), whether the profile knows the scanner or not.
+    /// at some s than as measured, or than at the share the profile holds for the scanner
+    /// (``scatter(_:baseline:)``), its scale is the batch's, read at that s (the line on top
+    /// where one still shows), whether the profile knows the scanner or not.
     /// The line alone follows the growth, but is loosely held by a scanner's 30-40 containers
     /// and cannot follow its bend; the share s is what the physics says grows. Measured with
     /// the bundled-style profile (calibrated without scatter), AUC from the line alone ->

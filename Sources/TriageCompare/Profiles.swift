@@ -94,7 +94,7 @@ public struct ComparatorProfiles: Sendable, Codable {
 
     /// What each reefer's card and the batch's warnings say of a batch's machinery scale.
     public static func machineryScaleReason(scanner: String, factor: Double) -> String {
-        String(format: "scanner %@'s refrigeration units read %.0f%% %@ than the profile's reference (the median of this batch's): their machinery is compared at this batch's scale",
+        String(format: "scanner %@'s refrigeration units read %.0f%% %@ than the profile's reference (at the median of this batch's units): their machinery is compared at this batch's scale",
                scanner, abs(1 / factor - 1) * 100, factor > 1 ? "lighter" : "heavier")
     }
 
