@@ -44,9 +44,11 @@ struct CalibrateCommand: AsyncParsableCommand {
         var measured = Measured()
         if let outcomes, !batches.isEmpty { measured = try await measure(outcomesFile: outcomes, bag: bag) }
         var database: TriageDatabase?
+        var fromStore: [(Measurements, Calibrator.Outcome)] = []
         if let store {
             database = try TriageDatabase(path: store)
             let stored = try database!.labelledMeasurements()
+            fromStore = stored.samples
             measured.samples += stored.samples
             if stored.olderComparator > 0 {
                 bag.warning("\(stored.olderComparator) labelled scan(s) were measured by an older comparator only "
@@ -57,7 +59,16 @@ struct CalibrateCommand: AsyncParsableCommand {
                 bag.warning("\(stored.unreadable) stored verdict(s) could not be read and are left out", at: SourceLocation(file: store))
             }
         }
-        let profiles = Calibrator.learn(measured.samples, createdAt: Date().formatted(.iso8601))
+        var profiles = Calibrator.learn(measured.samples, createdAt: Date().formatted(.iso8601))
+        // Scanners whose images hold scatter (measured on the weight, as a batch does): their
+        // scans are measured again with it taken out of the cargo maps, as a batch's will be,
+        // so that what the detectors learn is what they will see. Stored verdicts cannot be
+        // measured again: they are learned from as they were measured.
+        let scatter = profiles.massCalibration.compactMapValues(\.scatter).filter { $0.key != "*" }
+        if let outcomes, !batches.isEmpty, !scatter.isEmpty {
+            measured.samples = try await measure(outcomesFile: outcomes, bag: DiagnosticBag(), scatter: scatter).samples + fromStore
+            profiles = Calibrator.learn(measured.samples, createdAt: profiles.createdAt)
+        }
         try profiles.write(to: out)
         try database?.storeProfiles(profiles)
         print("learned from \(profiles.cleanContainers) clean and \(profiles.hitContainers) hit containers "
@@ -69,7 +80,9 @@ struct CalibrateCommand: AsyncParsableCommand {
         printDiagnostics(bag)
     }
 
-    func measure(outcomesFile: String, bag: DiagnosticBag) async throws -> Measured {
+    /// `scatter`: per scanner, the share of the removed beam a first calibration found its
+    /// images to hold as scatter, taken out of their cargo maps (``Measurer/measure(scan:declaration:scatter:)``).
+    func measure(outcomesFile: String, bag: DiagnosticBag, scatter: [String: Double] = [:]) async throws -> Measured {
         let outcomes: [String: Calibrator.Outcome]
         do { outcomes = try BatchRunner.readOutcomes(outcomesFile, diagnostics: bag) } catch {
             printDiagnostics(bag)
@@ -91,7 +104,7 @@ struct CalibrateCommand: AsyncParsableCommand {
         // Taken in the inputs' order, not in the order the jobs finish: the profile (its
         // references, and so its ID) and the warnings are then the same at every run.
         var results = [Result<Measurements, any Error>?](repeating: nil, count: labelled.count)
-        await BatchRunner.forEach(labelled, jobs: run.jobCount, work: { BatchRunner.measure($0, decoder: decoder) }) { index, result in
+        await BatchRunner.forEach(labelled, jobs: run.jobCount, work: { BatchRunner.measure($0, decoder: decoder, scatter: scatter) }) { index, result in
             results[index] = result
         }
         for (index, result) in results.enumerated() {

@@ -224,6 +224,51 @@ extension CargoMap {
         let count = columns * rows
         let mass = massKg(of: density.indices)
         guard count > 0 else { return Self.scatterShares.map { _ in mass } }
+        let ratio = scatterRatios()
+        // x by bins of eight an octave, from 2^-20 (s·x below 1e-8) to 2^40.
+        let lowest = -20, octaves = 60
+        var binCount = [Double](repeating: 0, count: octaves * 8), binSum = binCount
+        for x in ratio {
+            guard x.isFinite, x > 0 else { continue }
+            let octave = Int(x.exponent) - lowest
+            guard octave >= 0 else { continue }
+            let bin = min(octaves - 1, octave) * 8 + Int(x.significandBitPattern >> 20)
+            binCount[bin] += 1
+            binSum[bin] += Double(x)
+        }
+        let most = 3.0  // at most 3 above A'
+        return Self.scatterShares.map { share in
+            guard share > 0 else { return mass }
+            var added = 0.0
+            for bin in binCount.indices where binCount[bin] > 0 {
+                let taken = share * binSum[bin] / binCount[bin]
+                added += binCount[bin] * (taken >= 1 - Foundation.exp(-most) ? most : -Foundation.log(1 - taken))
+            }
+            return mass + added / mu * blockAreaCm2 / 1000
+        }
+    }
+
+    /// The map with a share `s` of the removed beam taken away as scatter, block by block
+    /// (A = A' − ln(1 − s·x), at most 3 more; ``massesUnderScatter()``): what the detectors of
+    /// dense regions, windows, inclusions, the door zone and the space above the load look at
+    /// when the profile has measured the scanner's scatter. Calibrated on 420 generated scans
+    /// with S = 0.003 (the profile holding 0.30 % on every scanner), 200 scenes with that
+    /// scatter (seed 6464) ranked at AUC 0.958 with the maps as read and 0.980 with the maps so
+    /// mended (without scatter, with a profile calibrated without: 0.988).
+    public func takingAwayScatter(_ s: Double) -> CargoMap {
+        var mended = self
+        let ratio = scatterRatios()
+        for index in mended.density.indices {
+            let taken = s * Double(ratio[index])
+            mended.density[index] += Float((taken >= 1 - Foundation.exp(-3.0) ? 3 : -Foundation.log(1 - taken)) / mu)
+        }
+        return mended
+    }
+
+    /// Per block, x = R̄ / T' (``massesUnderScatter()``): the beam removed around it in its
+    /// column (±0.6 m, a triangle) over the beam it lets through.
+    func scatterRatios() -> [Float] {
+        let count = columns * rows
         var transmission = [Float](repeating: 0, count: count), removed = [Float](repeating: 0, count: count)
         let wall = Float(wallAttenuation), muF = Float(mu)
         for index in 0..<count {
@@ -242,27 +287,6 @@ extension CargoMap {
             for y in 0..<rows { removed[y * columns + c] = column[y] }
         }
         for c in 0..<columns { box(c); box(c) }
-        // x = R̄ / T' by bins of eight an octave, from 2^-20 (s·x below 1e-8) to 2^40.
-        let lowest = -20, octaves = 60
-        var binCount = [Double](repeating: 0, count: octaves * 8), binSum = binCount
-        for index in 0..<count {
-            let x = removed[index] / max(transmission[index], .leastNormalMagnitude)
-            guard x.isFinite, x > 0 else { continue }
-            let octave = Int(x.exponent) - lowest
-            guard octave >= 0 else { continue }
-            let bin = min(octaves - 1, octave) * 8 + Int(x.significandBitPattern >> 20)
-            binCount[bin] += 1
-            binSum[bin] += Double(x)
-        }
-        let most = 3.0  // at most 3 above A'
-        return Self.scatterShares.map { share in
-            guard share > 0 else { return mass }
-            var added = 0.0
-            for bin in binCount.indices where binCount[bin] > 0 {
-                let taken = share * binSum[bin] / binCount[bin]
-                added += binCount[bin] * (taken >= 1 - Foundation.exp(-most) ? most : -Foundation.log(1 - taken))
-            }
-            return mass + added / mu * blockAreaCm2 / 1000
-        }
+        return (0..<count).map { removed[$0] / max(transmission[$0], .leastNormalMagnitude) }
     }
 }

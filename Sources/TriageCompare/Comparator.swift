@@ -18,7 +18,8 @@ public enum Comparator {
     /// Decodes, measures and scores one scan against its declaration (nil when the scan matches
     /// no declared container).
     public static func analyze(scan: Scan, declaration: DeclaredContainer?, profiles: ComparatorProfiles) throws -> Verdict {
-        let measurements = try Measurer.measure(scan: scan, declaration: declaration)
+        let measurements = try Measurer.measure(scan: scan, declaration: declaration,
+                                                scatter: profiles.ownMass(forScanner: scan.sidecar.scannerID)?.scatter)
         var verdict = Scorer.score(measurements, profiles: profiles)
         if declaration == nil {
             verdict.findings.insert(Finding(kind: "no_declaration", score: 0,

@@ -108,6 +108,9 @@ public struct Measurements: Sendable, Codable {
     /// as scatter (``CargoMap/massesUnderScatter()``; the first is `imageMassKg`). Nil before
     /// compare-69.
     public var scatterMassesKg: [Double]? = nil
+    /// The share of the removed beam taken out of the cargo map as scatter before the detectors
+    /// looked at it (the profile's for the scanner), when one was; nil otherwise.
+    public var scatterTakenAway: Double? = nil
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
 
@@ -145,7 +148,12 @@ public enum Measurer {
     public static let machineryColumns = 3
     public static let machineryRows = 10
 
-    public static func measure(scan given: Scan, declaration: DeclaredContainer?) throws -> Measurements {
+    /// Measures one scan. `scatter`: the share of the removed beam the profile found this
+    /// scanner's images to hold as scatter (``ComparatorProfiles/MassCalibration/scatter``),
+    /// taken out of the cargo map before the detectors look at it
+    /// (``CargoMap/takingAwayScatter(_:)``); the weight is measured as read, at every share
+    /// (``Measurements/scatterMassesKg``).
+    public static func measure(scan given: Scan, declaration: DeclaredContainer?, scatter: Double? = nil) throws -> Measurements {
         var scan = given
         let sidecar = scan.sidecar
         let declaredType = declaration?.isoType.flatMap(ContainerType.named)
@@ -284,10 +292,12 @@ public enum Measurer {
         if scan.image.pixels.bitDepth < 16 { degraded.append("\(scan.image.pixels.bitDepth)-bit") }
         let energy = Material.effectiveEnergy(endpointMeV: sidecar.energyMeV)
         let material = CargoMaterial.material(forHS: declaration?.mainHSCode)
-        let cargo = CargoMapper.map(map, geometry: geometry, pitchX: pitchX, pitchY: pitchY,
+        let rawCargo = CargoMapper.map(map, geometry: geometry, pitchX: pitchX, pitchY: pitchY,
                                     effectiveMeV: energy, cargoMaterial: material, degraded: !degraded.isEmpty)
+        let scatter = scatter.flatMap { $0 > 0 ? $0 : nil }
+        let cargo = scatter.map { rawCargo.takingAwayScatter($0) } ?? rawCargo
         if cargo.noise * cargo.mu > 0.05 { degraded.append("noisy (low flux)") }
-        let mass = cargo.massKg(of: cargo.density.indices)
+        let mass = rawCargo.massKg(of: rawCargo.density.indices)
         var candidates: [Candidate] = []
         let profile = LoadProfile(cargo)
 
@@ -351,7 +361,8 @@ public enum Measurer {
                             deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] },
                             deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
         measured.levelling = levelling
-        if declaration != nil, !declaredEmpty { measured.scatterMassesKg = cargo.massesUnderScatter() }
+        measured.scatterTakenAway = scatter
+        if declaration != nil, !declaredEmpty { measured.scatterMassesKg = rawCargo.massesUnderScatter() }
         return measured
     }
 

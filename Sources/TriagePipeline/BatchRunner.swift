@@ -63,14 +63,14 @@ public enum BatchRunner {
     }
 
     /// Measures one job for calibration (nil when the scan cannot be measured).
-    public static func measure(_ job: ScanJob, decoder: ImageDecoder) -> Result<Measurements, Error> {
+    public static func measure(_ job: ScanJob, decoder: ImageDecoder, scatter: [String: Double] = [:]) -> Result<Measurements, Error> {
         guard let sidecar = job.scan.sidecar else {
             return .failure(ScanTriageError(.invalidSidecar, "no valid sidecar", at: SourceLocation(file: job.scan.imagePath)))
         }
         do {
             let image = try decoder.decode(file: job.scan.imagePath)
             let scan = try Scan(imagePath: job.scan.imagePath, image: image, sidecar: sidecar)
-            return .success(try Measurer.measure(scan: scan, declaration: job.declaration))
+            return .success(try Measurer.measure(scan: scan, declaration: job.declaration, scatter: scatter[sidecar.scannerID]))
         } catch {
             return .failure(error)
         }

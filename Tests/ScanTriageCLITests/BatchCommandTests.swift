@@ -463,6 +463,26 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(ids.count == 1, "\(ids)")
     }
 
+    /// Calibration on a scanner whose images hold scatter measures it (`scangen --scatter
+    /// 0.005`, 30 containers of one scanner), says so, and keeps it in the profile (whose
+    /// scans it then measures again with it taken out of their cargo maps).
+    @Test func calibrationMeasuresAScannersScatter() throws {
+        let folder = try TemporaryFolder()
+        let batch = URL(fileURLWithPath: folder.path("cal"))
+        var spec = BatchSpec(name: "cal", seed: 91, containers: 30, anomalyRate: 0, emptyRate: 0,
+                             scanners: [try #require(ScannerProfile.named("SSZ-LINAC-2"))], pitchScale: 3)
+        spec.scatter = 0.005
+        let records = try BatchGenerator.generate(spec, into: batch)
+        try BatchGenerator.writeOutcomes(records, to: URL(fileURLWithPath: folder.path("outcomes.csv")))
+        let run = try CommandRun.run(["calibrate", batch.path, "--outcomes", folder.path("outcomes.csv"), "--out", folder.path("p.json")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("mass scale SSZ-LINAC-2:") && run.stdout.contains("is taken for scatter"), "\(run.stdout)")
+        let profile = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("p.json")))) as? [String: Any])
+        let mass = try #require((profile["massCalibration"] as? [String: Any])?["SSZ-LINAC-2"] as? [String: Any])
+        let share = try #require(mass["scatter"] as? Double, "\(mass)")
+        #expect(share >= 0.003 && share <= 0.007, "\(share)")
+    }
+
     /// A scanner the profile does not know, with enough loaded containers in the batch, is
     /// weighed at the batch's own mass scale: said on the terminal and on its containers' cards,
     /// and the same when the run is started again from the store's verdicts.

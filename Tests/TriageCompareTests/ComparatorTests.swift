@@ -1314,6 +1314,23 @@ enum Fixture {
         #expect(cleanAfter.isEmpty, "clean units said to hold something at the batch's scale: \(cleanAfter)")
     }
 
+    /// A profile that holds a scanner's scatter has it taken out of the cargo map before the
+    /// detectors look (``CargoMap/takingAwayScatter(_:)``): a dense load read with 0.5 % of
+    /// scatter reads its density much as without scatter, where the map as read is lighter;
+    /// the weight is measured as read either way.
+    @Test(arguments: [("sugar", "42G1", 22_000.0), ("coffee", "22G1", 18_000.0)])
+    func scatterTakenOutOfTheMapGivesTheLoadsDensityBack(cargo: String, type: String, mass: Double) throws {
+        let (clean, declaration, _) = try Fixture.scan(type: type, cargo: cargo, mass: mass, pitchScale: 2, seed: 41)
+        let (scattered, _, _) = try Fixture.scan(type: type, cargo: cargo, mass: mass, pitchScale: 2, seed: 41, scatter: 0.005)
+        let truth = try #require(try Measurer.measure(scan: clean, declaration: declaration).loadDensity)
+        let read = try Measurer.measure(scan: scattered, declaration: declaration)
+        let mended = try Measurer.measure(scan: scattered, declaration: declaration, scatter: 0.005)
+        let asRead = try #require(read.loadDensity), taken = try #require(mended.loadDensity)
+        #expect(asRead < truth * 0.93 && abs(taken - truth) < (truth - asRead) / 2,
+                "\(cargo): load density \(truth) g/cm² without scatter, \(asRead) read with it, \(taken) with it taken away")
+        #expect(mended.imageMassKg == read.imageMassKg && mended.scatterTakenAway == 0.005 && read.scatterTakenAway == nil)
+    }
+
     /// Scatter itself (rendered as `scangen --scatter` renders it: 0.5 % of what each slice
     /// takes out of the beam reaching that column's detectors): the batch's containers weighed
     /// at each share of scatter (``CargoMap/massesUnderScatter()``) hold tightest near the
