@@ -18,8 +18,14 @@ public enum Comparator {
     /// Decodes, measures and scores one scan against its declaration (nil when the scan matches
     /// no declared container).
     public static func analyze(scan: Scan, declaration: DeclaredContainer?, profiles: ComparatorProfiles) throws -> Verdict {
-        let measurements = try Measurer.measure(scan: scan, declaration: declaration,
-                                                scatter: profiles.ownMass(forScanner: scan.sidecar.scannerID)?.scatter)
+        try analyze(scan: scan, declaration: declaration, profiles: profiles,
+                    scatter: profiles.ownMass(forScanner: scan.sidecar.scannerID)?.scatter)
+    }
+
+    /// The same, with `scatter` (a share of the removed beam; nil: none) taken out of the cargo
+    /// map instead of the profile's for the scanner: a batch that measured its own.
+    public static func analyze(scan: Scan, declaration: DeclaredContainer?, profiles: ComparatorProfiles, scatter: Double?) throws -> Verdict {
+        let measurements = try Measurer.measure(scan: scan, declaration: declaration, scatter: scatter)
         var verdict = Scorer.score(measurements, profiles: profiles)
         if declaration == nil {
             verdict.findings.insert(Finding(kind: "no_declaration", score: 0,

@@ -146,6 +146,8 @@ public struct NightlyRun: Sendable {
         progress.started(total: total)
         var entries: [RankedContainer] = []
         var scanned: [(verdict: Verdict, job: ScanJob)] = []
+        // Where each scanned verdict is stored (scan key, the inputs' digests), by its place in `scanned`.
+        var storedAs: [(scanKey: String?, imageSHA256: String, sidecarSHA256: String, declarationSHA256: String)] = []
         var verdicts: [String: Verdict] = [:]
         var images: [String: String] = [:]
         var analysed = 0, reused = 0, failed = 0, done = 0
@@ -192,6 +194,7 @@ public struct NightlyRun: Sendable {
                 }
             }
             scanned.append((result.verdict, work.job))
+            storedAs.append((result.scanKey, result.imageSHA256 ?? "", result.sidecarSHA256 ?? "", work.declarationSHA256))
             if let scanID = result.verdict.scanID { images[scanID] = work.job.scan.imagePath }
             done += 1
             progress.advanced(done: done, total: total, reused: reused)
@@ -205,6 +208,48 @@ public struct NightlyRun: Sendable {
         let measured = scanned.compactMap(\.verdict.measurements)
         let batchMass = Calibrator.batchMass(measured, for: profiles)
         let batchMachinery = Calibrator.batchMachinery(measured, for: profiles)
+        // A share of scatter the batch found (or none, where the profile's no longer holds) that
+        // a scanner's scans were not measured with: they are measured again with it taken out of
+        // their cargo maps, and stored so (a run started again finds them measured with it).
+        struct Again: Sendable { var index: Int; var job: ScanJob; var share: Double?; var containerID: String }
+        let again = scanned.indices.compactMap { index -> Again? in
+            guard let m = scanned[index].verdict.measurements, let scale = batchMass[m.scannerID],
+                  m.scatterTakenAway != scale.scatter else { return nil }
+            return Again(index: index, job: scanned[index].job, share: scale.scatter, containerID: scanned[index].verdict.containerID)
+        }
+        if !again.isEmpty {
+            await BatchRunner.forEach(again, jobs: jobs, work: { item -> Verdict? in
+                guard let sidecar = item.job.scan.sidecar,
+                      let data = try? BoundedFile.read(item.job.scan.imagePath, maxBytes: decoder.maxFileBytes),
+                      let image = try? decoder.decode(data),
+                      let scan = try? Scan(imagePath: item.job.scan.imagePath, image: image, sidecar: sidecar),
+                      var verdict = try? Comparator.analyze(scan: scan, declaration: item.job.declaration, profiles: profiles, scatter: item.share)
+                else { return nil }
+                verdict.containerID = item.containerID
+                return verdict
+            }) { position, verdict in
+                guard let verdict else { return }
+                let item = again[position]
+                scanned[item.index].verdict = verdict
+                let where_ = storedAs[item.index]
+                guard let store, let key = where_.scanKey else { return }
+                do {
+                    try store.recordAnalysis(scanKey: key, scanID: verdict.scanID ?? "", imagePath: item.job.scan.imagePath,
+                                             imageSHA256: where_.imageSHA256, sidecarSHA256: where_.sidecarSHA256,
+                                             source: "batch", verdict: verdict, verdictJSON: try TriageDatabase.encode(verdict),
+                                             declarationSHA256: where_.declarationSHA256, verdictKey: Comparator.verdictKey(profiles: profiles))
+                } catch {
+                    diagnostics.error("could not store the verdict: \(error)", at: SourceLocation(file: store.path))
+                }
+            }
+            for scanner in Set(again.map { scanned[$0.index].verdict.measurements?.scannerID ?? "" }).sorted() where !scanner.isEmpty {
+                let share = batchMass[scanner]?.scatter
+                diagnostics.emit(Diagnostic(.note, "scanner \(scanner)'s scans were measured again with "
+                                            + (share.map { String(format: "%.2f%% of the beam their loads take out taken for scatter", $0 * 100) } ?? "no scatter taken")
+                                            + " out of their cargo maps, as this batch measured it",
+                                            at: SourceLocation(file: inputs.first ?? "")))
+            }
+        }
         if !batchMass.isEmpty || !batchMachinery.isEmpty {
             var adjusted = profiles
             adjusted.massCalibration.merge(batchMass) { _, batch in batch }

@@ -483,6 +483,30 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(share >= 0.003 && share <= 0.007, "\(share)")
     }
 
+    /// A batch whose scanner's images hold scatter the profile does not (`scangen --scatter
+    /// 0.005`, 26 containers of one scanner): the batch measures it on the weight, and the
+    /// scanner's scans are measured again with it taken out of their cargo maps, said once;
+    /// started again, the run reuses every verdict (stored as measured again) and ranks the same.
+    @Test func aBatchsScatterIsTakenOutOfItsMapsAndTheRunStartsAgainTheSame() throws {
+        let folder = try TemporaryFolder()
+        let batch = URL(fileURLWithPath: folder.path("sc"))
+        var spec = BatchSpec(name: "sc", seed: 93, containers: 26, anomalyRate: 0, emptyRate: 0,
+                             scanners: [try #require(ScannerProfile.named("SSZ-LINAC-2"))], pitchScale: 3)
+        spec.scatter = 0.005
+        _ = try BatchGenerator.generate(spec, into: batch)
+        let first = try CommandRun.run(["batch", batch.path, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("note: scanner SSZ-LINAC-2's scans were measured again with")
+                && first.stderr.contains("taken for scatter out of their cargo maps"), "\(first.stderr)")
+        let json = try String(contentsOfFile: folder.path("out/ranking.json"), encoding: .utf8)
+        #expect(json.contains("is taken for scatter reaching the detectors"))
+        let ranking = try String(contentsOfFile: folder.path("out/ranking.csv"), encoding: .utf8)
+        let again = try CommandRun.run(["batch", batch.path, "--out", folder.path("out"), "--profiles", sampleProfiles])
+        #expect(again.status == 0 && again.stdout.contains("0 analysed, 26 reused"), "\(again.stdout)")
+        #expect(!again.stderr.contains("measured again"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: folder.path("out/ranking.csv"), encoding: .utf8) == ranking)
+    }
+
     /// A scanner the profile does not know, with enough loaded containers in the batch, is
     /// weighed at the batch's own mass scale: said on the terminal and on its containers' cards,
     /// and the same when the run is started again from the store's verdicts.
