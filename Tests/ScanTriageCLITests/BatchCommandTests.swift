@@ -463,16 +463,22 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(ids.count == 1, "\(ids)")
     }
 
+    /// A clean batch of one scanner (SSZ-LINAC-2) whose images hold 0.5 % scatter, at three
+    /// times its pitch: its folder and truth.
+    static func scattered(_ name: String, seed: UInt64, containers: Int, in folder: TemporaryFolder) throws -> (URL, [TruthRecord]) {
+        let batch = URL(fileURLWithPath: folder.path(name))
+        var spec = BatchSpec(name: name, seed: seed, containers: containers, anomalyRate: 0, emptyRate: 0,
+                             scanners: [try #require(ScannerProfile.named("SSZ-LINAC-2"))], pitchScale: 3)
+        spec.scatter = 0.005
+        return (batch, try BatchGenerator.generate(spec, into: batch))
+    }
+
     /// Calibration on a scanner whose images hold scatter measures it (`scangen --scatter
     /// 0.005`, 30 containers of one scanner), says so, and keeps it in the profile (whose
     /// scans it then measures again with it taken out of their cargo maps).
     @Test func calibrationMeasuresAScannersScatter() throws {
         let folder = try TemporaryFolder()
-        let batch = URL(fileURLWithPath: folder.path("cal"))
-        var spec = BatchSpec(name: "cal", seed: 91, containers: 30, anomalyRate: 0, emptyRate: 0,
-                             scanners: [try #require(ScannerProfile.named("SSZ-LINAC-2"))], pitchScale: 3)
-        spec.scatter = 0.005
-        let records = try BatchGenerator.generate(spec, into: batch)
+        let (batch, records) = try Self.scattered("cal", seed: 91, containers: 30, in: folder)
         try BatchGenerator.writeOutcomes(records, to: URL(fileURLWithPath: folder.path("outcomes.csv")))
         let run = try CommandRun.run(["calibrate", batch.path, "--outcomes", folder.path("outcomes.csv"), "--out", folder.path("p.json")])
         #expect(run.status == 0, "\(run.stderr)")
@@ -489,11 +495,7 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
     /// started again, the run reuses every verdict (stored as measured again) and ranks the same.
     @Test func aBatchsScatterIsTakenOutOfItsMapsAndTheRunStartsAgainTheSame() throws {
         let folder = try TemporaryFolder()
-        let batch = URL(fileURLWithPath: folder.path("sc"))
-        var spec = BatchSpec(name: "sc", seed: 93, containers: 26, anomalyRate: 0, emptyRate: 0,
-                             scanners: [try #require(ScannerProfile.named("SSZ-LINAC-2"))], pitchScale: 3)
-        spec.scatter = 0.005
-        _ = try BatchGenerator.generate(spec, into: batch)
+        let (batch, _) = try Self.scattered("sc", seed: 93, containers: 26, in: folder)
         let first = try CommandRun.run(["batch", batch.path, "--out", folder.path("out"), "--profiles", sampleProfiles])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("note: scanner SSZ-LINAC-2's scans were measured again with")
