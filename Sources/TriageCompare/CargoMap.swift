@@ -220,11 +220,12 @@ extension CargoMap {
     /// The blocks' x are gathered in eight bins an octave (the float's exponent and top three
     /// bits of its significand) and each share weighs a bin at its mean x: 14 shares cost a few
     /// thousand logarithms, not 14 per block.
-    public func massesUnderScatter() -> [Double] {
+    /// `ratios`: the map's ``scatterRatios()``, when already at hand.
+    public func massesUnderScatter(ratios: [Float]? = nil) -> [Double] {
         let count = columns * rows
         let mass = massKg(of: density.indices)
         guard count > 0 else { return Self.scatterShares.map { _ in mass } }
-        let ratio = scatterRatios()
+        let ratio = ratios ?? scatterRatios()
         // x by bins of eight an octave, from 2^-20 (s·x below 1e-8) to 2^40.
         let lowest = -20, octaves = 60
         var binCount = [Double](repeating: 0, count: octaves * 8), binSum = binCount
@@ -236,13 +237,11 @@ extension CargoMap {
             binCount[bin] += 1
             binSum[bin] += Double(x)
         }
-        let most = 3.0  // at most 3 above A'
         return Self.scatterShares.map { share in
             guard share > 0 else { return mass }
             var added = 0.0
             for bin in binCount.indices where binCount[bin] > 0 {
-                let taken = share * binSum[bin] / binCount[bin]
-                added += binCount[bin] * (taken >= 1 - Foundation.exp(-most) ? most : -Foundation.log(1 - taken))
+                added += binCount[bin] * Self.attenuationAdded(taking: share * binSum[bin] / binCount[bin], atMost: 3)
             }
             return mass + added / mu * blockAreaCm2 / 1000
         }
@@ -257,7 +256,8 @@ extension CargoMap {
     /// ranked at AUC 0.958 with the maps as read and 0.964 with the maps so mended (0.984 at
     /// most 3 more); the same scenes without scatter 0.989 (the batch measuring no scatter,
     /// they are measured again without; 0.981 as read).
-    public func takingAwayScatter(_ s: Double) -> CargoMap {
+    /// `ratios`: the map's ``scatterRatios()``, when already at hand.
+    public func takingAwayScatter(_ s: Double, ratios: [Float]? = nil) -> CargoMap {
         // At most 2 more: a block whose transmission would grow by more than e² is mostly noise
         // taken for scatter, and lit the detectors of dense windows and layers on clean loads
         // (bundled-style profile, batch-measured shares, seeds 8383 / 6464 with S = 0.005,
@@ -265,19 +265,23 @@ extension CargoMap {
         // 0.767 / 0.774 / 0.774 / 0.871 / 0.789; at most 2 more 0.947 / 0.978 / 0.982 / 0.984 /
         // 0.887, 0.800 / 0.806 / 0.871 / 0.903 / 0.789; at most 1 more 0.947 / 0.966 / 0.962 /
         // 0.969 / 0.891; the maps as read 0.946 / 0.964 / 0.966 / 0.967 / 0.873).
-        let most = 2.0
         var mended = self
-        let ratio = scatterRatios()
+        let ratio = ratios ?? scatterRatios()
         for index in mended.density.indices {
-            let taken = s * Double(ratio[index])
-            mended.density[index] += Float((taken >= 1 - Foundation.exp(-most) ? most : -Foundation.log(1 - taken)) / mu)
+            mended.density[index] += Float(Self.attenuationAdded(taking: s * Double(ratio[index]), atMost: 2) / mu)
         }
         return mended
     }
 
+    /// What taking a share `taken` = s·x of a block's transmission away as scatter adds to its
+    /// attenuation, −ln(1 − taken), no more than `atMost`.
+    static func attenuationAdded(taking taken: Double, atMost most: Double) -> Double {
+        taken >= 1 - Foundation.exp(-most) ? most : -Foundation.log(1 - taken)
+    }
+
     /// Per block, x = R̄ / T' (``massesUnderScatter()``): the beam removed around it in its
     /// column (±0.6 m, a triangle) over the beam it lets through.
-    func scatterRatios() -> [Float] {
+    public func scatterRatios() -> [Float] {
         let count = columns * rows
         var transmission = [Float](repeating: 0, count: count), removed = [Float](repeating: 0, count: count)
         let wall = Float(wallAttenuation), muF = Float(mu)

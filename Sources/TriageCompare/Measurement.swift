@@ -295,7 +295,10 @@ public enum Measurer {
         let rawCargo = CargoMapper.map(map, geometry: geometry, pitchX: pitchX, pitchY: pitchY,
                                     effectiveMeV: energy, cargoMaterial: material, degraded: !degraded.isEmpty)
         let scatter = scatter.flatMap { $0 > 0 ? $0 : nil }
-        let cargo = scatter.map { rawCargo.takingAwayScatter($0) } ?? rawCargo
+        let weighed = declaration.map { !$0.empty } ?? false
+        // The blocks' R̄/T', once for the map's mending and the weighing at every share.
+        let ratios = scatter != nil || weighed ? rawCargo.scatterRatios() : nil
+        let cargo = scatter.map { rawCargo.takingAwayScatter($0, ratios: ratios) } ?? rawCargo
         if cargo.noise * cargo.mu > 0.05 { degraded.append("noisy (low flux)") }
         let mass = rawCargo.massKg(of: rawCargo.density.indices)
         var candidates: [Candidate] = []
@@ -362,7 +365,7 @@ public enum Measurer {
                             deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
         measured.levelling = levelling
         measured.scatterTakenAway = scatter
-        if declaration != nil, !declaredEmpty { measured.scatterMassesKg = rawCargo.massesUnderScatter() }
+        if weighed { measured.scatterMassesKg = rawCargo.massesUnderScatter(ratios: ratios) }
         return measured
     }
 

@@ -211,16 +211,19 @@ public struct NightlyRun: Sendable {
         // A share of scatter the batch found (or none, where the profile's no longer holds) that
         // a scanner's scans were not measured with: they are measured again with it taken out of
         // their cargo maps, and stored so (a run started again finds them measured with it).
-        struct Again: Sendable { var index: Int; var job: ScanJob; var share: Double?; var containerID: String }
+        // The image read again must be the one hashed the first time (else the first verdict stays).
+        struct Again: Sendable { var index: Int; var job: ScanJob; var share: Double?; var containerID: String; var imageSHA256: String }
         let again = scanned.indices.compactMap { index -> Again? in
             guard let m = scanned[index].verdict.measurements, let scale = batchMass[m.scannerID],
                   m.scatterTakenAway != scale.scatter else { return nil }
-            return Again(index: index, job: scanned[index].job, share: scale.scatter, containerID: scanned[index].verdict.containerID)
+            return Again(index: index, job: scanned[index].job, share: scale.scatter, containerID: scanned[index].verdict.containerID,
+                         imageSHA256: storedAs[index].imageSHA256)
         }
         if !again.isEmpty {
             await BatchRunner.forEach(again, jobs: jobs, work: { item -> Verdict? in
                 guard let sidecar = item.job.scan.sidecar,
                       let data = try? BoundedFile.read(item.job.scan.imagePath, maxBytes: decoder.maxFileBytes),
+                      Hashing.sha256(data) == item.imageSHA256,
                       let image = try? decoder.decode(data),
                       let scan = try? Scan(imagePath: item.job.scan.imagePath, image: image, sidecar: sidecar),
                       var verdict = try? Comparator.analyze(scan: scan, declaration: item.job.declaration, profiles: profiles, scatter: item.share)
