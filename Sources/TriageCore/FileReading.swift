@@ -59,6 +59,69 @@ public enum BoundedFile {
     }
 }
 
+/// A large text output (the report) written as it is made: the text goes through a 256 kB
+/// buffer to a temporary file beside `path`, renamed into place by ``commit()`` only when whole
+/// (a file left unfinished by an error or a kill is removed, or never seen as the output). Held
+/// whole instead, a 1,000-container report was in memory three times over (its pictures in
+/// base64, the text, its bytes): 25 MB more at its peak than at 200 containers.
+public final class StreamedOutputFile {
+    public let path: String
+    private let temporary: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private static let flushAt = 256 << 10
+
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).\(getpid()).part"
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let why = OutputFile.obstacle(writing: path) ?? String(cString: strerror(errno))
+            throw ScanTriageError(.io, "cannot write: \(why)", at: SourceLocation(file: path))
+        }
+        buffer.reserveCapacity(Self.flushAt + 4096)
+    }
+
+    deinit {
+        if descriptor >= 0 {
+            close(descriptor)
+            unlink(temporary)
+        }
+    }
+
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.flushAt { try flush() }
+    }
+
+    /// Writes what is left, and puts the file in place.
+    public func commit() throws {
+        try flush()
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0, rename(temporary, path) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ScanTriageError(.io, "cannot write: \(why)", at: SourceLocation(file: path))
+        }
+    }
+
+    private func flush() throws {
+        var done = 0
+        while done < buffer.count {
+            let wrote = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                throw ScanTriageError(.io, "cannot write: \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
+            }
+            done += wrote
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
 /// Writes outputs (a profile, a heatmap, the ranking) whole or not at all, and says plainly why
 /// when it cannot: the folder that is missing, a file standing where a folder should be, or the
 /// system's reason.

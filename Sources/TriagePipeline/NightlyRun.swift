@@ -54,7 +54,7 @@ public struct NightlyRun: Sendable {
         /// The report's pictures (JPEG, findings drawn) made during the run, by scan id: those
         /// of the containers ranked within capacity and ``picturesBeyondCapacity`` more, when
         /// they were analysed in this run (a verdict reused from the store has none).
-        public var pictures: [String: Data]
+        public var pictures: [String: HeldData]
         public var quarantined: [(file: String, reason: String)]
         public var unmatchedScans: [String]
         public var manifests: [Manifest]

@@ -23,7 +23,6 @@ extension NightlyRun {
         var report = ReportBuilder()
         report.extraPictures = picturesBeyondCapacity
         report.decoder = decoder
-        let html = report.html(input, generatedAt: generatedAt.formatted(.iso8601))
-        try OutputFile.write(Data(html.utf8), to: folder.appendingPathComponent("report.html").path)
+        try report.write(input, generatedAt: generatedAt.formatted(.iso8601), to: folder.appendingPathComponent("report.html").path)
     }
 }

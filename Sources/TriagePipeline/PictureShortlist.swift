@@ -1,5 +1,6 @@
 import Foundation
 import TriageCompare
+import TriageCore
 import TriageRank
 
 /// The report's pictures, made while the batch runs instead of after it. The report shows the
@@ -9,27 +10,45 @@ import TriageRank
 /// (cheap), makes the picture's preview only then, and offers it; what is pushed out is
 /// dropped. Decoding those scans again for the report cost as much as a sixth of the batch.
 ///
-/// A preview (the scan small, in grey, ~0.3 MB) is kept as it is while the previews kept stay
-/// within `previewBudget` bytes, and drawn and encoded (JPEG, ~60 KB) only for those still
-/// kept at the end (``finish()``): most previews made early in a run are pushed out later,
-/// and encoding was the larger part of a picture's cost. Past the budget a preview is encoded
-/// when it is offered, so memory stays bounded however large the batch.
+/// A preview (the scan small, in grey, ~0.3 MB) is kept as it is while the pictures kept in
+/// memory stay within `memoryBudget` bytes, and drawn and encoded (JPEG, ~60 KB) only for
+/// those still kept at the end (``finish()``): most previews made early in a run are pushed
+/// out later, and encoding was the larger part of a picture's cost. Past the budget a preview
+/// is encoded when it is offered and the JPEG set aside in a ``ScratchFile``, read back only as
+/// the report writes its card: memory stays within the budget however many containers the
+/// report pictures. 8 MB holds most of the 30 previews of a 200-scan batch at half pitch (9 MB);
+/// with 16 MB, and every JPEG past it in memory, a 1,000-scan batch (110 pictures) peaked 13 MB
+/// higher than a 200-scan one; encoding every preview when offered (no budget) cost 2 % of a
+/// batch's time (encodings of pictures later pushed out).
 final class PictureShortlist: @unchecked Sendable {
     enum Picture {
         case preview(Heatmap.Preview, Verdict)
-        case jpeg(Data)
+        case jpeg(HeldData)
+
+        /// The memory it takes.
+        var bytes: Int {
+            switch self {
+            case .preview(let preview, _): return preview.grey.samples.count
+            case .jpeg(.memory(let data)): return data.count
+            case .jpeg(.setAside): return 0
+            }
+        }
     }
 
     private let lock = NSLock()
     private let limit: Int
-    private let previewBudget: Int
+    private let memoryBudget: Int
     /// Best first; never more than `limit`.
     private var kept: [(entry: RankedContainer, picture: Picture)] = []
-    private var previewBytes = 0
+    private var bytesKept = 0
+    /// Made when a first picture goes past the budget; nil when it could not be made (the
+    /// pictures are then kept in memory: the budget is a bound on memory, not on correctness).
+    private var scratch: ScratchFile?
+    private var scratchTried = false
 
-    init(limit: Int, previewBudget: Int = 16 << 20) {
+    init(limit: Int, memoryBudget: Int = 8 << 20) {
         self.limit = max(0, limit)
-        self.previewBudget = previewBudget
+        self.memoryBudget = memoryBudget
     }
 
     /// Whether a container ranked like `entry` would be kept now.
@@ -37,11 +56,11 @@ final class PictureShortlist: @unchecked Sendable {
         lock.withLock { kept.count < limit || (!kept.isEmpty && Ranker.precedes(entry, kept[kept.count - 1].entry)) }
     }
 
-    /// Offers a preview; it is encoded at once when the previews kept would exceed the budget.
+    /// Offers a preview; it is encoded at once when it would not fit in the budget.
     func offer(_ entry: RankedContainer, preview: Heatmap.Preview, verdict: Verdict) {
         // Checked and kept in one step, so the budget holds with several workers offering.
         let kept = lock.withLock { () -> Bool in
-            guard previewBytes + preview.grey.samples.count <= previewBudget else { return false }
+            guard bytesKept + preview.grey.samples.count <= memoryBudget else { return false }
             insertLocked(entry, .preview(preview, verdict))
             return true
         }
@@ -50,36 +69,49 @@ final class PictureShortlist: @unchecked Sendable {
         }
     }
 
-    func offer(_ entry: RankedContainer, jpeg: Data) { lock.withLock { insertLocked(entry, .jpeg(jpeg)) } }
+    /// Offers a picture already encoded: kept in memory within the budget, else set aside.
+    func offer(_ entry: RankedContainer, jpeg: Data) {
+        let scratch = lock.withLock { () -> ScratchFile? in
+            guard bytesKept + jpeg.count > memoryBudget else { return nil }
+            if !scratchTried {
+                scratchTried = true
+                self.scratch = try? ScratchFile()
+            }
+            return self.scratch
+        }
+        if let scratch, let slice = try? scratch.append(jpeg) {
+            lock.withLock { insertLocked(entry, .jpeg(.setAside(scratch, slice))) }
+        } else {
+            lock.withLock { insertLocked(entry, .jpeg(.memory(jpeg))) }
+        }
+    }
 
     /// Inserts in ranking order and drops what falls past the limit; the caller holds the lock.
     private func insertLocked(_ entry: RankedContainer, _ picture: Picture) {
         let index = kept.firstIndex { Ranker.precedes(entry, $0.entry) } ?? kept.count
         guard index < limit else { return }
         kept.insert((entry, picture), at: index)
-        if case .preview(let preview, _) = picture { previewBytes += preview.grey.samples.count }
-        if kept.count > limit, case .preview(let preview, _) = kept.removeLast().picture {
-            previewBytes -= preview.grey.samples.count
-        }
+        bytesKept += picture.bytes
+        if kept.count > limit { bytesKept -= kept.removeLast().picture.bytes }
     }
 
     /// Draws and encodes the previews still kept (on all cores) and returns every picture, by
-    /// scan id.
-    func finish() -> [String: Data] {
+    /// scan id; those set aside are read back when used.
+    func finish() -> [String: HeldData] {
         let items = lock.withLock { kept }
-        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Data?>.allocate(capacity: items.count)
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<HeldData?>.allocate(capacity: items.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             switch items[index].picture {
-            case .jpeg(let data): slots[index] = data
-            case .preview(let preview, let verdict): slots[index] = try? Heatmap.render(preview, verdict: verdict, jpeg: true)
+            case .jpeg(let held): slots[index] = held
+            case .preview(let preview, let verdict): slots[index] = (try? Heatmap.render(preview, verdict: verdict, jpeg: true)).map(HeldData.memory)
             }
         }
-        var pictures: [String: Data] = [:]
+        var pictures: [String: HeldData] = [:]
         for (index, item) in items.enumerated() {
-            guard let scanID = item.entry.scanID, pictures[scanID] == nil, let data = slots[index] else { continue }
-            pictures[scanID] = data
+            guard let scanID = item.entry.scanID, pictures[scanID] == nil, let held = slots[index] else { continue }
+            pictures[scanID] = held
         }
         return pictures
     }

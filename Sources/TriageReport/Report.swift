@@ -15,8 +15,9 @@ public struct ReportBuilder {
         public var ranking: [RankedContainer]
         public var verdicts: [String: Verdict]
         public var images: [String: String]
-        /// Pictures already made (JPEG, by scan id), used instead of decoding those scans again.
-        public var pictures: [String: Data] = [:]
+        /// Pictures already made (JPEG, by scan id, in memory or set aside on disk), used
+        /// instead of decoding those scans again.
+        public var pictures: [String: HeldData] = [:]
         /// Problems in the inputs as the run reported them (`file:line:col: error|warning: …`),
         /// errors first: the analyst reads them here, not only on a terminal at night.
         public var problems: [String] = []
@@ -54,15 +55,32 @@ public struct ReportBuilder {
 
     public init() {}
 
+    /// The report as one string (what tests read).
     public func html(_ input: Input, generatedAt: String) -> String {
+        var html = ""
+        write(input, generatedAt: generatedAt) { html += $0 }
+        return html
+    }
+
+    /// Writes the report to `path` as it is made (``StreamedOutputFile``): a row, a card, a
+    /// picture's base64 at a time, so its size in memory does not grow with the containers it
+    /// pictures.
+    public func write(_ input: Input, generatedAt: String, to path: String) throws {
+        let file = try StreamedOutputFile(path: path)
+        try write(input, generatedAt: generatedAt, to: file.write)
+        try file.commit()
+    }
+
+    /// The report's text, handed to `emit` in pieces, in order.
+    public func write(_ input: Input, generatedAt: String, to emit: (String) throws -> Void) rethrows {
         let inspect = input.ranking.filter(\.inspect)
         // Scans that could not be analysed (a truncated image, no container floor in it): said
         // among the problems; the tile points there.
         let failed = input.ranking.filter { $0.status == .failed }.count
         let picturedIDs = input.ranking.prefix(inspect.count + extraPictures).compactMap(\.scanID)
         let pictured = Set(picturedIDs)
-        let pictures = self.pictures(for: picturedIDs, input: input)
-        var html = """
+        let drawn = self.pictures(for: picturedIDs, input: input)
+        try emit("""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -87,48 +105,53 @@ public struct ReportBuilder {
           <th>Main reason</th><th>Type</th><th>HS</th><th data-type="n">Declared kg</th><th data-type="n">Image kg</th><th>Manifest</th>
         </tr></thead><tbody>
 
-        """
+        """)
         for entry in input.ranking {
             let top = entry.findings.first { $0.score > 0 }
             let anchor = entry.scanID.flatMap { pictured.contains($0) ? "#c-\($0)" : nil }
             let id = anchor.map { "<a href=\"\($0)\">\(escape(entry.containerID))</a>" } ?? escape(entry.containerID)
-            html += """
+            try emit("""
             <tr class="\(entry.inspect ? "inspect" : "")"><td>\(entry.rank)</td><td>\(id)</td>
             <td>\(String(format: "%.3f", entry.score))</td><td>\(entry.inspect ? "yes" : "")</td><td>\(escape(entry.status.rawValue))</td>
             <td>\(escape(top?.reason ?? entry.findings.first?.reason ?? ""))</td><td>\(escape(entry.isoType ?? ""))</td>
             <td>\(escape(entry.hsCode ?? ""))</td><td>\(entry.declaredKg.map { String(format: "%.0f", $0) } ?? "")</td>
             <td>\(entry.imageKg.map { String(format: "%.0f", $0) } ?? "")</td><td>\(escape(entry.manifestID ?? ""))</td></tr>
 
-            """
+            """)
         }
-        html += "</tbody></table>\n<h2>Containers to inspect</h2>\n"
+        try emit("</tbody></table>\n<h2>Containers to inspect</h2>\n")
         for entry in input.ranking where entry.scanID.map(pictured.contains) ?? false {
-            html += card(entry, input: input, picture: entry.scanID.flatMap { pictures[$0] })
+            // Each picture is read back and turned into base64 only as its card is written.
+            let picture = entry.scanID.flatMap { scanID in
+                input.pictures[scanID].map { held in
+                    do { return Picture.jpeg(try held.load()) } catch { return .missing("\(error)") }
+                } ?? drawn[scanID]
+            }
+            try emit(card(entry, input: input, picture: picture))
         }
-        html += "<h2>Quarantined inputs</h2>\n"
+        try emit("<h2>Quarantined inputs</h2>\n")
         if input.quarantined.isEmpty {
-            html += "<p>None.</p>\n"
+            try emit("<p>None.</p>\n")
         } else {
-            html += "<table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>\n"
-            for item in input.quarantined { html += "<tr><td><code>\(escape(item.file))</code></td><td>\(escape(item.reason))</td></tr>\n" }
-            html += "</tbody></table>\n"
+            try emit("<table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>\n")
+            for item in input.quarantined { try emit("<tr><td><code>\(escape(item.file))</code></td><td>\(escape(item.reason))</td></tr>\n") }
+            try emit("</tbody></table>\n")
         }
-        html += "<h2 id=\"problems\">Problems in the inputs</h2>\n"
-        html += input.problems.isEmpty ? "<p>None.</p>\n"
-            : "<ul>" + input.problems.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>\n"
-        html += "<h2>Scans without a declaration</h2>\n"
-        html += input.unmatchedScans.isEmpty ? "<p>None.</p>\n"
-            : "<ul>" + input.unmatchedScans.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>\n"
-        html += "<script>\(Self.script)</script></body></html>\n"
-        return html
+        try emit("<h2 id=\"problems\">Problems in the inputs</h2>\n")
+        try emit(input.problems.isEmpty ? "<p>None.</p>\n"
+            : "<ul>" + input.problems.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>\n")
+        try emit("<h2>Scans without a declaration</h2>\n")
+        try emit(input.unmatchedScans.isEmpty ? "<p>None.</p>\n"
+            : "<ul>" + input.unmatchedScans.map { "<li><code>\(escape($0))</code></li>" }.joined() + "</ul>\n")
+        try emit("<script>\(Self.script)</script></body></html>\n")
     }
 
-    /// A scan's picture (JPEG, base64), or why it has none.
-    enum Picture { case jpeg(String), missing(String) }
+    /// A scan's picture (JPEG), or why it has none.
+    enum Picture { case jpeg(Data), missing(String) }
 
-    /// The pictures of these scans: those the batch made while it ran, the rest rendered here on
-    /// all cores, each from its scan decoded again (what a resumed run's reused verdicts need);
-    /// a scan that cannot be drawn (its image gone since, or unreadable) says why.
+    /// The pictures of the scans the batch did not picture while it ran, rendered here on all
+    /// cores, each from its scan decoded again (what a resumed run's reused verdicts need); a
+    /// scan that cannot be drawn (its image gone since, or unreadable) says why.
     func pictures(for scanIDs: [String], input: Input) -> [String: Picture] {
         let work: [(path: String, verdict: Verdict)?] = scanIDs.map { scanID in
             guard input.pictures[scanID] == nil, let verdict = input.verdicts[scanID], let path = input.images[scanID] else { return nil }
@@ -142,14 +165,14 @@ public struct ReportBuilder {
         DispatchQueue.concurrentPerform(iterations: scanIDs.count) { index in
             guard let job = work[index] else { return }
             do {
-                slots[index] = .jpeg(try Self.thumbnail(path: job.path, verdict: job.verdict, decoder: decoder).base64EncodedString())
+                slots[index] = .jpeg(try Self.thumbnail(path: job.path, verdict: job.verdict, decoder: decoder))
             } catch {
                 slots[index] = .missing("\(error)")
             }
         }
         var result: [String: Picture] = [:]
         for (index, scanID) in scanIDs.enumerated() {
-            result[scanID] = input.pictures[scanID].map { .jpeg($0.base64EncodedString()) } ?? slots[index]
+            if let picture = slots[index] { result[scanID] = picture }
         }
         return result
     }
@@ -158,7 +181,7 @@ public struct ReportBuilder {
         guard let scanID = entry.scanID else { return "" }
         let shown: String
         switch picture {
-        case .jpeg(let base64): shown = "<img alt=\"scan \(escape(scanID)) with findings outlined\" src=\"data:image/jpeg;base64,\(base64)\">"
+        case .jpeg(let jpeg): shown = "<img alt=\"scan \(escape(scanID)) with findings outlined\" src=\"data:image/jpeg;base64,\(jpeg.base64EncodedString())\">"
         case .missing(let why): shown = "<p class=\"meta\">(no picture: \(escape(why)))</p>"
         case nil: shown = "<p class=\"meta\">(no picture)</p>"
         }

@@ -82,25 +82,32 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         let none = PictureShortlist(limit: 0)
         #expect(entries.allSatisfy { !none.admits($0) } && none.finish().isEmpty, "a report without pictures keeps none")
         for order in [entries, entries.reversed(), entries.sorted { $0.containerID.hashValue < $1.containerID.hashValue }] {
-            let shortlist = PictureShortlist(limit: 7)
-            for entry in order where shortlist.admits(entry) { shortlist.offer(entry, jpeg: Data(entry.scanID!.utf8)) }
-            let pictures = shortlist.finish()
-            #expect(Set(pictures.keys) == best)
-            #expect(pictures.allSatisfy { Data($0.key.utf8) == $0.value })
+            // All in memory; set aside on disk past a budget of 9 bytes (three or four of
+            // these); all set aside.
+            for budget in [1 << 20, 9, 0] {
+                let shortlist = PictureShortlist(limit: 7, memoryBudget: budget)
+                for entry in order where shortlist.admits(entry) { shortlist.offer(entry, jpeg: Data(entry.scanID!.utf8)) }
+                let pictures = shortlist.finish()
+                #expect(Set(pictures.keys) == best)
+                #expect(pictures.allSatisfy { Data($0.key.utf8) == (try? $0.value.load()) })
+                let inMemory = pictures.values.map { if case .memory(let data) = $0 { data.count } else { 0 } }.reduce(0, +)
+                let total = pictures.keys.map(\.utf8.count).reduce(0, +)
+                #expect(budget > total ? inMemory == total : inMemory <= budget && inMemory < total, "\(budget): \(inMemory) of \(total) bytes in memory")
+            }
         }
         // Previews, kept as they are within the budget (three here) and encoded when offered
         // past it: every picture kept comes out as a JPEG of the preview's size.
         let grey = PixelImage<UInt8>(width: 30, height: 20, samples: (0..<600).map { UInt8($0 % 251) })
         for order in [entries, entries.reversed()] {
-            let shortlist = PictureShortlist(limit: 7, previewBudget: 3 * grey.samples.count)
+            let shortlist = PictureShortlist(limit: 7, memoryBudget: 3 * grey.samples.count)
             for entry in order where shortlist.admits(entry) {
                 let verdict = Comparator.failed(containerID: entry.containerID, scanID: entry.scanID, reason: "test", profiles: .prior)
                 shortlist.offer(entry, preview: Heatmap.Preview(grey: grey, size: 1, pitchX: 1, pitchY: 1), verdict: verdict)
             }
             let pictures = shortlist.finish()
             #expect(Set(pictures.keys) == best)
-            for jpeg in pictures.values {
-                let decoded = try? ImageDecoder().decode(jpeg)
+            for held in pictures.values {
+                let decoded = try? ImageDecoder().decode(held.load())
                 #expect(decoded?.info.width == 30 && decoded?.info.height == 20)
             }
         }
