@@ -10,6 +10,11 @@ public final class ScratchFile: @unchecked Sendable {
     public struct Slice: Sendable, Equatable {
         public var offset: Int
         public var count: Int
+
+        public init(offset: Int, count: Int) {
+            self.offset = offset
+            self.count = count
+        }
     }
 
     private let descriptor: Int32
