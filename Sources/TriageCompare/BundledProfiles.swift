@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-69",
-  "createdAt" : "2026-11-30T19:33:08Z",
+  "comparator" : "compare-70",
+  "createdAt" : "2026-11-30T22:14:24Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-b1c8c285c8eef5cd",
+  "profileID" : "cal-75933ae3c31ab2a3",
   "references" : {
     "entries" : [
       {

@@ -137,6 +137,15 @@ public enum CargoMapper {
     /// photon noise grows with A as long as photons get through), at a transmission below
     /// 1/3000 (A ≥ 8). Counting statistics end there, whatever the encoding's floor says: a
     /// low-flux linac's log-encoded scan reads the same for anything denser.
+    ///
+    /// When no blocks lie 0.5 to 1 below (the whole load beyond the ceiling: 25.6 t of tiles
+    /// in a 20 ft box on the 8-bit PNG-LINAC-3, A 10.8 throughout, read as "penetrated
+    /// throughout" and 28 % light), the variance at the pile-up is judged against what
+    /// counting statistics give there: a pixel's variance in A is 1/N for N photons, so
+    /// e^A / N₀; N₀ is bounded from the blocks between A 3 and the pile-up (their variance
+    /// over e^A, at its 10th percentile: load edges within a block only add to it). A pile-up
+    /// under a thirtieth of that is a floor: on generated scans, floors measured 0.0003-0.005 of
+    /// it, dense loads that photons still got through 0.12-9.
     static func photonCeiling(_ grid: BlockGrid) -> Float? {
         guard let top = grid.mean.max(), top >= 8 else { return nil }
         var atTop: [Float] = [], below: [Float] = []
@@ -144,8 +153,18 @@ public enum CargoMapper {
             let mean = grid.mean[index]
             if mean >= top - 0.1 { atTop.append(grid.variance[index]) } else if mean >= top - 1, mean < top - 0.5 { below.append(grid.variance[index]) }
         }
-        guard atTop.count >= 10, atTop.count * 50 >= grid.mean.count, below.count >= 10 else { return nil }
-        let topVariance = Selection.select(&atTop, atTop.count / 2), belowVariance = Selection.select(&below, below.count / 2)
+        guard atTop.count >= 10, atTop.count * 50 >= grid.mean.count else { return nil }
+        let topVariance = Selection.select(&atTop, atTop.count / 2)
+        guard below.count >= 10 else {
+            var perPhoton: [Float] = []
+            for index in grid.mean.indices where grid.mean[index] >= 3 && grid.mean[index] < top - 0.5 {
+                perPhoton.append(grid.variance[index] * exp(-grid.mean[index]))
+            }
+            guard perPhoton.count >= 10 else { return nil }
+            let counting = Selection.select(&perPhoton, perPhoton.count / 10) * exp(top)
+            return topVariance * 30 < counting ? top - 0.1 : nil
+        }
+        let belowVariance = Selection.select(&below, below.count / 2)
         return topVariance * 4 < belowVariance ? top - 0.1 : nil
     }
 

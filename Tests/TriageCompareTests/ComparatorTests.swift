@@ -1666,6 +1666,20 @@ enum Fixture {
         #expect(bananas.verdict.measurements?.photonCeiling == nil && timber.verdict.measurements?.photonCeiling == nil)
     }
 
+    /// A load beyond the ceiling throughout (22 t of ceramic tiles in a 20 ft box on the
+    /// low-flux 8-bit scanner, at its own pitch: A 10.8 everywhere in it, no blocks a little
+    /// below to compare with) is still found to run out of photons, by what counting statistics
+    /// give at that attenuation: cannot clear, not "penetrated throughout" (as it was, with no
+    /// opaque part and read 32 % light).
+    @Test func aLoadBeyondTheCeilingThroughoutCannotBeCleared() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "22G1", cargo: "tiles", mass: 22000, scanner: "PNG-LINAC-3", pitchScale: 1, seed: 1)
+        let measurements = try Measurer.measure(scan: scan, declaration: declaration)
+        let verdict = Scorer.score(measurements, profiles: .prior)
+        let ceiling = try #require(measurements.photonCeiling, "opaque share \(measurements.opaqueFraction)")
+        #expect(ceiling > 10 && ceiling < 11.2 && measurements.opaqueFraction > 0.2, "ceiling \(ceiling), opaque \(measurements.opaqueFraction)")
+        #expect(verdict.findings.contains { $0.kind == "cannot_clear" } && verdict.score >= 0.25)
+    }
+
     /// Opaque loads are ranked at least at the cannot-clear floor, and among themselves by
     /// what the rest of the load shows: one whose clear part holds a denser layer ranks above
     /// the same load without it (a plain maximum gave both the floor's score).
