@@ -120,14 +120,29 @@ public enum BatchIntake {
     /// Reads every manifest of the batch; a container declared more than once in the batch is
     /// an error and every declaration of it is quarantined, each naming the others.
     public static func readManifests(_ files: [String], reader: ManifestReader, diagnostics: any DiagnosticCollector) -> [Manifest] {
+        var unreadable: [(file: String, reason: String)] = []
+        return readManifests(files, reader: reader, diagnostics: diagnostics, unreadable: &unreadable)
+    }
+
+    /// As above, and says which files could not be read at all, and why (`file:line:col:
+    /// reason`): the nightly batch quarantines them, so that a manifest lost whole shows among
+    /// the quarantined inputs and not only among the problems.
+    public static func readManifests(_ files: [String], reader: ManifestReader, diagnostics: any DiagnosticCollector,
+                                     unreadable: inout [(file: String, reason: String)]) -> [Manifest] {
         var manifests: [Manifest] = []
         for file in files {
             do {
                 manifests.append(try reader.read(file, diagnostics: diagnostics))
             } catch let error as ScanTriageError {
-                diagnostics.error(error.reason, at: error.location ?? SourceLocation(file: file))
+                let location = error.location ?? SourceLocation(file: file)
+                diagnostics.error(error.reason, at: location)
+                // The file is beside it: where in it, and why.
+                let place = [location.line.map { "line \($0)" }, location.column.map { "column \($0)" }, location.path]
+                    .compactMap { $0 }.joined(separator: ", ")
+                unreadable.append((file, (place.isEmpty ? "" : place + ": ") + error.reason + ": not read; its scans are ranked without a declaration"))
             } catch {
                 diagnostics.error("\(error)", at: SourceLocation(file: file))
+                unreadable.append((file, "\(error): not read; its scans are ranked without a declaration"))
             }
         }
         return quarantineDuplicates(manifests, diagnostics: diagnostics)

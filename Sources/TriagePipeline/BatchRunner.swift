@@ -20,6 +20,8 @@ public struct BatchIntakeResult: Sendable {
     public var jobs: [ScanJob]
     public var unscanned: [DeclaredContainer]
     public var unmatchedScans: [ScanEntry]
+    /// Manifest files that could not be read at all, and why.
+    public var unreadableManifests: [(file: String, reason: String)] = []
 }
 
 public enum BatchRunner {
@@ -27,7 +29,8 @@ public enum BatchRunner {
     public static func intake(_ root: String, excluding excluded: Set<String> = [], reader: ManifestReader,
                               diagnostics: any DiagnosticCollector) throws -> BatchIntakeResult {
         let listing = try BatchIntake.list(root, excluding: excluded, diagnostics: diagnostics)
-        let manifests = BatchIntake.readManifests(listing.manifestFiles, reader: reader, diagnostics: diagnostics)
+        var unreadable: [(file: String, reason: String)] = []
+        let manifests = BatchIntake.readManifests(listing.manifestFiles, reader: reader, diagnostics: diagnostics, unreadable: &unreadable)
         let match = BatchIntake.match(manifests, scans: listing.scans, diagnostics: diagnostics)
         var jobs: [ScanJob] = []
         for pair in match.containers {
@@ -36,7 +39,7 @@ public enum BatchRunner {
         // Scans without a declaration are still analysed (against physics alone) and ranked.
         for scan in match.unmatchedScans where scan.sidecar != nil { jobs.append(ScanJob(scan: scan, declaration: nil, manifestID: nil)) }
         return BatchIntakeResult(root: root, manifests: manifests, jobs: jobs, unscanned: match.unscanned,
-                                 unmatchedScans: match.unmatchedScans)
+                                 unmatchedScans: match.unmatchedScans, unreadableManifests: unreadable)
     }
 
     /// Runs `work` over `items` with at most `jobs` in flight, calling `done` on the caller's

@@ -122,6 +122,10 @@ public struct NightlyRun: Sendable {
                 try store?.quarantine(file: full, containerID: nil, reason: reason)
             }
             let intake = try BatchRunner.intake(folder, excluding: Set(sums.mismatched.keys), reader: reader, diagnostics: diagnostics)
+            for (file, reason) in intake.unreadableManifests {
+                quarantined.append((file, reason))
+                try store?.quarantine(file: file, containerID: nil, reason: reason)
+            }
             for manifest in intake.manifests {
                 if let store, let data = try? BoundedFile.read(manifest.file, maxBytes: reader.maxBytes) {
                     try store.recordManifest(sha256: Hashing.sha256(data), manifest: manifest)

@@ -275,6 +275,30 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(errors.contains("manifests is listed but cannot be read"), "\(errors.prefix(300))")
     }
 
+    /// A manifest that cannot be read at all (cut off in transmission) is a quarantined input,
+    /// in the summary and the report's quarantine list with where it broke off, not only a
+    /// line among the problems: a lost manifest is what an analyst must chase in the morning.
+    /// The rest of the batch ranks as without it; a run started again records it once.
+    @Test func aManifestThatCannotBeReadIsQuarantined() throws {
+        let folder = try TemporaryFolder()
+        let batch = try sampleBatch(folder)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: batch + "/manifests/nightly.json"))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: batch + "/manifests/late.json"))
+        let out = folder.path("out")
+        for attempt in 1...2 {
+            let run = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles])
+            #expect(run.status == 1, "an input error: \(run.stderr)")
+            #expect(run.stderr.contains("late.json:") && run.stderr.contains("error: malformed JSON"), "\(run.stderr)")
+            #expect(run.stdout.contains("ranked 10 container(s)") && run.stdout.contains("1 input(s) quarantined"), "attempt \(attempt): \(run.stdout)")
+            let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+            let quarantine = try #require(report.components(separatedBy: "<h2>Quarantined inputs</h2>").last?.components(separatedBy: "<h2").first)
+            #expect(quarantine.contains("late.json</code></td><td>line ") && quarantine.contains("not read; its scans are ranked without a declaration"),
+                    "\(quarantine)")
+        }
+        let store = try TriageDatabase(path: out + "/scantriage.sqlite")
+        #expect(try store.quarantined().map(\.file).filter { $0.hasSuffix("late.json") }.count == 1)
+    }
+
     /// Warnings are not dropped: a scan sent in a format that is not read (a TIFF beside its
     /// sidecar) is said on the terminal and in the report; its container is ranked as not
     /// scanned. The run finishes (exit 0: nothing was wrong with what could be read).
