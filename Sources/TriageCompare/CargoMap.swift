@@ -50,6 +50,44 @@ public struct CargoMap: Sendable {
     }
 }
 
+/// Where the load is denser than its own context: the dense-region comparison's z (a 50 mm
+/// block's areal density less the median of the five columns of load around it, over their
+/// robust spread; ``Measurer``'s `denseRegion`, the residuals kernel) for each block inside the
+/// load where it reaches ``threshold``, the strongest ``limit`` of them. What the report's
+/// pictures tint, so that an analyst sees where the load departs from itself, not only the
+/// boxes of what was found. Places are in the measured map's pixels (levelled, when the
+/// container stood tilted: ``Measurements/levelling``).
+public struct AnomalyMap: Sendable, Codable, Equatable {
+    public static let threshold: Float = 3
+    public static let limit = 600
+    public var originX: Int
+    public var originY: Int
+    public var blockWidth: Int
+    public var blockHeight: Int
+    public var columns: Int
+    /// Block indices (row × columns + column), strongest first, and each one's z in tenths
+    /// (at most 25.5).
+    public var blocks: [Int]
+    public var tenths: [UInt8]
+
+    init(_ cargo: CargoMap, _ heat: [(block: Int, z: Float)]) {
+        originX = cargo.originX
+        originY = cargo.originY
+        blockWidth = cargo.blockWidth
+        blockHeight = cargo.blockHeight
+        columns = cargo.columns
+        let strongest = heat.sorted { $0.z > $1.z || ($0.z == $1.z && $0.block < $1.block) }.prefix(Self.limit)
+        blocks = strongest.map(\.block)
+        tenths = strongest.map { UInt8(min(255, max(0, ($0.z * 10).rounded()))) }
+    }
+
+    /// The `k`-th block's box in the measured map's pixels, `[x, y, width, height]`, and its z.
+    public func block(_ k: Int) -> (box: [Int], z: Float) {
+        let c = blocks[k] % columns, r = blocks[k] / columns
+        return ([originX + c * blockWidth, originY + r * blockHeight, blockWidth, blockHeight], Float(tenths[k]) / 10)
+    }
+}
+
 /// μ/ρ for the declared goods: what the commodity is made of, by HS chapter. At a linac's
 /// 2–3 MeV the elements differ by up to a tenth (water 0.049 cm²/g at 2 MeV, silicates 0.045,
 /// iron 0.043), and beyond by more (iron 0.031 against water 0.028 at 6 MeV): ceramic tiles

@@ -56,9 +56,10 @@ public enum Heatmap {
         return Preview(grey: map.radiograph(maxAttenuation: map.radiographBlack), size: size, pitchX: pitchX, pitchY: pitchY)
     }
 
-    /// RGB: the preview in grey, findings' boxes outlined (red for scored evidence, amber for
-    /// cannot-clear and for places reported but not scored), and the container's cargo space
-    /// in thin blue.
+    /// RGB: the preview in grey, tinted orange-red where the load is denser than its own
+    /// context (``AnomalyMap``: the more, the stronger), findings' boxes outlined (red for
+    /// scored evidence, amber for cannot-clear and for places reported but not scored), and the
+    /// container's cargo space in thin blue.
     public static func overlay(_ preview: Preview, verdict: Verdict) -> PixelImage<UInt8> {
         let width = preview.grey.width, height = preview.grey.height
         let size = preview.size, pitchX = preview.pitchX, pitchY = preview.pitchY
@@ -94,6 +95,27 @@ public enum Heatmap {
                 if upper <= lower {
                     for y in upper...lower {
                         for x in [x0 - t, x1 + t] where x >= 0 && x < width { paint(x, y, color) }
+                    }
+                }
+            }
+        }
+        // Where the load is denser than its own context, tinted: faint at z 3, strongest from
+        // about 10 (``AnomalyMap``), under the boxes.
+        if let m = verdict.measurements, let heat = m.anomalyMap {
+            for k in heat.blocks.indices {
+                let (measuredBox, z) = heat.block(k)
+                let b = m.levelling.map { $0.scanBox(measuredBox) } ?? measuredBox
+                let alpha = min(0.6, 0.2 + 0.06 * Double(z - AnomalyMap.threshold))
+                let x0 = max(0, Int(Double(b[0]) * pitchX / size)), y0 = max(0, Int(Double(b[1]) * pitchY / size))
+                let x1 = min(width, Int((Double(b[0] + b[2]) * pitchX / size).rounded(.up)))
+                let y1 = min(height, Int((Double(b[1] + b[3]) * pitchY / size).rounded(.up)))
+                guard x0 < x1, y0 < y1 else { continue }
+                for y in y0..<y1 {
+                    for x in x0..<x1 {
+                        let i = (y * width + x) * 3
+                        rgb[i] = UInt8((Double(rgb[i]) * (1 - alpha) + 255 * alpha).rounded())
+                        rgb[i + 1] = UInt8((Double(rgb[i + 1]) * (1 - alpha) + 60 * alpha).rounded())
+                        rgb[i + 2] = UInt8((Double(rgb[i + 2]) * (1 - alpha)).rounded())
                     }
                 }
             }

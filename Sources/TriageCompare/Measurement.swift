@@ -111,6 +111,9 @@ public struct Measurements: Sendable, Codable {
     /// The share of the removed beam taken out of the cargo map as scatter before the detectors
     /// looked at it (the profile's for the scanner), when one was; nil otherwise.
     public var scatterTakenAway: Double? = nil
+    /// Where the load is denser than its own context, block by block (``AnomalyMap``): what the
+    /// report's pictures tint (nil before compare-70).
+    public var anomalyMap: AnomalyMap? = nil
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
 
@@ -333,7 +336,8 @@ public enum Measurer {
             candidates.append(Candidate(kind: .declaredEmpty, statistic: max(0, occupiedMass), bbox: bbox(of: occupied, in: cargo),
                                         massKg: occupiedMass, place: nil))
         }
-        candidates.append(denseRegion(cargo, profile: profile, geometry: geometry))
+        let (region, anomalyMap) = denseRegion(cargo, profile: profile, geometry: geometry)
+        candidates.append(region)
         candidates.append(inclusion(cargo, profile: profile, geometry: geometry))
         candidates.append(layerResidual(cargo, profile: profile, geometry: geometry))
         candidates.append(denseWindow(cargo, profile: profile, geometry: geometry))
@@ -365,6 +369,7 @@ public enum Measurer {
                             deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
         measured.levelling = levelling
         measured.scatterTakenAway = scatter
+        measured.anomalyMap = anomalyMap
         if weighed { measured.scatterMassesKg = rawCargo.massesUnderScatter(ratios: ratios) }
         return measured
     }
@@ -487,7 +492,7 @@ public enum Measurer {
     /// The spread is the stack's median absolute deviation, floored at 5 % (carton-to-carton
     /// variation) and at the block noise. Residuals through the SIMD comparison kernel, then
     /// connected regions.
-    static func denseRegion(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+    static func denseRegion(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> (Candidate, AnomalyMap) {
         let columns = cargo.columns, rows = cargo.rows
         let occupied = cargo.density.map { $0 > cargo.occupiedThreshold }
         // Each column's body: occupied rows from the load top + 2 to the floor − 3, sorted once,
@@ -571,13 +576,18 @@ public enum Measurer {
         // Keep away from the floor, the ceiling and the end walls (three blocks), and from the
         // load's own edges, where partial volume makes any boundary look dense.
         var mask = [Bool](repeating: false, count: columns * rows)
+        var heat: [(block: Int, z: Float)] = []
         for r in 3..<max(3, rows - 3) {
             for c in 3..<max(3, columns - 3) where valid[r * columns + c] && z[r * columns + c] > 2.5 {
                 let interior = occupied[r * columns + c - 1] && occupied[r * columns + c + 1]
                     && occupied[(r - 1) * columns + c] && occupied[(r + 1) * columns + c]
-                if interior { mask[r * columns + c] = true }
+                if interior {
+                    mask[r * columns + c] = true
+                    if z[r * columns + c] >= AnomalyMap.threshold { heat.append((r * columns + c, z[r * columns + c])) }
+                }
             }
         }
+        let anomalyMap = AnomalyMap(cargo, heat)
         var best = Candidate(kind: .denseRegion, statistic: 0, bbox: nil, massKg: nil, place: nil)
         // Where the best so far lies, said at the end (``placeFromDoors(_:)``).
         var bestDoors = 0.0
@@ -599,7 +609,7 @@ public enum Measurer {
             }
         }
         if best.statistic > 0 { best.place = placeFromDoors(bestDoors) }
-        return best
+        return (best, anomalyMap)
     }
 
     // MARK: above the load

@@ -505,6 +505,36 @@ enum Fixture {
         #expect(try Measurer.measure(scan: clean, declaration: cleanDeclaration).candidate(.doorZone)?.statistic == 0)
     }
 
+    /// The anomaly-density map: a package of bricks among timber (uniform goods) is where the
+    /// load is denser than its own context, every block of the map on it, strongest first; the
+    /// same load without it has none. The report's picture tints those blocks (orange-red over
+    /// the grey) and leaves the clean load's grey.
+    @Test(arguments: [UInt64(1), 2])
+    func theAnomalyMapLiesOnThePackageAndIsTinted(seed: UInt64) throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "timber", mass: 16000, anomaly: .concealedInLoad,
+                                                          strength: 1, scanner: "SSZ-LINAC-2", pitchScale: 1, seed: seed)
+        let verdict = try Comparator.analyze(scan: scan, declaration: declaration, profiles: .prior)
+        let map = try #require(verdict.measurements?.anomalyMap)
+        let truth = try #require(scene.anomalyBBox)
+        let blocks = map.blocks.indices.map { map.block($0) }
+        #expect(blocks.count >= 20 && blocks.allSatisfy { Fixture.overlap($0.box, truth) && $0.z >= AnomalyMap.threshold },
+                "\(blocks.count) blocks, package at \(truth): \(blocks.prefix(5))")
+        #expect(zip(blocks, blocks.dropFirst()).allSatisfy { $0.z >= $1.z }, "strongest first")
+        let preview = try Heatmap.preview(of: scan)
+        let picture = Heatmap.overlay(preview, verdict: verdict)
+        let strongest = blocks[0].box
+        let x = Int(Double(strongest[0] + strongest[2] / 2) * scan.sidecar.pitchX / preview.size)
+        let y = Int(Double(strongest[1] + strongest[3] / 2) * scan.sidecar.pitchY / preview.size)
+        let i = (y * picture.width + x) * 3
+        #expect(Int(picture.samples[i]) - Int(picture.samples[i + 2]) > 40, "tinted at \(x),\(y): \(picture.samples[i..<(i + 3)])")
+        let (clean, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "timber", mass: 16000, scanner: "SSZ-LINAC-2", pitchScale: 1, seed: seed)
+        let cleanVerdict = try Comparator.analyze(scan: clean, declaration: cleanDeclaration, profiles: .prior)
+        #expect(cleanVerdict.measurements?.anomalyMap?.blocks.isEmpty == true)
+        let cleanPicture = Heatmap.overlay(try Heatmap.preview(of: clean), verdict: cleanVerdict)
+        let j = (y * cleanPicture.width + x) * 3
+        #expect(cleanPicture.samples[j] == cleanPicture.samples[j + 2], "grey at \(x),\(y)")
+    }
+
     /// A box that lies partly or wholly outside the picture (a stored verdict of another scan
     /// size, or a geometry past the image) is clipped, not a crash of the report.
     @Test func boxesOutsideThePictureAreClipped() throws {
