@@ -120,6 +120,7 @@ public struct ReportBuilder {
             """)
         }
         try emit("</tbody></table>\n<h2>Containers to inspect</h2>\n")
+        if !pictured.isEmpty { try emit(Self.legend) }
         for entry in input.ranking where entry.scanID.map(pictured.contains) ?? false {
             // Each picture is read back and turned into base64 only as its card is written.
             let picture = entry.scanID.flatMap { scanID in
@@ -231,6 +232,15 @@ public struct ReportBuilder {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// How to read the pictures, once above them.
+    static let legend = """
+    <p class="meta legend">Each scan is a radiograph: dense is dark. <span class="key" style="border-color:#e61e1e"></span>red boxes:
+    evidence that raises the score; <span class="key" style="border-color:#f0a000"></span>amber: cannot be cleared, or a place
+    to look that is not scored; <span class="key tint"></span>orange tint: the load denser than its own surroundings, block by
+    block (the stronger, the more); <span class="key" style="border-color:#3c6edc"></span>thin blue: the cargo space.</p>
+
+    """
+
     static let style = """
     body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1c2430;background:#fafbfc}
     h1{margin:0 0 4px;font-size:22px}h2{margin-top:32px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
@@ -248,6 +258,8 @@ public struct ReportBuilder {
     .card{display:flex;gap:16px;flex-wrap:wrap}.card img{max-width:900px;width:100%;border:1px solid #d0d7de}
     dl{display:grid;grid-template-columns:auto auto;gap:2px 10px;margin:0;font-size:13px;max-width:380px}dt{color:#57606a}
     .findings{margin:8px 0 0 0}
+    .key{display:inline-block;width:14px;height:10px;border:2px solid;margin:0 4px 0 8px;vertical-align:middle}
+    .key.tint{border:none;background:rgba(255,60,0,.45);width:18px;height:14px}
     """
 
     static let script = """
