@@ -139,7 +139,8 @@ public enum BatchIntake {
                 // The file is beside it: where in it, and why.
                 let place = [location.line.map { "line \($0)" }, location.column.map { "column \($0)" }, location.path]
                     .compactMap { $0 }.joined(separator: ", ")
-                unreadable.append((file, (place.isEmpty ? "" : place + ": ") + error.reason + ": not read; its scans are ranked without a declaration"))
+                let why = (place.isEmpty ? "" : place + ": ") + error.reason
+                unreadable.append((file, why + ": not read; its scans are ranked without a declaration"))
             } catch {
                 diagnostics.error("\(error)", at: SourceLocation(file: file))
                 unreadable.append((file, "\(error): not read; its scans are ranked without a declaration"))

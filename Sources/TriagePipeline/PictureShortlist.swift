@@ -16,10 +16,11 @@ import TriageRank
 /// out later, and encoding was the larger part of a picture's cost. Past the budget a preview
 /// is encoded when it is offered and the JPEG set aside in a ``ScratchFile``, read back only as
 /// the report writes its card: memory stays within the budget (give or take the pictures of
-/// the workers offering at that moment) however many containers the report pictures. 8 MB holds most of the 30 previews of a 200-scan batch at half pitch (9 MB);
-/// with 16 MB, and every JPEG past it in memory, a 1,000-scan batch (110 pictures) peaked 13 MB
-/// higher than a 200-scan one; encoding every preview when offered (no budget) cost 2 % of a
-/// batch's time (encodings of pictures later pushed out).
+/// the workers offering at that moment) however many containers the report pictures. 8 MB
+/// holds most of the 30 previews of a 200-scan batch at half pitch (9 MB); with 16 MB, and
+/// every JPEG past it in memory, a 1,000-scan batch (110 pictures) peaked 13 MB higher than a
+/// 200-scan one; encoding every preview when offered (no budget) cost 2 % of a batch's time
+/// (encodings of pictures later pushed out).
 final class PictureShortlist: @unchecked Sendable {
     enum Picture {
         case preview(Heatmap.Preview, Verdict)
