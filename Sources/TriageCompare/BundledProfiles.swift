@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-70",
-  "createdAt" : "2026-11-30T22:14:24Z",
+  "comparator" : "compare-71",
+  "createdAt" : "2026-11-30T22:49:13Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-75933ae3c31ab2a3",
+  "profileID" : "cal-4e7a2fff5017fae4",
   "references" : {
     "entries" : [
       {

@@ -112,7 +112,7 @@ public struct Measurements: Sendable, Codable {
     /// looked at it (the profile's for the scanner), when one was; nil otherwise.
     public var scatterTakenAway: Double? = nil
     /// Where the load is denser than its own context, block by block (``AnomalyMap``): what the
-    /// report's pictures tint (nil before compare-70).
+    /// report's pictures tint (nil before compare-71).
     public var anomalyMap: AnomalyMap? = nil
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
