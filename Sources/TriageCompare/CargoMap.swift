@@ -182,7 +182,7 @@ public enum CargoMapper {
     /// counting statistics give there: a pixel's variance in A is 1/N for N photons, so
     /// e^A / N₀; N₀ is bounded from the blocks between A 3 and the pile-up (their variance
     /// over e^A, at its 10th percentile: load edges within a block only add to it). A pile-up
-    /// under a thirtieth of that is a floor: on generated scans, floors measured 0.0003-0.005 of
+    /// under a thirtieth of that is a floor: on generated scans, floors measured under 0.005 of
     /// it, dense loads that photons still got through 0.12-9.
     static func photonCeiling(_ grid: BlockGrid) -> Float? {
         guard let top = grid.mean.max(), top >= 8 else { return nil }
