@@ -57,6 +57,11 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(report.contains("<table id=\"ranking\">") && report.contains("data:image/jpeg;base64,"))
         #expect(!report.contains("src=\"http") && !report.contains("<link "), "the report is self-contained")
+        // The one sample load with opaque parts (cannot clear) gives its image weight as a
+        // lower bound on its card; the other nine as read.
+        let weights = report.components(separatedBy: "<dt>In the image</dt><dd>").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(weights.count == 10 && weights.filter { $0.hasPrefix("at least ") && $0.hasSuffix(" kg (parts are opaque)") }.count == 1,
+                "\(weights)")
 
         let second = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--capacity", "3"])
         #expect(second.stdout.contains("(0 analysed, 10 reused"))

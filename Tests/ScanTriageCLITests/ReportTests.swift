@@ -78,6 +78,8 @@ import TriageReport
                                         quarantined: [], unmatchedScans: [], profileID: "p", capacity: "2", analysed: 2, reused: 0, seconds: 0)
         let html = ReportBuilder().html(input, generatedAt: "now")
         #expect(html.contains("<dt>Scanned at</dt><dd>BRSSZ, SSZ-LINAC-2</dd>"))
+        // The weight in the image as read: no opaque part, no bound.
+        #expect(!html.contains("at least") && !html.contains("parts are opaque"))
         // How to read the pictures, once, above them.
         #expect(html.components(separatedBy: "orange tint: the load denser than its own surroundings").count == 2)
         #expect(html.contains("<dt>Scanned at</dt><dd>ECGYE, GYE-LINAC-1 (not the port of loading BRSSZ"))
