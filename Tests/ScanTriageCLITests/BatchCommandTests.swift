@@ -251,6 +251,18 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         #expect(profile.stdout.isEmpty, "nothing measured")
     }
 
+    /// `score` gives the image's weight as a lower bound where parts of the load are opaque
+    /// (the sample 22G1 of sugar on the 8-bit scanner), and as read otherwise.
+    @Test func scoreSaysAnOpaqueLoadsWeightIsALowerBound() throws {
+        let opaque = try CommandRun.run(["score", "--scan", "Samples/nightly/scans/PNG-nightly-0005.jpg", "--manifest",
+                                         "Samples/nightly/manifests/nightly.json"])
+        #expect(opaque.status == 0 && opaque.stdout.contains("22G1, cargo in the image at least ") && opaque.stdout.contains(" t (parts are opaque), declared "),
+                "\(opaque.stdout)")
+        let clear = try CommandRun.run(["score", "--scan", "Samples/nightly/scans/GYE-nightly-0001.png", "--manifest",
+                                        "Samples/nightly/manifests/nightly.json"])
+        #expect(clear.status == 0 && clear.stdout.contains(", cargo in the image about ") && !clear.stdout.contains("at least"), "\(clear.stdout)")
+    }
+
     @Test func aTamperedFileIsQuarantinedAndTheRestRanked() throws {
         let folder = try TemporaryFolder()
         let batch = try sampleBatch(folder)
