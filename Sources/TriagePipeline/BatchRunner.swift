@@ -82,11 +82,14 @@ public enum BatchRunner {
     /// The line of the ranking for a verdict.
     public static func entry(for verdict: Verdict, declaration: DeclaredContainer?, status: ContainerStatus) -> RankedContainer {
         let m = verdict.measurements
-        return RankedContainer(containerID: verdict.containerID, score: verdict.score, strength: verdict.strength,
-                               status: status, findings: verdict.findings, scanID: verdict.scanID,
-                               isoType: declaration?.isoType ?? m?.geometry.type, hsCode: declaration?.mainHSCode,
-                               declaredKg: declaration.map { $0.declaredGoodsKg }, imageKg: m?.imageMassKg,
-                               manifestID: declaration?.manifestID, portOfLoading: declaration?.portOfLoading)
+        var line = RankedContainer(containerID: verdict.containerID, score: verdict.score, strength: verdict.strength,
+                                   status: status, findings: verdict.findings, scanID: verdict.scanID,
+                                   isoType: declaration?.isoType ?? m?.geometry.type, hsCode: declaration?.mainHSCode,
+                                   declaredKg: declaration.map { $0.declaredGoodsKg }, imageKg: m?.imageMassKg,
+                                   manifestID: declaration?.manifestID, portOfLoading: declaration?.portOfLoading)
+        // Opaque parts hold more than they read (the mass finding says "at least" from the same share).
+        line.imageKgIsLowerBound = m.map { $0.opaqueFraction > 0.005 }
+        return line
     }
 
     /// The ranking line of a scanned container's verdict.

@@ -28,6 +28,10 @@ public struct RankedContainer: Sendable, Codable {
     public var hsCode: String?
     public var declaredKg: Double?
     public var imageKg: Double?
+    /// True where parts of the load are opaque to the beam (more than half a percent of the
+    /// cargo space): what they hold is more than they read, so `imageKg` is a lower bound;
+    /// false where the image weighs the whole load; nil without an image weight.
+    public var imageKgIsLowerBound: Bool? = nil
     public var manifestID: String?
     public var portOfLoading: String?
     /// Where and on what the scan was made (its sidecar): a port other than the port of
@@ -110,7 +114,7 @@ public enum Ranker {
     /// reported without a score (a place to look, a degraded scan), so that a line never names
     /// a top finding without saying what it is.
     public static func csv(_ ranking: [RankedContainer]) -> String {
-        var lines = ["rank,container_id,score,inspect,status,scan_id,top_finding,reasons,iso_type,hs_code,declared_kg,image_kg,manifest_id,port_of_loading,port_of_scan,scanner_id"]
+        var lines = ["rank,container_id,score,inspect,status,scan_id,top_finding,reasons,iso_type,hs_code,declared_kg,image_kg,image_kg_is_lower_bound,manifest_id,port_of_loading,port_of_scan,scanner_id"]
         for entry in ranking {
             let scored = entry.findings.filter { $0.score > 0 }
             let reasons = (scored.isEmpty ? entry.findings : scored).map(\.reason).joined(separator: "; ")
@@ -118,7 +122,8 @@ public enum Ranker {
                 String(entry.rank), entry.containerID, String(format: "%.6f", entry.score), entry.inspect ? "yes" : "no",
                 entry.status.rawValue, entry.scanID ?? "", entry.findings.first?.kind ?? "", reasons, entry.isoType ?? "",
                 entry.hsCode ?? "", entry.declaredKg.map { String(format: "%.0f", $0) } ?? "",
-                entry.imageKg.map { String(format: "%.0f", $0) } ?? "", entry.manifestID ?? "",
+                entry.imageKg.map { String(format: "%.0f", $0) } ?? "", entry.imageKgIsLowerBound.map { $0 ? "yes" : "no" } ?? "",
+                entry.manifestID ?? "",
                 entry.portOfLoading ?? "", entry.portOfScan ?? "", entry.scannerID ?? "",
             ]
             lines.append(fields.map(quote).joined(separator: ","))

@@ -199,7 +199,7 @@ public struct ReportBuilder {
               <dt>Type</dt><dd>\(escape(entry.isoType ?? "?"))</dd>
               <dt>Goods (HS)</dt><dd>\(escape(entry.hsCode ?? "none declared"))</dd>
               <dt>Declared</dt><dd>\(entry.declaredKg.map { String(format: "%.0f kg", $0) } ?? "—")</dd>
-              <dt>In the image</dt><dd>\(imageMass(entry, input: input))</dd>
+              <dt>In the image</dt><dd>\(imageMass(entry))</dd>
               <dt>Manifest</dt><dd>\(escape(entry.manifestID ?? "—"))</dd>
               <dt>Port of loading</dt><dd>\(escape(entry.portOfLoading ?? "—"))</dd>
               <dt>Scanned at</dt><dd>\(escape(scannedAt(entry)))</dd>
@@ -214,11 +214,10 @@ public struct ReportBuilder {
     /// The cargo's weight in the image; where parts of the load are opaque to the beam (more
     /// than half a percent of the cargo space, as the mass finding counts them), what they hold
     /// is more than it reads: a lower bound, said so.
-    func imageMass(_ entry: RankedContainer, input: Input) -> String {
+    func imageMass(_ entry: RankedContainer) -> String {
         guard let kg = entry.imageKg else { return "—" }
         let weight = String(format: "%.0f kg", kg)
-        let opaque = entry.scanID.flatMap { input.verdicts[$0]?.measurements?.opaqueFraction } ?? 0
-        return opaque > 0.005 ? "at least \(weight) (parts are opaque)" : weight
+        return entry.imageKgIsLowerBound == true ? "at least \(weight) (parts are opaque)" : weight
     }
 
     /// The port and scanner of the scan; a port other than the port of loading is said.

@@ -39,7 +39,8 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         let csv = try String(contentsOfFile: out + "/ranking.csv", encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines.first?.hasPrefix("rank,container_id,score,") == true)
-        #expect(lines.count == 11 && lines.filter { $0.contains(",yes,") }.count == 3)
+        // The fourth column says which to inspect (the columns before it hold no commas).
+        #expect(lines.count == 11 && lines.filter { $0.split(separator: ",")[3] == "yes" }.count == 3)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/ranking.json"))) as? [[String: Any]])
         #expect(json.count == 10 && json.allSatisfy { $0["rank"] != nil && $0["container_id"] != nil && $0["score"] != nil && $0["findings"] != nil })
         // Where each scan was made comes from its sidecar (GYE-nightly-0001: Guayaquil).
@@ -62,6 +63,11 @@ func sampleTruth() throws -> [(containerID: String, anomaly: String)] {
         let weights = report.components(separatedBy: "<dt>In the image</dt><dd>").dropFirst().map { $0.prefix { $0 != "<" } }
         #expect(weights.count == 10 && weights.filter { $0.hasPrefix("at least ") && $0.hasSuffix(" kg (parts are opaque)") }.count == 1,
                 "\(weights)")
+        // ranking.json and ranking.csv say the same, for tools.
+        #expect(json.filter { $0["image_kg_is_lower_bound"] as? Bool == true }.map { $0["scan_id"] as? String } == ["PNG-nightly-0005"])
+        #expect(json.filter { $0["image_kg_is_lower_bound"] as? Bool == false }.count == 9)
+        #expect(lines[0].contains(",image_kg,image_kg_is_lower_bound,manifest_id,") && lines.filter { $0.contains(",yes,BRSSZ-") }.count == 1,
+                "\(lines.prefix(3))")
 
         let second = try CommandRun.run(["batch", batch, "--out", out, "--profiles", sampleProfiles, "--capacity", "3"])
         #expect(second.stdout.contains("(0 analysed, 10 reused"))
