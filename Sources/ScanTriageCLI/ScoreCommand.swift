@@ -74,9 +74,7 @@ struct ScoreCommand: ParsableCommand {
         } else {
             print(String(format: "%@  score %.3f  (%@)", verdict.containerID, verdict.score, verdict.scanID ?? ""))
             if let m = verdict.measurements {
-                // Opaque parts hold more than they read: the weight is then a lower bound (as on
-                // the report's card and in the mass finding).
-                let weighed = m.opaqueFraction > 0.005 ? "at least %.1f t (parts are opaque)" : "about %.1f t"
+                let weighed = m.weightIsALowerBound ? "at least %.1f t (parts are opaque)" : "about %.1f t"
                 print(String(format: "  %@, cargo in the image " + weighed + "%@", m.geometry.type, m.imageMassKg / 1000,
                              m.declaredMassKg.map { String(format: ", declared %.1f t", $0 / 1000) } ?? (m.declaredEmpty ? ", declared empty" : "")))
             }

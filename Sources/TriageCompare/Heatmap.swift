@@ -80,9 +80,14 @@ public enum Heatmap {
             rgb[i + 1] = c.1
             rgb[i + 2] = c.2
         }
+        // A box in scan pixels, `[x, y, width, height]`, as the picture's corners (not clipped;
+        // adjacent boxes share their edge).
+        func corners(_ b: [Int]) -> (x0: Int, y0: Int, x1: Int, y1: Int) {
+            (Int(Double(b[0]) * pitchX / size), Int(Double(b[1]) * pitchY / size),
+             Int(Double(b[0] + b[2]) * pitchX / size), Int(Double(b[1] + b[3]) * pitchY / size))
+        }
         func box(_ b: [Int], _ color: (UInt8, UInt8, UInt8), thickness: Int) {
-            let x0 = Int(Double(b[0]) * pitchX / size), y0 = Int(Double(b[1]) * pitchY / size)
-            let x1 = Int(Double(b[0] + b[2]) * pitchX / size), y1 = Int(Double(b[1] + b[3]) * pitchY / size)
+            let (x0, y0, x1, y1) = corners(b)
             // Clipped to the picture (a box partly or wholly outside it draws what is inside).
             for t in 0..<thickness {
                 let left = max(0, x0 - t), right = min(width - 1, x1 + t)
@@ -106,9 +111,8 @@ public enum Heatmap {
                 let (measuredBox, z) = heat.block(k)
                 let b = m.levelling.map { $0.scanBox(measuredBox) } ?? measuredBox
                 let alpha = min(0.6, 0.2 + 0.06 * Double(z - AnomalyMap.threshold))
-                let x0 = max(0, Int(Double(b[0]) * pitchX / size)), y0 = max(0, Int(Double(b[1]) * pitchY / size))
-                let x1 = min(width, Int((Double(b[0] + b[2]) * pitchX / size).rounded(.up)))
-                let y1 = min(height, Int((Double(b[1] + b[3]) * pitchY / size).rounded(.up)))
+                let c = corners(b)
+                let x0 = max(0, c.x0), y0 = max(0, c.y0), x1 = min(width, c.x1), y1 = min(height, c.y1)
                 guard x0 < x1, y0 < y1 else { continue }
                 for y in y0..<y1 {
                     for x in x0..<x1 {

@@ -117,6 +117,11 @@ public struct Measurements: Sendable, Codable {
 
     public func candidate(_ kind: EvidenceKind) -> Candidate? { candidates.first { $0.kind == kind } }
 
+    /// Whether `imageMassKg` is a lower bound: parts of the load (more than half a percent of
+    /// the cargo space) are opaque, and hold more than they read. What the mass finding, the
+    /// report's card, `score` and the ranking's `image_kg_is_lower_bound` say.
+    public var weightIsALowerBound: Bool { opaqueFraction > 0.005 }
+
     /// The cargo's mass (kg) with `scatter` of the removed beam taken as scatter (nil or 0:
     /// as measured), between the nearest two of ``CargoMap/scatterShares``.
     public func imageMassKg(scatter: Double?) -> Double {

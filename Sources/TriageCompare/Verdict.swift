@@ -464,7 +464,7 @@ public enum Scorer {
             let calibration = profiles.mass(forScanner: m.scannerID)
             let image = m.imageMassKg(scatter: calibration.scatter) * exp(calibration.logRatio(forLoadDensity: m.loadDensity))
             let declared = m.declaredMassKg ?? 0
-            let opaqueNote = m.opaqueFraction > 0.005 ? " (at least: parts are opaque)" : ""
+            let opaqueNote = m.weightIsALowerBound ? " (at least: parts are opaque)" : ""
             return String(format: "the cargo weighs about %.1f t in the image%@, the declaration says %.1f t (%+.0f%%)",
                           image / 1000, opaqueNote, declared / 1000, (image / max(1, declared) - 1) * 100)
         case .declaredEmpty:

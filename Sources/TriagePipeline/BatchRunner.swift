@@ -87,8 +87,7 @@ public enum BatchRunner {
                                    isoType: declaration?.isoType ?? m?.geometry.type, hsCode: declaration?.mainHSCode,
                                    declaredKg: declaration.map { $0.declaredGoodsKg }, imageKg: m?.imageMassKg,
                                    manifestID: declaration?.manifestID, portOfLoading: declaration?.portOfLoading)
-        // Opaque parts hold more than they read (the mass finding says "at least" from the same share).
-        line.imageKgIsLowerBound = m.map { $0.opaqueFraction > 0.005 }
+        line.imageKgIsLowerBound = m?.weightIsALowerBound
         return line
     }
 

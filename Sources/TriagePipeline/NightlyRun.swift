@@ -151,7 +151,20 @@ public struct NightlyRun: Sendable {
         var entries: [RankedContainer] = []
         var scanned: [(verdict: Verdict, job: ScanJob)] = []
         // Where each scanned verdict is stored (scan key, the inputs' digests), by its place in `scanned`.
-        var storedAs: [(scanKey: String?, imageSHA256: String, sidecarSHA256: String, declarationSHA256: String)] = []
+        typealias StoredAs = (scanKey: String?, imageSHA256: String, sidecarSHA256: String, declarationSHA256: String)
+        var storedAs: [StoredAs] = []
+        // Stores a verdict under its scan's key (the first pass's, and a second pass's again).
+        func record(_ verdict: Verdict, json: String?, as stored: StoredAs, imagePath: String) {
+            guard let store, let key = stored.scanKey else { return }
+            do {
+                try store.recordAnalysis(scanKey: key, scanID: verdict.scanID ?? "", imagePath: imagePath,
+                                         imageSHA256: stored.imageSHA256, sidecarSHA256: stored.sidecarSHA256,
+                                         source: "batch", verdict: verdict, verdictJSON: try json ?? TriageDatabase.encode(verdict),
+                                         declarationSHA256: stored.declarationSHA256, verdictKey: Comparator.verdictKey(profiles: profiles))
+            } catch {
+                diagnostics.error("could not store the verdict: \(error)", at: SourceLocation(file: store.path))
+            }
+        }
         var verdicts: [String: Verdict] = [:]
         var images: [String: String] = [:]
         var analysed = 0, reused = 0, failed = 0, done = 0
@@ -175,17 +188,8 @@ public struct NightlyRun: Sendable {
                 progress.advanced(done: done, total: total, reused: reused)
                 return
             }
-            if !result.reused, let key = result.scanKey, let store {
-                do {
-                    try store.recordAnalysis(scanKey: key, scanID: result.verdict.scanID ?? "", imagePath: work.job.scan.imagePath,
-                                             imageSHA256: result.imageSHA256 ?? "", sidecarSHA256: result.sidecarSHA256 ?? "",
-                                             source: "batch", verdict: result.verdict,
-                                             verdictJSON: try result.verdictJSON ?? TriageDatabase.encode(result.verdict),
-                                             declarationSHA256: work.declarationSHA256, verdictKey: Comparator.verdictKey(profiles: profiles))
-                } catch {
-                    diagnostics.error("could not store the verdict: \(error)", at: SourceLocation(file: store.path))
-                }
-            }
+            let stored: StoredAs = (result.scanKey, result.imageSHA256 ?? "", result.sidecarSHA256 ?? "", work.declarationSHA256)
+            if !result.reused { record(result.verdict, json: result.verdictJSON, as: stored, imagePath: work.job.scan.imagePath) }
             if result.reused { reused += 1 } else { analysed += 1 }
             if result.verdict.measurements == nil {
                 failed += 1
@@ -198,7 +202,7 @@ public struct NightlyRun: Sendable {
                 }
             }
             scanned.append((result.verdict, work.job))
-            storedAs.append((result.scanKey, result.imageSHA256 ?? "", result.sidecarSHA256 ?? "", work.declarationSHA256))
+            storedAs.append(stored)
             if let scanID = result.verdict.scanID { images[scanID] = work.job.scan.imagePath }
             done += 1
             progress.advanced(done: done, total: total, reused: reused)
@@ -238,16 +242,7 @@ public struct NightlyRun: Sendable {
                 guard let verdict else { return }
                 let item = again[position]
                 scanned[item.index].verdict = verdict
-                let where_ = storedAs[item.index]
-                guard let store, let key = where_.scanKey else { return }
-                do {
-                    try store.recordAnalysis(scanKey: key, scanID: verdict.scanID ?? "", imagePath: item.job.scan.imagePath,
-                                             imageSHA256: where_.imageSHA256, sidecarSHA256: where_.sidecarSHA256,
-                                             source: "batch", verdict: verdict, verdictJSON: try TriageDatabase.encode(verdict),
-                                             declarationSHA256: where_.declarationSHA256, verdictKey: Comparator.verdictKey(profiles: profiles))
-                } catch {
-                    diagnostics.error("could not store the verdict: \(error)", at: SourceLocation(file: store.path))
-                }
+                record(verdict, json: nil, as: storedAs[item.index], imagePath: item.job.scan.imagePath)
             }
             for scanner in Set(again.map { scanned[$0.index].verdict.measurements?.scannerID ?? "" }).sorted() where !scanner.isEmpty {
                 let share = batchMass[scanner]?.scatter

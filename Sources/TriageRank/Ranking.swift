@@ -28,9 +28,9 @@ public struct RankedContainer: Sendable, Codable {
     public var hsCode: String?
     public var declaredKg: Double?
     public var imageKg: Double?
-    /// True where parts of the load are opaque to the beam (more than half a percent of the
-    /// cargo space): what they hold is more than they read, so `imageKg` is a lower bound;
-    /// false where the image weighs the whole load; nil without an image weight.
+    /// True where parts of the load are opaque to the beam, so that `imageKg` is a lower bound
+    /// (``Measurements/weightIsALowerBound``); false where the image weighs the whole load;
+    /// nil without an image weight.
     public var imageKgIsLowerBound: Bool? = nil
     public var manifestID: String?
     public var portOfLoading: String?

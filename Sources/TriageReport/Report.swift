@@ -211,9 +211,8 @@ public struct ReportBuilder {
         """
     }
 
-    /// The cargo's weight in the image; where parts of the load are opaque to the beam (more
-    /// than half a percent of the cargo space, as the mass finding counts them), what they hold
-    /// is more than it reads: a lower bound, said so.
+    /// The cargo's weight in the image; where parts of the load are opaque to the beam, what
+    /// they hold is more than it reads: a lower bound, said so (``Measurements/weightIsALowerBound``).
     func imageMass(_ entry: RankedContainer) -> String {
         guard let kg = entry.imageKg else { return "—" }
         let weight = String(format: "%.0f kg", kg)
