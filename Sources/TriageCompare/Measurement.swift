@@ -49,8 +49,11 @@ public struct Candidate: Sendable, Codable {
     public var statistic: Double
     public var bbox: [Int]?
     public var massKg: Double?
-    /// Where, in words ("0.4 m inside the doors, on the floor").
+    /// Where, in words ("0.4 m inside the doors, on the floor"); of the largest piece when
+    /// there are several.
     public var place: String?
+    /// How many separate pieces `massKg` weighs, when more than one (above the load).
+    public var pieces: Int?
 }
 
 /// Everything the comparator measured on one scan, independent of calibration.
@@ -775,6 +778,7 @@ public enum Measurer {
             while s1 < columns - 1, cargo.occupied(s1 + 1, below) { s1 += 1 }
             return c0 - s0 <= 1 && s1 - c1 <= 1
         }
+        var found: [(members: [Int], massKg: Double)] = []
         for members in components(mask, columns: columns, rows: rows) where members.count >= 2 {
             // A stack one layer taller than both its neighbours stands above the sides' level,
             // but as part of the stack: goods on a stack fill the container's width as the
@@ -791,6 +795,7 @@ public enum Measurer {
             let cs = members.map { $0 % columns }
             let widthMM = Double(cs.max()! - cs.min()! + 1) * cargo.blockWidthMM
             guard massKg >= 2, widthMM <= 3000 else { continue }
+            found.append((members, massKg))
             if massKg > best.statistic {
                 let doors = fromDoors((cs.min()! + cs.max()!) / 2, cargo: cargo, geometry: geometry)
                 best = Candidate(kind: .aboveLoad, statistic: massKg, bbox: bbox(of: members, in: cargo), massKg: massKg, place: nil)
@@ -798,6 +803,22 @@ public enum Measurer {
             }
         }
         if best.statistic > 0 { best.place = "on top of the load, " + placeFromDoors(bestDoors) }
+        // Packages set on a load lie apart, each its own group: the finding weighs every group
+        // at least half as heavy as the largest (the debris of a heap's uneven top, smaller,
+        // stays out), and its box holds them all. Three bags of 27 kg lying along a 45 ft load
+        // of rice had been one object of 31 kg, 134th of 240 (compare-71). 13 level batches
+        // (cal2026): AUC 0.9233 -> 0.9246, R-precision 0.8032 -> 0.8031, localisation 0.905 ->
+        // 0.909; every group (not half the largest) 0.9249 but R-precision 0.8003 (the loose
+        // pieces of clean heaps of scrap and plastics add up), a quarter 0.9250 / 0.8012.
+        let alike = found.filter { $0.massKg >= 0.5 * best.statistic }
+        if alike.count > 1 {
+            let total = alike.reduce(0) { $0 + $1.massKg }
+            best.statistic = total
+            best.massKg = total
+            best.pieces = alike.count
+            best.place = "on top of the load, the largest " + placeFromDoors(bestDoors)
+            best.bbox = bbox(of: alike.flatMap(\.members), in: cargo)
+        }
         return best
     }
 

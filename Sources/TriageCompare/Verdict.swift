@@ -484,6 +484,9 @@ public enum Scorer {
         case .gapLine:
             return "\(c?.place ?? "a gap reads denser"): something lies across it in the beam's path"
         case .aboveLoad:
+            if let pieces = c?.pieces, pieces > 1 {
+                return String(format: "%d objects of about %.0f kg in all above the load, %@", pieces, c?.massKg ?? 0, c?.place ?? "")
+            }
             return String(format: "an object of about %.0f kg above the load, %@", c?.massKg ?? 0, c?.place ?? "")
         case .doorZone:
             return String(format: "about %.0f kg apart from the load in the door zone, %@ (rip-on/rip-off)", c?.massKg ?? 0, c?.place ?? "")

@@ -862,6 +862,29 @@ enum Fixture {
         #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
+    /// Three bags lying apart along a 45 ft load of rice sacks are three groups above the load:
+    /// the finding weighs all of them (each at least half the largest) and its box holds them
+    /// all. Before, it was the largest alone: about 31 of the 83 kg, a third of the place (the
+    /// same scene from scangen ranked 134th of 240). The clean loads have nothing above them.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func bagsLyingApartOnTheLoadAreWeighedTogether(seed: UInt64) throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "45G1", cargo: "rice", mass: 22000, anomaly: .topOfLoad,
+                                                          strength: 0.9, scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
+        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        let found = try #require(m.candidate(.aboveLoad))
+        let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
+        #expect(found.statistic > 0.8 * scene.contrabandKg && (found.pieces ?? 1) >= 2,
+                "above the load \(found.statistic) kg in \(found.pieces ?? 1) pieces for \(scene.contrabandKg) kg of bricks")
+        #expect(box[0] <= truth[0] + 10 && box[0] + box[2] >= truth[0] + truth[2] - 10, "found at \(box), bags at \(truth)")
+        let verdict = Scorer.score(m, profiles: ComparatorProfiles.bundled ?? .prior)
+        let reason = try #require(verdict.findings.first { $0.kind == "above_load" }?.reason)
+        #expect(reason.hasPrefix("\(found.pieces ?? 0) objects of about") && reason.contains("the largest"), "\(reason)")
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "45G1", cargo: "rice", mass: 22000,
+                                                                scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
+        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
+        #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
+    }
+
     /// A package pushed in among cartons of plastics: the stacks differ from each other more
     /// than the package adds, so neither the ring around it nor the same rows along the
     /// container single it out (here the inclusion check points elsewhere, as high on the clean
