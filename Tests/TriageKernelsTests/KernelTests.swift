@@ -242,7 +242,7 @@ import TriagePhysics
     }
 
     /// Selection gives exactly the element a sort puts at each rank, with ties, duplicates,
-    /// sorted and reversed input, and one element.
+    /// sorted and reversed input, one element, and every rank of every small size.
     @Test func selectionAgreesWithSorting() {
         let inputs: [[Float]] = [
             Self.randomFloats(257, seed: 5, range: -3...3),
@@ -260,6 +260,17 @@ import TriagePhysics
         }
         var doubles = (0..<50).map { Double(($0 * 37) % 50) }
         #expect(Selection.select(&doubles, 10) == 10)
+        // Every rank of every size up to 40, about the cut-off below which the last few are
+        // insertion-sorted (with ties: values in steps of a quarter).
+        for n in 1...40 {
+            let input = Self.randomFloats(n, seed: UInt64(100 + n), range: 0...1).map { ($0 * 8).rounded() / 4 }
+            let sorted = input.sorted()
+            for k in 0..<n {
+                var scratch = input
+                #expect(Selection.select(&scratch, k) == sorted[k], "rank \(k) of \(n)")
+                #expect(scratch.sorted() == sorted, "selection only reorders")
+            }
+        }
     }
 
     /// Merged sorted runs and the walk outward from the median give exactly what selection
