@@ -370,3 +370,40 @@ import TriagePhysics
         #expect(abs(mean(scattered, 0..<30, 0..<height) - mean(clean, 0..<30, 0..<height)) < 0.01)
     }
 }
+
+/// `scangen --blur`: a Gaussian spread of the transmitted beam in mm, both ways, for checking
+/// that the comparator holds on scanners blurrier than scangen's own. A dense block's edge
+/// spreads over about the deviation's width in pixels each way; far inside the block and far
+/// out in the air it reads as before; and the block reads lighter where the blur mixes it with
+/// air (what is blurred is the transmission, and −ln of a mean is below the mean of −ln).
+@Suite struct BlurTests {
+    @Test func blurSpreadsEdgesByItsWidthInMillimetres() throws {
+        let width = 160, height = 200
+        var field = [Double](repeating: 0, count: width * height)
+        for y in 60..<140 { for x in 60..<100 { field[y * width + x] = 4 } }  // a block reading A = 4
+        func measured(_ blurMM: Double) throws -> AttenuationMap {
+            var scanner = ScannerProfile.named("SSZ-LINAC-2")!  // 5 mm pitch both ways
+            scanner.blurMM = blurMM
+            var rng = SeededRandom(seed: 12)
+            let (data, _) = try scanner.measure(attenuation: field, width: width, height: height, rng: &rng)
+            let image = try ImageDecoder().decode(data)
+            return try AttenuationTransform(encoding: scanner.encoding, bitDepth: 16).apply(image.pixels)
+        }
+        let sharp = try measured(0), blurred = try measured(15)  // three pixels
+        func mean(_ map: AttenuationMap, _ xs: Range<Int>, _ ys: Range<Int>) -> Double {
+            var sum = 0.0
+            for y in ys { for x in xs { sum += Double(map.values[y * width + x]) } }
+            return sum / Double(xs.count * ys.count)
+        }
+        // Three pixels inside the edge: the sharp scan reads the block, the blurred one much less.
+        #expect(abs(mean(sharp, 62..<63, 80..<120) - 4) < 0.2, "\(mean(sharp, 62..<63, 80..<120))")
+        #expect(mean(blurred, 62..<63, 80..<120) < 3, "\(mean(blurred, 62..<63, 80..<120))")
+        // Three pixels outside it: air in the sharp scan, some of the block in the blurred one.
+        #expect(abs(mean(sharp, 57..<58, 80..<120)) < 0.05 && mean(blurred, 57..<58, 80..<120) > 0.1)
+        // Far from the edges both read as they are.
+        #expect(abs(mean(blurred, 75..<85, 90..<110) - mean(sharp, 75..<85, 90..<110)) < 0.05)
+        #expect(abs(mean(blurred, 0..<30, 0..<height) - mean(sharp, 0..<30, 0..<height)) < 0.01)
+        // The block as a whole (with its blurred margin) reads lighter.
+        #expect(mean(blurred, 40..<120, 40..<160) < mean(sharp, 40..<120, 40..<160) - 0.05)
+    }
+}

@@ -71,6 +71,8 @@ public struct BatchSpec: Sendable {
     public var tightFraming: Double = 0
     /// Scatter reaching the detectors (``ScannerProfile/scatter``) on every scanner. 0: none.
     public var scatter: Double = 0
+    /// Extra blur (``ScannerProfile/blurMM``) on every scanner. 0: none.
+    public var blurMM: Double = 0
     /// Beam hardening (``ScannerProfile/hardening``) on every scanner instead of its own. Nil: its own.
     public var hardening: Double? = nil
     public var portOfLoading: String
@@ -131,6 +133,7 @@ public enum BatchGenerator {
             usedIDs.insert(id.value)
             var scanner = rng.pick(spec.scanners).withPitch(scaledBy: spec.pitchScale)
             scanner.scatter = spec.scatter
+            scanner.blurMM = spec.blurMM
             if let hardening = spec.hardening { scanner.hardening = hardening }
             // The pitch the scan is made at; the sidecar states the scanner's. Drawn from a
             // stream of its own, so that batches without a speed error are unchanged.

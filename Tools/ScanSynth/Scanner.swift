@@ -29,6 +29,10 @@ public struct ScannerProfile: Sendable, Hashable {
     /// Scatter: the share of what the irradiated slice takes out of the beam that reaches the
     /// detector line as scatter, spread along it (±0.6 m, a triangle). 0: none.
     public var scatter: Double = 0
+    /// Blur beyond the detector response every scanner has (a focal spot, scintillator light
+    /// spreading into the next channels, afterglow along the scan): a Gaussian of this standard
+    /// deviation in mm, both ways. 0: none.
+    public var blurMM: Double = 0
 
     public static let builtIn: [ScannerProfile] = [
         ScannerProfile(id: "SSZ-LINAC-2", port: "BRSSZ", energyMeV: 6, pitchX: 5, pitchY: 5, output: .transmission16,
@@ -109,6 +113,28 @@ public struct ScannerProfile: Sendable, Hashable {
                 let i = y * width + x
                 fraction[i] = (blurred[i - width] + 2 * blurred[i] + blurred[i + width]) / 4
             }
+        }
+        if blurMM > 0 {
+            // Separable Gaussian, its radius three deviations, renormalised at the image's edges.
+            func blur(step: Int, count: Int, lines: Int, lineStep: Int, sigma: Double) {
+                let radius = Int((3 * sigma).rounded(.up))
+                guard radius > 0 else { return }
+                let weights = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
+                var line = [Double](repeating: 0, count: count)
+                for l in 0..<lines {
+                    let base = l * lineStep
+                    for k in 0..<count { line[k] = fraction[base + k * step] }
+                    for k in 0..<count {
+                        var sum = 0.0, weight = 0.0
+                        for d in max(-radius, -k)...min(radius, count - 1 - k) {
+                            sum += weights[d + radius] * line[k + d]; weight += weights[d + radius]
+                        }
+                        fraction[base + k * step] = sum / weight
+                    }
+                }
+            }
+            blur(step: 1, count: width, lines: height, lineStep: width, sigma: blurMM / pitchX)
+            blur(step: width, count: height, lines: width, lineStep: 1, sigma: blurMM / pitchY)
         }
         if scatter > 0 {
             // A line scanner irradiates one slice (a column) at a time: its scatter reaches
