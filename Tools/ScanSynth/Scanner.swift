@@ -29,9 +29,9 @@ public struct ScannerProfile: Sendable, Hashable {
     /// Scatter: the share of what the irradiated slice takes out of the beam that reaches the
     /// detector line as scatter, spread along it (±0.6 m, a triangle). 0: none.
     public var scatter: Double = 0
-    /// Blur beyond the detector response every scanner has (a focal spot, scintillator light
-    /// spreading into the next channels, afterglow along the scan): a Gaussian of this standard
-    /// deviation in mm, both ways. 0: none.
+    /// Blur beyond the detector response every scanner has (a larger focal spot, scintillator
+    /// light spreading into the next channels): a Gaussian of this standard deviation in mm,
+    /// both ways. 0: none.
     public var blurMM: Double = 0
 
     public static let builtIn: [ScannerProfile] = [

@@ -58,7 +58,7 @@ extension ScanGen {
         var tightFraming: Double = 0
         @Option(help: "Scatter reaching the detectors: the share (e.g. 0.005) of what each irradiated slice takes out of the beam, spread ±0.6 m along the detector line.")
         var scatter: Double = 0
-        @Option(help: "Blur beyond every scanner's own detector response (a larger focal spot, light spreading between channels, afterglow): a Gaussian of this standard deviation in mm, both ways (e.g. 6).")
+        @Option(help: "Blur beyond every scanner's own detector response (a larger focal spot, light spreading between channels): a Gaussian of this standard deviation in mm, both ways (e.g. 6).")
         var blur: Double = 0
         @Option(help: "Beam hardening on every scanner instead of its own (0.04-0.09): the fraction by which the effective mu falls at high attenuation (e.g. 0.25).")
         var hardening: Double?
