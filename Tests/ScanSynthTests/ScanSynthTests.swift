@@ -341,6 +341,24 @@ import TriagePhysics
 }
 
 
+/// A field of attenuation measured by SSZ-LINAC-2 (5 mm pitch both ways) as `change` makes
+/// it, read back as an attenuation map; and a map's mean over a rectangle.
+private func measuredBySSZ(_ field: [Double], width: Int, height: Int, seed: UInt64,
+                           _ change: (inout ScannerProfile) -> Void) throws -> AttenuationMap {
+    var scanner = ScannerProfile.named("SSZ-LINAC-2")!
+    change(&scanner)
+    var rng = SeededRandom(seed: seed)
+    let (data, _) = try scanner.measure(attenuation: field, width: width, height: height, rng: &rng)
+    let image = try ImageDecoder().decode(data)
+    return try AttenuationTransform(encoding: scanner.encoding, bitDepth: 16).apply(image.pixels)
+}
+
+private func mean(_ map: AttenuationMap, _ xs: Range<Int>, _ ys: Range<Int>) -> Double {
+    var sum = 0.0
+    for y in ys { for x in xs { sum += Double(map.values[y * map.width + x]) } }
+    return sum / Double(xs.count * ys.count)
+}
+
 /// `scangen --scatter`: the scatter from what each slice (column) takes out of the beam reaches
 /// that column's detectors only, spread along them: a dense block reads lighter, air columns
 /// beside it read as air.
@@ -349,20 +367,8 @@ import TriagePhysics
         let width = 120, height = 200
         var field = [Double](repeating: 0, count: width * height)
         for y in 80..<140 { for x in 40..<80 { field[y * width + x] = 6 } }  // a block reading A = 6
-        func measured(_ scatter: Double) throws -> AttenuationMap {
-            var scanner = ScannerProfile.named("SSZ-LINAC-2")!
-            scanner.scatter = scatter
-            var rng = SeededRandom(seed: 11)
-            let (data, _) = try scanner.measure(attenuation: field, width: width, height: height, rng: &rng)
-            let image = try ImageDecoder().decode(data)
-            return try AttenuationTransform(encoding: scanner.encoding, bitDepth: 16).apply(image.pixels)
-        }
-        let clean = try measured(0), scattered = try measured(0.005)
-        func mean(_ map: AttenuationMap, _ xs: Range<Int>, _ ys: Range<Int>) -> Double {
-            var sum = 0.0
-            for y in ys { for x in xs { sum += Double(map.values[y * width + x]) } }
-            return sum / Double(xs.count * ys.count)
-        }
+        let clean = try measuredBySSZ(field, width: width, height: height, seed: 11) { _ in }
+        let scattered = try measuredBySSZ(field, width: width, height: height, seed: 11) { $0.scatter = 0.005 }
         let block = (45..<75, 95..<125)
         #expect(abs(mean(clean, block.0, block.1) - 6) < 0.4, "\(mean(clean, block.0, block.1))")
         #expect(mean(scattered, block.0, block.1) < mean(clean, block.0, block.1) - 0.4, "\(mean(scattered, block.0, block.1))")
@@ -381,20 +387,8 @@ import TriagePhysics
         let width = 160, height = 200
         var field = [Double](repeating: 0, count: width * height)
         for y in 60..<140 { for x in 60..<100 { field[y * width + x] = 4 } }  // a block reading A = 4
-        func measured(_ blurMM: Double) throws -> AttenuationMap {
-            var scanner = ScannerProfile.named("SSZ-LINAC-2")!  // 5 mm pitch both ways
-            scanner.blurMM = blurMM
-            var rng = SeededRandom(seed: 12)
-            let (data, _) = try scanner.measure(attenuation: field, width: width, height: height, rng: &rng)
-            let image = try ImageDecoder().decode(data)
-            return try AttenuationTransform(encoding: scanner.encoding, bitDepth: 16).apply(image.pixels)
-        }
-        let sharp = try measured(0), blurred = try measured(15)  // three pixels
-        func mean(_ map: AttenuationMap, _ xs: Range<Int>, _ ys: Range<Int>) -> Double {
-            var sum = 0.0
-            for y in ys { for x in xs { sum += Double(map.values[y * width + x]) } }
-            return sum / Double(xs.count * ys.count)
-        }
+        let sharp = try measuredBySSZ(field, width: width, height: height, seed: 12) { _ in }
+        let blurred = try measuredBySSZ(field, width: width, height: height, seed: 12) { $0.blurMM = 15 }  // three pixels
         // Three pixels inside the edge: the sharp scan reads the block, the blurred one much less.
         #expect(abs(mean(sharp, 62..<63, 80..<120) - 4) < 0.2, "\(mean(sharp, 62..<63, 80..<120))")
         #expect(mean(blurred, 62..<63, 80..<120) < 3, "\(mean(blurred, 62..<63, 80..<120))")

@@ -75,6 +75,17 @@ enum Fixture {
     static func overlap(_ a: [Int], _ b: [Int]) -> Bool {
         a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]
     }
+
+    /// A scene with an anomaly and the same scene without it (same seed, at the scanner's own
+    /// pitch), both measured.
+    static func twins(type: String, cargo: String, mass: Double, anomaly: AnomalyKind, strength: Double, scanner: String,
+                      seed: UInt64) throws -> (with: Measurements, scene: RenderedScene, clean: Measurements) {
+        let (scan, declaration, scene) = try Fixture.scan(type: type, cargo: cargo, mass: mass, anomaly: anomaly, strength: strength,
+                                                          scanner: scanner, pitchScale: 1, seed: seed)
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: type, cargo: cargo, mass: mass, scanner: scanner, pitchScale: 1, seed: seed)
+        return (try Measurer.measure(scan: scan, declaration: declaration), scene,
+                try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration))
+    }
 }
 
 @Suite struct LocatorTests {
@@ -809,17 +820,13 @@ enum Fixture {
     /// the plain 80th percentile, these scenes gave 4 to 13 kg.)
     @Test(arguments: [UInt64(5), 13, 15])
     func bagsOnTopOfAFlatLoadAreWeighedWhole(seed: UInt64) throws {
-        let (scan, declaration, scene) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 16000, anomaly: .topOfLoad,
-                                                          strength: 0.9, scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
-        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        let (m, scene, clean) = try Fixture.twins(type: "22G1", cargo: "timber", mass: 16000, anomaly: .topOfLoad,
+                                                  strength: 0.9, scanner: "GYE-LINAC-1", seed: seed)
         let found = try #require(m.candidate(.aboveLoad))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 30, "above the load \(found.statistic) kg for \(scene.contrabandKg) kg of bricks")
         #expect(Fixture.overlap(box, truth),
                 "found at \(box), bags at \(truth)")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 16000,
-                                                                scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
         #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
@@ -849,16 +856,13 @@ enum Fixture {
     /// 17, 18, 30) had nothing above the load before, with 83 kg of bricks lying on it.
     @Test(arguments: [UInt64(17), 18, 30])
     func bagsAlongAWholeStackAreFoundByBeingLighterThanIt(seed: UInt64) throws {
-        let (scan, declaration, scene) = try Fixture.scan(type: "22R1", cargo: "bananas", mass: 10000, anomaly: .topOfLoad,
-                                                          strength: 0.9, scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
-        let found = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.aboveLoad))
+        let (m, scene, clean) = try Fixture.twins(type: "22R1", cargo: "bananas", mass: 10000, anomaly: .topOfLoad,
+                                                  strength: 0.9, scanner: "GYE-LINAC-1", seed: seed)
+        let found = try #require(m.candidate(.aboveLoad))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 0.8 * scene.contrabandKg, "above the load \(found.statistic) kg for \(scene.contrabandKg) kg of bricks")
         #expect(Fixture.overlap(box, truth),
                 "found at \(box), bags at \(truth)")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "22R1", cargo: "bananas", mass: 10000,
-                                                                scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
         #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
@@ -868,9 +872,8 @@ enum Fixture {
     /// same scene from scangen ranked 134th of 240). The clean loads have nothing above them.
     @Test(arguments: [UInt64(1), 2, 3])
     func bagsLyingApartOnTheLoadAreWeighedTogether(seed: UInt64) throws {
-        let (scan, declaration, scene) = try Fixture.scan(type: "45G1", cargo: "rice", mass: 22000, anomaly: .topOfLoad,
-                                                          strength: 0.9, scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
-        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        let (m, scene, clean) = try Fixture.twins(type: "45G1", cargo: "rice", mass: 22000, anomaly: .topOfLoad,
+                                                  strength: 0.9, scanner: "GYE-LINAC-1", seed: seed)
         let found = try #require(m.candidate(.aboveLoad))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 0.8 * scene.contrabandKg && (found.pieces ?? 1) >= 2,
@@ -879,9 +882,6 @@ enum Fixture {
         let verdict = Scorer.score(m, profiles: ComparatorProfiles.bundled ?? .prior)
         let reason = try #require(verdict.findings.first { $0.kind == "above_load" }?.reason)
         #expect(reason.hasPrefix("\(found.pieces ?? 0) objects of about") && reason.contains("the largest"), "\(reason)")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "45G1", cargo: "rice", mass: 22000,
-                                                                scanner: "GYE-LINAC-1", pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
         #expect((clean.candidate(.aboveLoad)?.statistic ?? 0) < 5)
     }
 
@@ -892,9 +892,8 @@ enum Fixture {
     /// its layer. The clean loads (same seeds) have nothing heavier than its layer.
     @Test(arguments: [UInt64(1), 4, 9])
     func aPackageAmongCartonsIsHeavierThanTheRestOfItsLayer(seed: UInt64) throws {
-        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 6000, anomaly: .concealedInLoad,
-                                                          strength: 0.7, scanner: "SSZ-LINAC-2", pitchScale: 1, seed: seed)
-        let measured = try Measurer.measure(scan: scan, declaration: declaration)
+        let (measured, scene, clean) = try Fixture.twins(type: "42G1", cargo: "plastics", mass: 6000, anomaly: .concealedInLoad,
+                                                         strength: 0.7, scanner: "SSZ-LINAC-2", seed: seed)
         let found = try #require(measured.candidate(.denseLayer))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 100, "\(found.statistic)")
@@ -904,9 +903,6 @@ enum Fixture {
                 "\(found.massKg ?? 0) kg more than the goods for \(scene.contrabandKg) kg of bricks")
         #expect(Fixture.overlap(box, truth),
                 "found at \(box), package at \(truth)")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 6000,
-                                                                scanner: "SSZ-LINAC-2", pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
         #expect((clean.candidate(.denseLayer)?.statistic ?? 0) < 20)
     }
 
@@ -1114,16 +1110,13 @@ enum Fixture {
     /// Bricks inside timber (light, uniform goods): an island enclosed by the goods, found where
     /// it is; the same load without them has no such island.
     @Test func anInclusionInUniformGoodsIsFoundWhereItIs() throws {
-        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "timber", mass: 16000, anomaly: .concealedInLoad,
-                                                          strength: 0.9, pitchScale: 1, seed: 2)
-        let m = try Measurer.measure(scan: scan, declaration: declaration)
+        let (m, scene, clean) = try Fixture.twins(type: "42G1", cargo: "timber", mass: 16000, anomaly: .concealedInLoad,
+                                                  strength: 0.9, scanner: "SSZ-LINAC-2", seed: 2)
         let found = try #require(m.candidate(.inclusion))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(Fixture.overlap(box, truth),
                 "inclusion at \(box), bricks at \(truth)")
         #expect(found.statistic > 25, "statistic \(found.statistic)")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "timber", mass: 16000, pitchScale: 1, seed: 2)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
         #expect((clean.candidate(.inclusion)?.statistic ?? 0) < found.statistic / 2)
         #expect(Scorer.score(m, profiles: .prior).findings.contains { $0.kind == "dense_inclusion" && $0.reason.contains("uniform goods") })
     }
@@ -1134,16 +1127,13 @@ enum Fixture {
     /// and a fixed 8 % floor none of these ten scenes was found (and two clean ones were).
     @Test(arguments: [UInt64(1), 3, 7, 8, 10])
     func bricksElevenPercentDenserThanUniformGoodsAreFound(seed: UInt64) throws {
-        let (scan, declaration, scene) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 15000, anomaly: .concealedInLoad,
-                                                          strength: 0.9, scanner: "RIG-LINAC-1", pitchScale: 1, seed: seed)
-        let found = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.inclusion))
+        let (m, scene, clean) = try Fixture.twins(type: "22G1", cargo: "timber", mass: 15000, anomaly: .concealedInLoad,
+                                                  strength: 0.9, scanner: "RIG-LINAC-1", seed: seed)
+        let found = try #require(m.candidate(.inclusion))
         let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
         #expect(found.statistic > 25, "statistic \(found.statistic)")
         #expect(Fixture.overlap(box, truth),
                 "inclusion at \(box), bricks at \(truth)")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "22G1", cargo: "timber", mass: 15000, scanner: "RIG-LINAC-1",
-                                                                pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration)
         #expect((clean.candidate(.inclusion)?.statistic ?? 0) < found.statistic / 2)
     }
 
@@ -1465,11 +1455,9 @@ enum Fixture {
 /// and 5 judged by the rows alone), and the same loads without the package stay below.
 @Suite struct DenseWindowTests {
     static func found(_ cargo: String, seed: UInt64) throws -> (inBox: Bool, statistic: Double, clean: Double) {
-        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: cargo, mass: 20000, anomaly: .concealedInLoad,
-                                                          strength: 0.9, pitchScale: 1, seed: seed)
-        let found = try Measurer.measure(scan: scan, declaration: declaration).candidate(.denseWindow)
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: cargo, mass: 20000, pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration).candidate(.denseWindow)
+        let (with, scene, without) = try Fixture.twins(type: "42G1", cargo: cargo, mass: 20000, anomaly: .concealedInLoad,
+                                                       strength: 0.9, scanner: "SSZ-LINAC-2", seed: seed)
+        let found = with.candidate(.denseWindow), clean = without.candidate(.denseWindow)
         var inBox = false
         if let box = found?.bbox, let truth = scene.anomalyBBox {
             inBox = Fixture.overlap(box, truth)
