@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       300
     ]
   },
-  "comparator" : "compare-73",
-  "createdAt" : "2026-12-01T01:05:14Z",
+  "comparator" : "compare-74",
+  "createdAt" : "2026-12-01T01:51:17Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-15b81974f4254a70",
+  "profileID" : "cal-825c964be67cb089",
   "references" : {
     "entries" : [
       {

@@ -103,6 +103,10 @@ public struct Measurements: Sendable, Codable {
     /// Runs of rows that read dense across the air at both sides of the image, `[first,
     /// count]`, read from the rows above and below (nil when none, and before compare-46).
     public var deadRows: [[Int]]?
+    /// Rows whose detector channel's gain had drifted, `[row, offset]`, the offset in
+    /// thousandths of attenuation taken off the row (``ContainerLocator/detectorRows(_:pitchY:)``;
+    /// 357: the channel read 0.7 of the beam). Nil when none, and before compare-74.
+    public var driftedRows: [[Int]]? = nil
     /// The container stood tilted and was measured levelled (``Levelling``): every place in
     /// these measurements is in the levelled map's pixels, and a finding's is said in the
     /// scan's (nil when level, and before compare-64).
@@ -176,6 +180,7 @@ public enum Measurer {
         // Every attenuation map read of the scan, with its dead rows and dead columns (below)
         // read from their neighbours.
         var dead: [Range<Int>] = [], deadRows: [Range<Int>] = []
+        var driftedRows: [(rows: Range<Int>, offset: Float)] = []
         // A container standing tilted is measured levelled (``Levelling``), after its dead rows
         // and dead columns are read from their neighbours: both are lines of the scan, not of
         // the container. (Mended after levelling, a missed pulse's column, slanted by the
@@ -183,8 +188,9 @@ public enum Measurer {
         // turned by up to ±1° with missed pulses ranked at AUC 0.692, level 0.939.)
         var levelling: Levelling?
         func read(_ scan: Scan) throws -> AttenuationMap {
-            let map = try scan.attenuation()
-            deadRows = ContainerLocator.deadRows(map, pitchY: sidecar.pitchY)
+            let raw = try scan.attenuation()
+            (deadRows, driftedRows) = ContainerLocator.detectorRows(raw, pitchY: sidecar.pitchY, quantum: sidecar.encoding.quantum)
+            let map = ContainerLocator.correcting(raw, rows: driftedRows)
             let mended = ContainerLocator.interpolating(ContainerLocator.interpolating(map, rows: deadRows), columns: dead)
             return levelling.map { $0.levelled(mended) } ?? mended
         }
@@ -375,6 +381,7 @@ public enum Measurer {
                             pitchCorrection: pitchCorrection, heightCorrection: heightCorrection, airCorrection: airCorrection,
                             deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] },
                             deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
+        measured.driftedRows = driftedRows.isEmpty ? nil : driftedRows.map { [$0.rows.lowerBound, Int(($0.offset * 1000).rounded())] }
         measured.levelling = levelling
         measured.scatterTakenAway = scatter
         measured.anomalyMap = anomalyMap

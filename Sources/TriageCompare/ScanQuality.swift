@@ -37,6 +37,9 @@ public enum ScanQuality {
             line(scans.compactMap { $0.deadRows.map { Double($0.reduce(0) { $0 + $1[1] }) } }) { _ in
                 "had dead detector rows, read from the rows above and below"
             }
+            line(scans.compactMap { $0.driftedRows.map { Double($0.count) } }) { _ in
+                "had detector rows whose gain had drifted (they read more or less of the beam than their neighbours in the air beside the container), read at their neighbours' level: the detector wants calibrating"
+            }
             // A trailer that is not level tilts one scan; most of a scanner's scans leaning the
             // same way is the scanner (its detector line or its lane not level).
             let tilts = scans.compactMap { m in m.levelling.map { $0.degrees(pitchX: m.pitchX, pitchY: m.pitchY) } }

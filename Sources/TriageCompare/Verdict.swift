@@ -259,6 +259,14 @@ public enum Scorer {
                                     reason: lines(runs, "row", "y") + " read dense from one side of the image to the other, through the air beside the container (a dead detector channel): read from the rows above and below",
                                     bbox: nil, massKg: nil))
         }
+        if let rows = m.driftedRows, !rows.isEmpty {
+            let runs = Measurer.runs(rows.map { $0[0] }).map { [$0.first, $0.last - $0.first + 1] }
+            // A channel reading g times the beam reads −ln g more: its share off, |g − 1|.
+            let largest = rows.map { abs(exp(-Double($0[1]) / 1000) - 1) }.max() ?? 0
+            findings.append(Finding(kind: "scan_quality", score: 0,
+                                    reason: lines(runs, "row", "y") + String(format: " read up to %.0f%% more or less of the beam than the rows around them, in the air beside the container (detector channels whose gain has drifted): each read at its neighbours' level", largest * 100),
+                                    bbox: nil, massKg: nil))
+        }
         if let level = m.airCorrection {
             findings.append(Finding(kind: "scan_quality", score: 0,
                                     reason: String(format: "the air above the container reads an attenuation of %+.3f at the sidecar's air level, which is %.0f%% %@ the scan's own: analysed at the scan's own level (a drifted source, a stale calibration, or another normalisation)",

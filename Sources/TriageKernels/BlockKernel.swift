@@ -411,6 +411,35 @@ public enum RangeKernel {
         return total
     }
 
+    /// The sum of `values` (the air beside the container, row by row, where the drifted
+    /// detector channels are looked for). Scalar reference, summed in order.
+    public static func sumScalar(_ values: UnsafeBufferPointer<Float>) -> Float {
+        var total: Float = 0
+        for value in values { total += value }
+        return total
+    }
+
+    /// SIMD version of ``sumScalar(_:)``: eight partial sums, added at the end (so it differs
+    /// from the reference by rounding only: within 1e-6 of the sum of magnitudes per value).
+    @inlinable @inline(__always)
+    public static func sumSIMD(_ values: UnsafeBufferPointer<Float>) -> Float {
+        let count = values.count, body = count & ~7
+        guard let base = values.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var lanes = SIMD8<Float>()
+        var index = 0
+        while index < body {
+            lanes += raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)
+            index &+= 8
+        }
+        var total = lanes.sum()
+        while index < count {
+            total += base[index]
+            index &+= 1
+        }
+        return total
+    }
+
     /// Per column, the first row (from the top, below `rowLimit`) whose value exceeds
     /// `threshold`, or −1. Scalar reference: each column walked down until it is found.
     public static func firstRowAboveScalar(_ image: UnsafeBufferPointer<Float>, width: Int, rowLimit: Int,

@@ -11,6 +11,15 @@ public enum PixelEncoding: Sendable, Equatable, Codable {
 }
 
 extension PixelEncoding {
+    /// The attenuation between two neighbouring codes where the air reads: 1 / scale for a log
+    /// encoding, 1 / (air − dark) for a linear one (nothing at 16 bits).
+    public var quantum: Double {
+        switch self {
+        case .transmission(let air, let dark): return air > dark ? 1 / (air - dark) : 0
+        case .log(_, let scale, _): return scale > 0 ? 1 / scale : 0
+        }
+    }
+
     /// The encoding under which what reads attenuation `a` under this one reads 0: the scan's
     /// own air level, when the air in the image reads `a` (the sidecar's air or zero level off:
     /// a drifted source, a stale calibration, another normalisation).

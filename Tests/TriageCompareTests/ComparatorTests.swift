@@ -291,6 +291,46 @@ enum Fixture {
         Self.expectVerdict(of: m, asOf: exact, within: 0.02, saying: "scan_quality", "3 rows")
     }
 
+    /// A detector channel whose gain has drifted reads its share of the beam times g along its
+    /// whole row: −ln g more in the air beside the container, in the empty space above the
+    /// load and in the load alike. A batch of 200 generated scenes with four such runs made 13
+    /// clean loads "2 kg in the door zone, held up off the floor" among its first 35. Read at
+    /// their neighbours' level (what the air beside the container says), the analysis is the
+    /// one without them, and says what it did; the clean scan has no row so read. (Read as they
+    /// are, the three rows under the roof of this clean reefer of oranges were "3 kg in the
+    /// door zone, held up off the floor" and objects above the load, at 1.0.)
+    @Test func driftedDetectorRowsAreReadAtTheirNeighboursLevel() throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42R1", cargo: "oranges", mass: 18_000, pitchScale: 2.5)
+        guard case .uint16(let pixels) = scan.image.pixels, case .transmission(_, let dark) = scan.sidecar.encoding else {
+            throw ScanTriageError(.invalidInput, "expected a 16-bit transmission scan")
+        }
+        let exact = try Measurer.measure(scan: scan, declaration: declaration)
+        #expect(exact.driftedRows == nil, "\(exact.driftedRows ?? [])")
+        let box = scene.containerBBox
+        // Under the roof (above the load), a third of the way down, and through the load.
+        let drifts = [(box[1] + box[3] / 10, 3, 0.75), (box[1] + box[3] / 3, 2, 0.85), (box[1] + box[3] * 2 / 3, 2, 0.8)]
+        var samples = pixels.samples
+        for (first, count, gain) in drifts {
+            for y in first..<(first + count) {
+                for x in 0..<pixels.width {
+                    let i = y * pixels.width + x
+                    samples[i] = UInt16((dark + (Double(samples[i]) - dark) * gain).rounded())
+                }
+            }
+        }
+        let broken = try Self.scan(scan, pixels: PixelImage(width: pixels.width, height: pixels.height, samples: samples))
+        let m = try Measurer.measure(scan: broken, declaration: declaration)
+        let found = m.driftedRows ?? []
+        let expected = drifts.flatMap { first, count, gain in (first..<(first + count)).map { ($0, -log(gain)) } }
+        #expect(found.map { $0[0] } == expected.map(\.0), "\(found)")
+        for (row, (_, offset)) in zip(found, expected) {
+            #expect(abs(Double(row[1]) / 1000 - offset) < 0.01, "row \(row[0]): \(row[1]) against \(offset)")
+        }
+        #expect(abs(m.imageMassKg / exact.imageMassKg - 1) < 0.005, "\(m.imageMassKg) kg against \(exact.imageMassKg) kg")
+        Self.expectVerdict(of: m, asOf: exact, within: 0.02, sameKinds: true, saying: "scan_quality", "7 rows")
+        Self.expectVerdict(of: m, asOf: exact, within: 0.02, saying: "scan_quality", "up to 25% more or less of the beam")
+    }
+
     /// The encodings' air level moved to where the air reads: a pixel that read `a` under the
     /// old encoding reads 0, the old air level reads -a.
     @Test func zeroingAnEncodingPutsTheAirAtZero() throws {
@@ -1822,6 +1862,8 @@ enum Fixture {
         }
         // Scanner B: 3 scans, none put right.
         for _ in 0..<3 { var m = exact; m.scannerID = "B"; batch.append(m) }
+        // Scanner D: 5 scans, 2 with drifted detector rows.
+        for i in 0..<5 { var m = exact; m.scannerID = "D"; if i < 2 { m.driftedRows = [[100, 357], [101, -262]] }; batch.append(m) }
         // Scanner C: 4 scans, 3 of them tilted (one way at 0.5° and 1.0°, the other at 0.2°).
         for i in 0..<4 {
             var m = exact
@@ -1833,7 +1875,10 @@ enum Fixture {
             batch.append(m)
         }
         let lines = ScanQuality.summary(batch)
-        #expect(lines.count == 3, "\(lines.map(\.words))")
+        #expect(lines.count == 4, "\(lines.map(\.words))")
+        let drifted = try #require(lines.first { $0.words.contains("gain had drifted") })
+        #expect(drifted.mostScans && drifted.words.hasPrefix("scanner D: 2 of 5 scans"), "\(drifted.words)")
+        batch.removeAll { $0.scannerID == "D" }
         let tilted = try #require(lines.first { $0.words.contains("tilted") })
         #expect(tilted.mostScans && tilted.words.hasPrefix("scanner C: 3 of 4 scans")
                 && tilted.words.contains("+0.50° at the median, -0.20° to +1.00°"), "\(tilted.words)")

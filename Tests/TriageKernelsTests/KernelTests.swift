@@ -198,6 +198,14 @@ import TriagePhysics
                 #expect(reference == simd)
                 #expect(counted == view.filter { $0 > threshold }.count)
             }
+            // Sums: eight partial sums against the sum in order, within rounding (the values are
+            // 0-10: a relative 1e-6 per value).
+            for length in [0, 5, 8, 31, 33, 203] {
+                let view = UnsafeBufferPointer(rebasing: buffer[0..<length])
+                let reference = RangeKernel.sumScalar(view), simd = RangeKernel.sumSIMD(view)
+                #expect(abs(reference - simd) <= 1e-5 * Float(max(1, length)), "\(length) values: \(reference) against \(simd)")
+                #expect(abs(Double(reference) - view.reduce(0.0) { $0 + Double($1) }) <= 1e-5 * Double(max(1, length)))
+            }
             // Thresholds that leave some columns unset, some set on the first row, most between.
             for threshold: Float in [9.0, 9.9, 0.1, 11] {
                 let reference = RangeKernel.firstRowAboveScalar(buffer, width: width, rowLimit: 40, threshold: threshold)
