@@ -214,6 +214,7 @@ extension ComparatorProfiles {
       0.8077600650219922,
       0.812428417793722,
       0.8169581901153573,
+      0.8187074261393661,
       0.8235666202299152,
       0.829303772831025,
       0.829303772831025,
@@ -384,14 +385,13 @@ extension ComparatorProfiles {
       8.641365285081502,
       14.015373585563799,
       297.4647539742001,
-      297.9775603542035,
       299.03997681022224,
       300,
       300
     ]
   },
-  "comparator" : "compare-74",
-  "createdAt" : "2026-12-01T01:51:17Z",
+  "comparator" : "compare-75",
+  "createdAt" : "2026-12-01T02:39:32Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -16829,8 +16829,8 @@ extension ComparatorProfiles {
         0,
         0,
         0,
-        20.60618969726622,
-        102.02769008874893
+        0,
+        20.60618969726622
       ]
     },
     "door_zone@0303" : {
@@ -17207,7 +17207,7 @@ extension ComparatorProfiles {
         0,
         0,
         0,
-        102.02769008874893
+        0
       ]
     },
     "door_zone@9403" : {
@@ -18969,7 +18969,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-825c964be67cb089",
+  "profileID" : "cal-3f82887a272dfea0",
   "references" : {
     "entries" : [
       {
@@ -22707,7 +22707,7 @@ extension ComparatorProfiles {
           "dense_layer" : 65.25715931765318,
           "dense_region" : 51.32177463558087,
           "dense_window" : 1.0097408187624004,
-          "door_zone" : 102.02769008874893,
+          "door_zone" : 0,
           "gap_line" : 0,
           "mass" : 0
         }
