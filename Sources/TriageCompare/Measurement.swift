@@ -1003,13 +1003,16 @@ public enum Measurer {
         return best
     }
 
-    /// Whether an object's blocks read, on average, at least 0.7 of the median block of the main
-    /// load (where the main load runs 2 m or more: an empty container's bags are no load to
-    /// compare with): the load's own goods, not bags. Measured on the 13 batches of
-    /// `Tools/quality.sh`: door-zone bags read 0.06-0.45 of the load's blocks in loads of fruit,
-    /// fish, sacks, drums and timber, 0.6-0.63 in light furniture, 0.87 once in plastics; the
+    /// Whether an object's blocks read, on average, at least half the median block of the main
+    /// load and 50 g/cm² (``ownGoodsShare``, ``ownGoodsDensity``), where the main load runs 2 m
+    /// or more (an empty container's bags are no load to compare with): the load's own goods,
+    /// not bags. Measured on the 13 batches of `Tools/quality.sh`: door-zone bags read
+    /// 0.06-0.45 of the load's median block in loads of fruit, fish, sacks, drums and timber,
+    /// 0.6-0.63 in light furniture and 0.87 once in plastics, but 10-37 g/cm² in all; the
     /// door-zone findings on clean loads 0.28-0.71 in sacks of coffee, rice and sugar (the
-    /// rounded ends of a course reaching further), 0.52-1.14 in heaps of scrap.
+    /// rounded ends of a course reaching further) and 0.52-1.14 in heaps of scrap, 53-218 g/cm²
+    /// but for one (29). Either bound alone would take bags in light loads, or heavy piles of
+    /// bags, for goods.
     static func loadsOwnGoods(_ cargo: CargoMap, main: (first: Int, last: Int)?) -> ([Int]) -> Bool {
         guard let main, Double(main.last - main.first + 1) * cargo.blockWidthMM >= 2000 else { return { _ in false } }
         var load: [Float] = []
