@@ -786,6 +786,7 @@ public enum Measurer {
             return c0 - s0 <= 1 && s1 - c1 <= 1
         }
         var found: [(members: [Int], massKg: Double)] = []
+        let ownGoods = loadsOwnGoods(cargo, main: mainLoad(cargo, profile: profile))
         for members in components(mask, columns: columns, rows: rows) where members.count >= 2 {
             // A stack one layer taller than both its neighbours stands above the sides' level,
             // but as part of the stack: goods on a stack fill the container's width as the
@@ -798,6 +799,9 @@ public enum Measurer {
                 if mean >= 0.5 * stacks { continue }
             }
             if isStackTop(members) { continue }
+            // As dense as the load's own goods: the load (a heap's uneven top, a carton
+            // standing proud), not bags lying on it (``loadsOwnGoods(_:main:)``).
+            if ownGoods(members) { continue }
             let massKg = cargo.massKg(of: members)
             let cs = members.map { $0 % columns }
             let widthMM = Double(cs.max()! - cs.min()! + 1) * cargo.blockWidthMM
