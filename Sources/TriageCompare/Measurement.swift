@@ -1019,16 +1019,23 @@ public enum Measurer {
     /// bags, for goods.
     static func loadsOwnGoods(_ cargo: CargoMap, main: (first: Int, last: Int)?) -> ([Int]) -> Bool {
         guard let main, Double(main.last - main.first + 1) * cargo.blockWidthMM >= 2000 else { return { _ in false } }
-        var load: [Float] = []
-        for r in 0..<cargo.rows {
-            for c in main.first...main.last where cargo.occupied(c, r) { load.append(cargo.density[r * cargo.columns + c]) }
+        // The load's median block, found when first asked: most scans have nothing to ask about.
+        var level: Double?? = nil
+        func loadLevel() -> Double? {
+            if let known = level { return known }
+            var load: [Float] = []
+            for r in 0..<cargo.rows {
+                for c in main.first...main.last where cargo.occupied(c, r) { load.append(cargo.density[r * cargo.columns + c]) }
+            }
+            let found = load.count >= 20 ? Double(Selection.select(&load, load.count / 2)) : nil
+            level = .some(found)
+            return found
         }
-        guard load.count >= 20 else { return { _ in false } }
-        let level = Double(Selection.select(&load, load.count / 2))
         return { object in
             guard !object.isEmpty else { return false }
             let mean = object.reduce(0.0) { $0 + Double(cargo.density[$1]) } / Double(object.count)
-            return mean >= ownGoodsShare * level && mean >= ownGoodsDensity
+            guard mean >= ownGoodsDensity, let level = loadLevel() else { return false }
+            return mean >= ownGoodsShare * level
         }
     }
 
