@@ -259,20 +259,19 @@ public enum ContainerLocator {
             .filter { $0.count <= widest }
     }
 
-    /// Rows that read dense across the air at both sides of the image, with air above and
-    /// below them there, in runs at most 50 mm tall (a JPEG's ringing included): a dead
+    /// The rows of faulty detector channels, looked for in the outer 3 % of columns at each
+    /// side (at least 4), where the image shows air beside the container; a container cut at a
+    /// side of the image leaves nothing to look in there, and nothing is found.
+    ///
+    /// `dead`: rows that read dense across the air at both sides of the image, with air above
+    /// and below them there, in runs at most 50 mm tall (a JPEG's ringing included): a dead
     /// detector channel. Such a row crosses the container too: one a third of the way down made
     /// every clean sample container a "dense region" at score 0.99, and one in the air above
-    /// the container would be taken for its roof. Looked for in the outer 3 % of columns at
-    /// each side (at least 4), where the image shows air beside the container; a container
-    /// cut at a side of the image leaves nothing to look in there, and nothing is found.
-    public static func deadRows(_ map: AttenuationMap, pitchY: Double) -> [Range<Int>] {
-        detectorRows(map, pitchY: pitchY).dead
-    }
-
-    /// Rows whose detector channel reads a share of the beam other than its neighbours' (its
-    /// calibrated gain has drifted), found the same way as dead ones, in the air at the sides
-    /// of the image: there every row should read the air's attenuation, and a channel reading
+    /// the container would be taken for its roof.
+    ///
+    /// `drifted`: rows whose detector channel reads a share of the beam other than its
+    /// neighbours' (its calibrated gain has drifted). In the air at the sides of the image
+    /// every row should read the air's attenuation, and a channel reading
     /// g times the beam reads −ln g more (0.7: +0.36) wherever the beam goes, container and
     /// load alike. A run of such rows in the empty space above a load reads as a thin object
     /// held up there: generated scenes with four such runs of 1-8 rows (0.7-0.9 or 1.1-1.3,
@@ -290,7 +289,7 @@ public enum ContainerLocator {
     /// `offset`: what to take off the row (its excess over that median), in
     /// attenuation. Rows the sides do not show as air (the chassis, a tractor, a container
     /// cut at the image's edge) cannot be measured and are left as read.
-    public static func detectorRows(_ map: AttenuationMap, pitchY: Double, quantum: Double = 0) -> (dead: [Range<Int>], drifted: [(rows: Range<Int>, offset: Float)]) {
+    public static func detectorRows(_ map: AttenuationMap, pitchY: Double, quantum: Double = 0) -> (dead: [Range<Int>], drifted: [(row: Int, offset: Float)]) {
         let width = map.width, height = map.height
         let band = max(4, width * 3 / 100)
         guard width >= 4 * band, height >= 8 else { return ([], []) }
@@ -332,34 +331,32 @@ public enum ContainerLocator {
         }
         guard measured.count >= 16 else { return (dead, []) }
         // Most rows are where the median of all is: only those off it by more than half the
-        // threshold are compared with their own neighbourhood.
+        // threshold are compared with their own neighbourhood (a row not measured, NaN, is
+        // off nothing).
         let overall = Selection.select(&measured, measured.count / 2)
         let threshold = Float(max(0.05, 1.5 * quantum))
         let reach = max(8, Int((100 / pitchY).rounded()))
-        var drift = [Float](repeating: 0, count: height)
+        // One offset a row: the rows of a run may have drifted by different factors.
+        var drifted: [(row: Int, offset: Float)] = []
         var near: [Float] = []
         for y in 0..<height where abs(offsets[y] - overall) > threshold / 2 {
             near.removeAll(keepingCapacity: true)
             for other in max(0, y - reach)..<min(height, y + reach + 1) where !offsets[other].isNaN { near.append(offsets[other]) }
             guard near.count >= reach else { continue }
             let local = Selection.select(&near, near.count / 2)
-            if abs(offsets[y] - local) > threshold { drift[y] = offsets[y] - local }
-        }
-        let drifted = Measurer.runs((0..<height).filter { drift[$0] != 0 }).flatMap { run in
-            // One offset a row: a run's rows may have drifted by different factors.
-            (run.first...run.last).map { (rows: $0..<($0 + 1), offset: drift[$0]) }
+            if abs(offsets[y] - local) > threshold { drifted.append((y, offsets[y] - local)) }
         }
         return (dead, drifted)
     }
 
     /// `map` with each of `rows` read less its offset (opaque pixels stay opaque).
-    public static func correcting(_ map: AttenuationMap, rows: [(rows: Range<Int>, offset: Float)]) -> AttenuationMap {
+    public static func correcting(_ map: AttenuationMap, rows: [(row: Int, offset: Float)]) -> AttenuationMap {
         guard !rows.isEmpty else { return map }
         var corrected = map
         let opaque = map.saturation - 1e-4
         corrected.values.withUnsafeMutableBufferPointer { all in
-            for (run, offset) in rows {
-                for index in (run.lowerBound * map.width)..<(run.upperBound * map.width) where all[index] < opaque {
+            for (row, offset) in rows {
+                for index in (row * map.width)..<((row + 1) * map.width) where all[index] < opaque {
                     all[index] -= offset
                 }
             }

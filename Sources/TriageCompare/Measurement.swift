@@ -104,7 +104,7 @@ public struct Measurements: Sendable, Codable {
     /// count]`, read from the rows above and below (nil when none, and before compare-46).
     public var deadRows: [[Int]]?
     /// Rows whose detector channel's gain had drifted, `[row, offset]`, the offset in
-    /// thousandths of attenuation taken off the row (``ContainerLocator/detectorRows(_:pitchY:)``;
+    /// thousandths of attenuation taken off the row (``ContainerLocator/detectorRows(_:pitchY:quantum:)``;
     /// 357: the channel read 0.7 of the beam). Nil when none, and before compare-74.
     public var driftedRows: [[Int]]? = nil
     /// The container stood tilted and was measured levelled (``Levelling``): every place in
@@ -180,7 +180,7 @@ public enum Measurer {
         // Every attenuation map read of the scan, with its dead rows and dead columns (below)
         // read from their neighbours.
         var dead: [Range<Int>] = [], deadRows: [Range<Int>] = []
-        var driftedRows: [(rows: Range<Int>, offset: Float)] = []
+        var driftedRows: [(row: Int, offset: Float)] = []
         // A container standing tilted is measured levelled (``Levelling``), after its dead rows
         // and dead columns are read from their neighbours: both are lines of the scan, not of
         // the container. (Mended after levelling, a missed pulse's column, slanted by the
@@ -381,7 +381,7 @@ public enum Measurer {
                             pitchCorrection: pitchCorrection, heightCorrection: heightCorrection, airCorrection: airCorrection,
                             deadColumns: dead.isEmpty ? nil : dead.map { [$0.lowerBound, $0.count] },
                             deadRows: deadRows.isEmpty ? nil : deadRows.map { [$0.lowerBound, $0.count] })
-        measured.driftedRows = driftedRows.isEmpty ? nil : driftedRows.map { [$0.rows.lowerBound, Int(($0.offset * 1000).rounded())] }
+        measured.driftedRows = driftedRows.isEmpty ? nil : driftedRows.map { [$0.row, Int(($0.offset * 1000).rounded())] }
         measured.levelling = levelling
         measured.scatterTakenAway = scatter
         measured.anomalyMap = anomalyMap
@@ -1019,17 +1019,18 @@ public enum Measurer {
     /// bags, for goods.
     static func loadsOwnGoods(_ cargo: CargoMap, main: (first: Int, last: Int)?) -> ([Int]) -> Bool {
         guard let main, Double(main.last - main.first + 1) * cargo.blockWidthMM >= 2000 else { return { _ in false } }
-        // The load's median block, found when first asked: most scans have nothing to ask about.
-        var level: Double?? = nil
+        // The load's median block (nil under 20 blocks), found when first asked: most scans
+        // have nothing to ask about.
+        var looked = false, level: Double?
         func loadLevel() -> Double? {
-            if let known = level { return known }
+            guard !looked else { return level }
+            looked = true
             var load: [Float] = []
             for r in 0..<cargo.rows {
                 for c in main.first...main.last where cargo.occupied(c, r) { load.append(cargo.density[r * cargo.columns + c]) }
             }
-            let found = load.count >= 20 ? Double(Selection.select(&load, load.count / 2)) : nil
-            level = .some(found)
-            return found
+            if load.count >= 20 { level = Double(Selection.select(&load, load.count / 2)) }
+            return level
         }
         return { object in
             guard !object.isEmpty else { return false }
