@@ -282,10 +282,11 @@ public enum ContainerLocator {
     /// where that differs from the median of the rows measured within 100 mm of it (at least
     /// 8 rows each way: a channel, or a board of them, not the beam's own profile along the
     /// detector) by more than 0.05, five times the channels' own residue after calibration
-    /// (0.4-1 %; at 0.03 a tenth of the clean scans of the four scanners had a row or two so
-    /// read), and more than one and a half codes of the encoding (`quantum`, its attenuation
-    /// step: 8-bit log images are a code apart, 0.056 at 18 codes to the unit, wherever the
-    /// air sits near a code's edge: at 0.05 alone a third of such clean scans had a row "drifted").
+    /// (0.4-1 %; at 0.03 a few scans of the four scanners, 2 of 52 for GYE-LINAC-1, and 159 of
+    /// 200 of the noisier unseen ones had a row so read), and more than one and a half codes of
+    /// the encoding (`quantum`, its attenuation step: 8-bit log images are a code apart, 0.056
+    /// at 18 codes to the unit, wherever the air sits near a code's edge: at 0.05 alone 36 of
+    /// 98 UNS-LOG-2 scans had a row "drifted", with the codes 5).
     /// `offset`: what to take off the row (its excess over that median), in
     /// attenuation. Rows the sides do not show as air (the chassis, a tractor, a container
     /// cut at the image's edge) cannot be measured and are left as read.
