@@ -243,7 +243,7 @@ public enum Calibrator {
         var statistics = [[String: Double]](repeating: [:], count: clean.count)
         for kind in Scorer.scored + Scorer.located + Scorer.reported {
             var all: [Double] = []
-            var byHeading: [String: [Double]] = [:]
+            var byHeading: [String: [Double]] = [:], byImaging: [String: [Double]] = [:]
             for (index, m) in clean.enumerated() {
                 // The machinery is judged against a reference learned without this unit (leave one
                 // out): in-sample, every unit would look closer to the reference than a new one does.
@@ -256,11 +256,13 @@ public enum Calibrator {
                 }
                 guard let value = Scorer.statistic(kind, m, profiles: judge)?.0 else { continue }
                 all.append(value)
+                byImaging[ComparatorProfiles.imagingKey(kind.rawValue, degraded: !m.degraded.isEmpty), default: []].append(value)
                 guard kind.dependsOnGoods else { continue }
                 statistics[index][kind.rawValue] = value
                 if let code = m.hsCode { byHeading[String(code.prefix(4)), default: []].append(value) }
             }
             if all.count >= 5 { store(kind.rawValue, all) }
+            for (key, values) in byImaging where values.count >= ComparatorProfiles.imagingMinimum { store(key, values) }
             for (heading, values) in byHeading where values.count >= ComparatorProfiles.headingMinimum {
                 store("\(kind.rawValue)@\(heading)", values)
             }

@@ -347,6 +347,25 @@ public struct ComparatorProfiles: Sendable, Codable {
         return nil
     }
 
+    /// Clean containers scanned alike (degraded or not) needed before their own null
+    /// distribution of a kind corrects the heading's.
+    public static let imagingMinimum = 20
+
+    /// The key of a kind's null over the clean containers scanned alike: degraded (lossy,
+    /// 8-bit or low flux) or not.
+    public static func imagingKey(_ kind: String, degraded: Bool) -> String {
+        "\(kind)~\(degraded ? "degraded" : "clear")"
+    }
+
+    /// How much more (above 1) or less often clean containers scanned as this one was show
+    /// `s` or more than clean containers of every scan: the ratio of the two p-values, within
+    /// 1/4 and 4. Nil when calibration saw too few of either.
+    public func imagingFactor(_ kind: String, _ s: Double, degraded: Bool, leavingOut: Bool = false) -> Double? {
+        guard let alike = nulls[Self.imagingKey(kind, degraded: degraded)], alike.values.count >= Self.imagingMinimum,
+              let all = nulls[kind], all.values.count >= Self.imagingMinimum else { return nil }
+        return min(4, max(0.25, alike.pValue(s, leavingOut: leavingOut) / all.pValue(s, leavingOut: leavingOut)))
+    }
+
     /// Which clean containers a null distribution comes from.
     public enum NullSource: Sendable { case heading, lookAlike, allClean }
 

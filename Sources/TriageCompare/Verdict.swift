@@ -132,7 +132,8 @@ public enum Scorer {
             guard let (null, source) = found else { return (priorP(kind, s), "", true) }
             guard source == .lookAlike else {
                 let note = kind == .mass && source == .heading ? heading.flatMap { lightLoadsNote(null, heading: $0) } : nil
-                return (null.pValue(s, leavingOut: leavingOut), note ?? "", true)
+                let factor = profiles.imagingFactor(kind.rawValue, s, degraded: !m.degraded.isEmpty, leavingOut: leavingOut) ?? 1
+                return (min(1, null.pValue(s, leavingOut: leavingOut) * factor), note ?? "", true)
             }
             let why = heading.map { "calibration saw too few clean loads of HS \($0)" } ?? "the declaration gives no HS code"
             if !m.declaredEmpty, unlikeCalibration.contains(kind), unlikeAny() != nil {

@@ -1017,6 +1017,24 @@ enum Fixture {
         #expect(found.statistic > 2 * clean, "\(found.statistic) with the package, \(clean) without")
     }
 
+    /// A package wider than half the box it lies in is that row's median over its stack, and
+    /// had no residual there; the box still shows on both sides of it, and the flanks, where
+    /// they agree, are the reference. Boxes of plastic articles on PNG-LINAC-3 at its own
+    /// pitch: seeds 31 and 33 had no heavier layer at all before (0), found with the flanks
+    /// where the package lies; the same scenes without it have none.
+    @Test(arguments: [UInt64(31), 33])
+    func aPackageWiderThanHalfItsBoxIsHeavierThanTheBoxBesideIt(seed: UInt64) throws {
+        let (scan, declaration, scene) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 8000, anomaly: .concealedInLoad,
+                                                          strength: 0.9, scanner: "PNG-LINAC-3", pitchScale: 1, seed: seed)
+        let found = try #require(try Measurer.measure(scan: scan, declaration: declaration).candidate(.denseLayer))
+        let box = try #require(found.bbox, "seed \(seed): no heavier layer"), truth = try #require(scene.anomalyBBox)
+        #expect(Fixture.overlap(box, truth) && found.statistic > 40, "seed \(seed): \(found.statistic) at \(box), package at \(truth)")
+        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: "42G1", cargo: "plastics", mass: 8000, scanner: "PNG-LINAC-3",
+                                                                pitchScale: 1, seed: seed)
+        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration).candidate(.denseLayer)?.statistic ?? 0
+        #expect(clean < 20, "clean, seed \(seed): \(clean)")
+    }
+
     /// Goods calibration never saw are checked against how densely such goods stow (the
     /// physics prior, reported and not scored): a heap of ferrous scrap declared as wooden
     /// furniture stows at more than 1.5 times furniture's 0.10-0.30 t/m³, and is said to;
@@ -1291,6 +1309,9 @@ enum Fixture {
         let mass = profiles.mass(forScanner: "SSZ-LINAC-2")
         #expect(mass.count >= 12 && abs(mass.logRatio) < 0.15 && mass.logSpread < 0.1, "\(mass)")
         #expect(profiles.nulls["door_zone"]?.values.count == 24)
+        // All 24 scanned clear (16-bit): their nulls again as the clear scans', none for degraded.
+        #expect(profiles.nulls["door_zone~clear"]?.values == profiles.nulls["door_zone"]?.values)
+        #expect(profiles.nulls["door_zone~degraded"] == nil && profiles.nulls["mass~clear"] != nil)
         #expect(profiles.machineryReference(forScanner: "SSZ-LINAC-2", type: "22R1") != nil)
         // Calibrated scores of clean containers spread over [0, 1]; p-values are ordered.
         let null = try #require(profiles.nulls["mass"])
