@@ -132,6 +132,10 @@ public enum Scorer {
             guard let (null, source) = found else { return (priorP(kind, s), "", true) }
             guard source == .lookAlike else {
                 let note = kind == .mass && source == .heading ? heading.flatMap { lightLoadsNote(null, heading: $0) } : nil
+                // Corrected for how the scan was made (``ComparatorProfiles/imagingFactor``): a
+                // lossy or 8-bit scan shows more gap-line voids and dense windows than a clear
+                // one, and its image mass reads lighter (compare-77; the look-alikes are chosen
+                // scanned alike already).
                 let factor = profiles.imagingFactor(kind.rawValue, s, degraded: !m.degraded.isEmpty, leavingOut: leavingOut) ?? 1
                 return (min(1, null.pValue(s, leavingOut: leavingOut) * factor), note ?? "", true)
             }
