@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       298.88595974949203
     ]
   },
-  "comparator" : "compare-77",
-  "createdAt" : "2026-12-01T04:43:00Z",
+  "comparator" : "compare-78",
+  "createdAt" : "2026-12-01T05:38:52Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -22594,7 +22594,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-9eb59b0d42ae6a40",
+  "profileID" : "cal-4f033cc4d38eccc3",
   "references" : {
     "entries" : [
       {

@@ -27,6 +27,37 @@ import Testing
         #expect(!EvidenceKind.machinery.dependsOnGoods && EvidenceKind.aboveLoad.dependsOnGoods)
     }
 
+    /// A few kilograms spread over a band of the unit lift each cell they cover by less than
+    /// three spreads, and their sum by more than three of the sum's: found, and boxed where they
+    /// lie. One such cell alone is not (with any neighbour, 2.6 / √2 spreads).
+    @Test func aFewKilogramsSpreadOverNeighbouringCellsAreFound() throws {
+        let (scan, declaration, _) = try Fixture.scan(type: "45R1", cargo: "bananas", mass: 18000, pitchScale: 2)
+        var m = try Measurer.measure(scan: scan, declaration: declaration)
+        let cells = try #require(m.machineryCells)
+        var profiles = ComparatorProfiles.prior
+        profiles.machinery[m.geometry.type] = .init(columns: Measurer.machineryColumns, rows: Measurer.machineryRows,
+                                                    mean: cells, spread: [Double](repeating: 0, count: cells.count), count: 40)
+        func statistic(_ unit: [Double]) throws -> (Double, Candidate?) {
+            m.machineryCells = unit
+            return try #require(Scorer.statistic(.machinery, m, profiles: profiles))
+        }
+        #expect(try statistic(cells).0 == 0, "the reference itself")
+        // A cell's spread, with no spread learned: its floors (a tenth of the cell, 2 g/cm²).
+        func spread(_ index: Int) -> Double { max(0.1 * abs(cells[index]), 2.0) }
+        let columns = Measurer.machineryColumns, row = 4
+        var band = cells
+        for c in 0..<columns { band[row * columns + c] += 2.6 * spread(row * columns + c) }
+        let (excess, candidate) = try statistic(band)
+        let added = (0..<columns).reduce(0.0) { $0 + 2.6 * spread(row * columns + $1) }
+        #expect(abs(excess - added) < 1e-9, "\(excess) found, \(added) added")
+        let box = try #require(candidate?.bbox)
+        let cellHeight = (m.geometry.floor - m.geometry.ceiling) / Measurer.machineryRows
+        #expect(box[1] == m.geometry.ceiling + row * cellHeight && box[3] == cellHeight, "\(box)")
+        var one = cells
+        one[row * columns] += 2.6 * spread(row * columns)
+        #expect(try statistic(one).0 == 0)
+    }
+
     /// Clean units come in more than one layout (makes differ; the generated one is not drawn
     /// mirrored when the doors are on the other side): judged against the median of all, every
     /// unit of the rarer layout showed an excess where its parts sit and a deficit where the
