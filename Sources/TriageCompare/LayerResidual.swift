@@ -20,8 +20,8 @@ extension Measurer {
     ///    still shows on both sides of it. The flanks are the second and third blocks in from
     ///    each end of the row (the first may hold some of the gap beside the stack), in stacks
     ///    of eight blocks or more. Found on the panel (`Tools/quality.sh`): a package of 127 kg
-    ///    in a box of plastic articles, 11 of its stack's 20 blocks wide, ranked below every
-    ///    clean container (statistic 0; 240 with the flanks).
+    ///    in a box of plastic articles, 11 of its stack's 20 blocks wide, scored 0 with 108 of
+    ///    its batch's 158 clean containers above it (statistic 0; 240 with the flanks).
     /// 3. The residuals' spread over the whole load (MAD), at least 3 % of the block's row median
     ///    and two noise sigmas, sets the bar: blocks over three spreads are joined (4-connected);
     ///    a group of at least four blocks scores its mean excess in spreads times the square root
@@ -83,12 +83,11 @@ extension Measurer {
                 }
                 edge[b] = loaded == 0 || 10 * steps >= 6 * loaded
             }
-            // 2. Residuals against each stack row's median.
+            // 2. Residuals against each stack row's median, or its flanks' level.
             let minimumWidth = max(4, Int((200 / cargo.blockWidthMM).rounded(.up)))
             let flankWidth = max(8, minimumWidth)
-            // Residuals against each stack row's median, or against its flanks where they
-            // agree and weigh less: the second and third blocks in from each end of the row
-            // (the first may hold some of the gap beside the stack).
+            // The level of a stack row's flanks (the second and third blocks in from each end),
+            // where they agree and weigh less than its median `m`; nil otherwise.
             func flankLevel(_ r: Int, _ first: Int, _ last: Int, median m: Float) -> Float? {
                 guard last - first + 1 >= flankWidth else { return nil }
                 let i = r &* columns

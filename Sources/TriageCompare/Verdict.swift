@@ -446,10 +446,11 @@ public enum Scorer {
             // Floors: a pixel's shift of a sharp part (compressor, fan motor) moves a cell's
             // mean by ~10 %; below 2 g/cm² is noise.
             let spreads = cells.indices.map { max(1.5 * reference.spread[$0], 0.1 * abs(expected[$0]), 2.0) }
+            let residuals = cells.indices.map { cells[$0] - expected[$0] }
             for index in cells.indices {
-                let z = (cells[index] - expected[index]) / spreads[index]
-                if z > 3 { excess += cells[index] - expected[index] }
-                net += cells[index] - expected[index]
+                let z = residuals[index] / spreads[index]
+                if z > 3 { excess += residuals[index] }
+                net += residuals[index]
                 if z > worstZ { worstZ = z; worst = index }
             }
             // The rows the finding's box spans (the worst cell's, or a group's).
@@ -472,9 +473,9 @@ public enum Scorer {
                         for c0 in 0...(columns - width) {
                             var sum = 0.0, variance = 0.0
                             for r in first..<(first + height) {
-                                for c in c0..<(c0 + width) {
-                                    sum += cells[r * columns + c] - expected[r * columns + c]
-                                    variance += spreads[r * columns + c] * spreads[r * columns + c]
+                                for index in (r * columns + c0)..<(r * columns + c0 + width) {
+                                    sum += residuals[index]
+                                    variance += spreads[index] * spreads[index]
                                 }
                             }
                             if sum > 3 * variance.squareRoot(), sum > excess {
