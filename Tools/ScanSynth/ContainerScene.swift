@@ -2,6 +2,14 @@ import Foundation
 import TriagePhysics
 
 /// The random choices that make one synthetic container.
+/// What scangen draws, versioned: the same seed and options give the same batch within a
+/// version; a new version changes some scenes (`Tools/quality.sh` makes its batches again).
+/// - scenes-2: a light box's plank lies halfway up the box as its column's height cuts it, not
+///   in the air above (furniture and plastics showed "objects above the load" when clean).
+public enum SceneVersion {
+    public static let current = "scenes-2"
+}
+
 public struct ScenePlan: Sendable {
     public var type: ContainerType
     public var doorOnRight: Bool
@@ -334,11 +342,14 @@ public struct SceneBuilder {
                 while y > floorY - columnHeight {
                     let h = rng.uniform(300, 900)
                     let density = rng.uniform(0.04, 0.22)
-                    goods.addBox(x0: x0 + 10, x1: x1 - 10, y0: max(floorY - columnHeight, y - h) + 8, y1: y - 8,
+                    let top = max(floorY - columnHeight, y - h) // the column's top box is cut at its height
+                    goods.addBox(x0: x0 + 10, x1: x1 - 10, y0: top + 8, y1: y - 8,
                                  areal: density * path * rng.uniform(0.6, 1))
                     if rng.chance(0.35) {
-                        // A panel or plank: denser, thin.
-                        packaging.addBox(x0: x0 + 20, x1: x1 - 20, y0: y - h / 2, y1: y - h / 2 + 18, areal: 0.6 * path * 0.5)
+                        // A panel or plank: denser, thin, halfway up the box as cut (before
+                        // scenes-2 it sat halfway up the uncut box, in the air above a cut one).
+                        let middle = (top + y) / 2
+                        packaging.addBox(x0: x0 + 20, x1: x1 - 20, y0: middle, y1: middle + 18, areal: 0.6 * path * 0.5)
                     }
                     y -= h
                 }

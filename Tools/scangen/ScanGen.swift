@@ -10,6 +10,7 @@ struct ScanGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scangen",
         abstract: "Synthetic, physics-based container scans with ground truth, for calibration and evaluation.",
+        version: SceneVersion.current,
         subcommands: [Batch.self, Project.self, View.self])
 }
 
