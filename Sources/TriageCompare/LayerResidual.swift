@@ -2,6 +2,34 @@ import Foundation
 import TriageKernels
 
 extension Measurer {
+    /// Stack edges: `edge[b]` when the load steps between column b and b + 1 (by 6 %, and three
+    /// noise sigmas, or from loaded to empty) in at least 60 % of the rows loaded on either side.
+    static func stackEdges(_ cargo: CargoMap, profile: LoadProfile) -> [Bool] {
+        let columns = cargo.columns, rows = cargo.rows
+        var edge = [Bool](repeating: true, count: columns)
+        guard columns > 2, rows > 4 else { return edge }
+        let noise = Float(cargo.noise), threshold = cargo.occupiedThreshold
+        cargo.density.withUnsafeBufferPointer { density in
+            func body(_ r: Int, _ c: Int) -> Bool {
+                c >= 1 && c < columns - 1 && profile.top[c] < rows - 4 && r > profile.top[c] && r < rows - 3
+                    && density[r &* columns &+ c] > threshold
+            }
+            for b in 0..<(columns - 1) {
+                var loaded = 0, steps = 0
+                for r in 1..<(rows - 3) {
+                    let left = body(r, b), right = body(r, b + 1)
+                    guard left || right else { continue }
+                    loaded &+= 1
+                    if left != right { steps &+= 1; continue }
+                    let a = density[r &* columns &+ b], z = density[r &* columns &+ b &+ 1]
+                    if abs(a - z) > max(0.06 * max(a, z), 3 * noise) { steps &+= 1 }
+                }
+                edge[b] = loaded == 0 || 10 * steps >= 6 * loaded
+            }
+        }
+        return edge
+    }
+
     /// Heavier than the rest of its layer: goods on a pallet are packed in layers that run the
     /// pallet's width, each layer one kind of carton, so along a row of blocks within one stack
     /// the load weighs the same from side to side. A package pushed in among the cartons adds
@@ -69,20 +97,7 @@ extension Measurer {
                 }
             }
             // 1. Stack edges between column b and b + 1.
-            var edge = [Bool](repeating: true, count: columns)
-            for b in 0..<(columns - 1) {
-                var loaded = 0, steps = 0
-                for r in 0..<rows {
-                    let i = r &* columns &+ b
-                    let left = body[i], right = body[i &+ 1]
-                    guard left || right else { continue }
-                    loaded &+= 1
-                    if left != right { steps &+= 1; continue }
-                    let a = density[i], z = density[i &+ 1]
-                    if abs(a - z) > max(0.06 * max(a, z), 3 * noise) { steps &+= 1 }
-                }
-                edge[b] = loaded == 0 || 10 * steps >= 6 * loaded
-            }
+            let edge = stackEdges(cargo, profile: profile)
             // 2. Residuals against each stack row's median, or its flanks' level.
             let minimumWidth = max(4, Int((200 / cargo.blockWidthMM).rounded(.up)))
             let flankWidth = max(8, minimumWidth)

@@ -673,7 +673,8 @@ public enum Measurer {
         let capColumns = max(3, Int((200 / cargo.blockWidthMM).rounded(.up)))
         var capEnd = [Int](repeating: -1, count: columns)
         // A light cap that is a box: flat on top and at the bottom (within a block), and as
-        // dense in every column within a fifth (its edge columns, part gap, aside): the top
+        // dense in every column within a fifth (its edge columns, part gap, aside: at the bottom
+        // too, since compare-79): the top
         // layer of a stack of mixed goods, lighter cartons on denser ones, not bags, which lie
         // rounded and uneven. (Its width against the stack under it cannot tell: at the block
         // size, stacks a few centimetres apart touch.) Clean plastics and furniture on the
@@ -697,7 +698,7 @@ public enum Measurer {
             }
             let mean = means.reduce(0, +) / Float(means.count)
             guard mean > 0, means.max()! - means.min()! <= 0.2 * mean else { return false }
-            let ends = (run.first...run.last).map { capEnd[$0] }
+            let ends = ((run.first + 1)...max(run.first + 1, run.last - 1)).map { capEnd[$0] }
             return ends.max()! - ends.min()! <= 1
         }
         var cap = [Bool](repeating: false, count: columns * rows)
@@ -764,10 +765,64 @@ public enum Measurer {
             }
         }
         // The top of a stack narrower than the opening (under 0.7 m) that stands above its
-        // neighbours: no light cap in it, standing on the load in every column, exactly as wide
-        // as the load it stands on (one block either way) and flat on top (within two blocks).
-        // A bag lies on a stack narrower or wider than it, and makes its top uneven.
+        // neighbours: no light cap in it, standing on the load in every column, flat on top
+        // (within two blocks) and exactly as wide as the stack it tops (one block either way).
+        // A bag lies on a stack narrower or wider than it, and makes its top uneven. The stack
+        // is the load at the row under the group's shallowest column, or, where a neighbouring
+        // stack touches it within a block there, the columns between its edges; a group the
+        // levels cut narrower than its stack is still its top if the whole stack is as high; a
+        // group of several stacks' tops joined through the gaps between them is each stack's
+        // top. Before (compare-78), only the first held, read at the row under the group's
+        // deepest column: clean plastics and furniture drew 34-304 kg "above the load" from
+        // two tall stacks side by side, a stack beside a taller one, and an edge column cut
+        // deeper than the rest (the panel, scenes-2: 17 of the false positives in the
+        // R-precision cuts had it as their strongest finding).
+        let stackEdge = stackEdges(cargo, profile: profile)
         func isStackTop(_ members: [Int]) -> Bool {
+            if isOneStackTop(members) { return true }
+            // Tops of neighbouring stacks joined through the gap between them: each stack's
+            // top on its own. The stacks are split at their edges (``stackEdges(_:profile:)``);
+            // the links are the gap's own columns (a stack one column wide: its blocks hold
+            // the edges of both) and columns holding under half the rows the group's columns
+            // mostly hold (the edge row of a lower stack's top beside a taller one's).
+            var height = [Int: Int]()
+            for i in members { height[i % columns, default: 0] += 1 }
+            var counts = Array(height.values)
+            let m = Selection.select(&counts, counts.count / 2)
+            let c0 = height.keys.min()!, c1 = height.keys.max()!
+            func isLink(_ c: Int) -> Bool {
+                guard let h = height[c] else { return true }
+                return 2 * h < m || ((c == 0 || stackEdge[c - 1]) && stackEdge[c])
+            }
+            var partOf = [Int: Int]() // column -> first column of its part
+            var first = c0
+            for c in c0...c1 {
+                if isLink(c) { first = c + 1; continue }
+                if c > c0, stackEdge[c - 1] { first = c }
+                partOf[c] = first
+            }
+            var parts = [Int: [Int]]()
+            for i in members { if let p = partOf[i % columns] { parts[p, default: []].append(i) } }
+            guard parts.count >= 2 || partOf.count < height.count else { return false }
+            guard !parts.isEmpty else { return false }
+            // The short links hold the gap and the edges of the blocks beside it: light (a bag
+            // lying beside a taller stack's top is not one), and standing on the load (the
+            // rounded sides of a bag as wide as the stack it lies on hang in the air).
+            let linked = members.filter { height[$0 % columns].map { 2 * $0 < m } ?? false }
+            let held = members.filter { partOf[$0 % columns] != nil }
+            var lowest = [Int: Int]()
+            for i in linked { lowest[i % columns] = max(lowest[i % columns] ?? 0, i / columns) }
+            for (c, r) in lowest where !((c == 0 || stackEdge[c - 1]) && stackEdge[c]) {
+                guard r + 1 < rows, cargo.occupied(c, r + 1) else { return false }
+            }
+            if !linked.isEmpty {
+                let linkMean = linked.reduce(Float(0)) { $0 + cargo.density[$1] } / Float(linked.count)
+                let heldMean = held.reduce(Float(0)) { $0 + cargo.density[$1] } / Float(max(1, held.count))
+                guard linkMean < 0.5 * heldMean else { return false }
+            }
+            return parts.values.allSatisfy { part in Set(part.map { $0 % columns }).count >= 2 && isOneStackTop(part) }
+        }
+        func isOneStackTop(_ members: [Int]) -> Bool {
             guard !members.contains(where: { cap[$0] }) else { return false }
             var high = [Int: Int](), low = [Int: Int]()
             for i in members {
@@ -778,12 +833,27 @@ public enum Measurer {
             let c0 = high.keys.min()!, c1 = high.keys.max()!
             guard high.count == c1 - c0 + 1, high.values.max()! - high.values.min()! <= 2 else { return false }
             for (c, r) in low { guard r + 1 < rows, cargo.occupied(c, r + 1) else { return false } }
-            let below = low.values.max()! + 1
+            let below = low.values.min()! + 1
             guard below < rows else { return false }
             var s0 = c0, s1 = c1
-            while s0 > 0, cargo.occupied(s0 - 1, below) { s0 -= 1 }
-            while s1 < columns - 1, cargo.occupied(s1 + 1, below) { s1 += 1 }
-            return c0 - s0 <= 1 && s1 - c1 <= 1
+            // (Within the columns a group may hold: the end walls' two are not the load.)
+            while s0 > 2, cargo.occupied(s0 - 1, below) { s0 -= 1 }
+            while s1 < columns - 3, cargo.occupied(s1 + 1, below) { s1 += 1 }
+            if c0 - s0 <= 1 && s1 - c1 <= 1 { return true }
+            // The stack by its edges (where the load steps down most of its height): a
+            // neighbouring stack may touch it within a block at the row below.
+            var e0 = c0, e1 = c1
+            while e0 > 2, !stackEdge[e0 - 1] { e0 -= 1 }
+            while e1 < columns - 3, !stackEdge[e1] { e1 += 1 }
+            if c0 - e0 <= 1 && e1 - c1 <= 1 && e1 - e0 >= 2 { return true }
+            // Narrower than the stack under it where the levels cut the stack's top unevenly:
+            // still the stack's own top if the whole stack is as high (a bag on a stack stands
+            // above the rest of the stack's top).
+            let lowest = high.values.min()!, highest = high.values.max()!
+            for c in (s0 + 1)..<max(s0 + 1, s1) where abs(profile.top[c] - lowest) > 2 || abs(profile.top[c] - highest) > 2 {
+                return false
+            }
+            return s1 - s0 >= 2
         }
         var found: [(members: [Int], massKg: Double)] = []
         let ownGoods = loadsOwnGoods(cargo, main: mainLoad(cargo, profile: profile))

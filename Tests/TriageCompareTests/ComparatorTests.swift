@@ -893,6 +893,27 @@ enum Fixture {
         }
     }
 
+    /// Stacks of plastics side by side, tall and short: two tall stacks' tops joined through
+    /// the gap between them, a stack's top beside a taller one it touches within a block, a top
+    /// the levels cut narrower than its stack or an edge column deeper than the rest. Each is
+    /// the top of its stack, no object on the load; these clean loads drew 28-103 kg "above the
+    /// load" at compare-78 (their stack tops, read as one group or against the wrong width)
+    /// and draw none now. With bags on the same loads, the bags are still found where they lie.
+    @Test(arguments: [("42G1", "GYE-LINAC-1", UInt64(4)), ("42G1", "GYE-LINAC-1", 16), ("42G1", "GYE-LINAC-1", 23),
+                      ("42G1", "RIG-LINAC-1", 16), ("45G1", "RIG-LINAC-1", 7), ("45G1", "RIG-LINAC-1", 16),
+                      ("45G1", "RIG-LINAC-1", 18)])
+    func theTopsOfStacksSideBySideAreNotObjectsOnTheLoad(case: (type: String, scanner: String, seed: UInt64)) throws {
+        let (scan, declaration, _) = try Fixture.scan(type: `case`.type, cargo: "plastics", mass: 7000, scanner: `case`.scanner,
+                                                      pitchScale: 1, seed: `case`.seed)
+        let clean = try Measurer.measure(scan: scan, declaration: declaration).candidate(.aboveLoad)
+        #expect((clean?.statistic ?? 0) < 5, "\(String(describing: clean))")
+        let (bagged, baggedDeclaration, scene) = try Fixture.scan(type: `case`.type, cargo: "plastics", mass: 7000, anomaly: .topOfLoad,
+                                                                  strength: 0.6, scanner: `case`.scanner, pitchScale: 1, seed: `case`.seed)
+        let found = try #require(try Measurer.measure(scan: bagged, declaration: baggedDeclaration).candidate(.aboveLoad))
+        let box = try #require(found.bbox), truth = try #require(scene.anomalyBBox)
+        #expect(Fixture.overlap(box, truth), "found at \(box), bags at \(truth)")
+    }
+
     /// Bags lying along most of a stack raise the load's height there, and with it every
     /// level they were judged against (the load's usual height, the local median, the sides');
     /// at the load's end there is no second side. They are lighter than the fruit under them:
