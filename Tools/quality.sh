@@ -11,9 +11,9 @@
 # Prints one line per batch (AUC, R-precision, recall and precision at 10 % and 30 %,
 # localisation, recall at 30 % per anomaly kind) and the means; writes the same as
 # DIR/quality.tsv. The batches are generated once into DIR (default
-# ${TMPDIR:-/tmp}/scantriage-quality, about 4 GB; a batch is made again when its recipe
-# or scangen's scene version changes) and reused by later runs, so a comparison of two builds costs the ranking only
-# (about a minute a batch on two cores). Needs python3 for the summary.
+# ${TMPDIR:-/tmp}/scantriage-quality, about 4 GB; a batch is made again when its recipe or
+# scangen's scene version changes) and reused by later runs, so a comparison of two builds
+# costs the ranking only (about a minute a batch on two cores). Needs python3 for the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${TMPDIR:-/tmp}/scantriage-quality"
@@ -61,13 +61,14 @@ out="$work/quality.tsv"
 for entry in "${panel[@]}"; do
     IFS='|' read -r name seed opts <<< "$entry"
     if [ -n "$only" ] && [[ "$only" != *",$name,"* ]]; then continue; fi
-    recipe="--containers 200 --seed $seed $opts ($("$bin/scangen" --version))"
+    args="--containers 200 --seed $seed $opts"
+    recipe="$args ($("$bin/scangen" --version))"
     dir="$work/$name"
     if [ ! -f "$dir.recipe" ] || [ "$(cat "$dir.recipe")" != "$recipe" ]; then
         rm -rf "$dir" "$dir.truth.csv" "$dir.recipe"
         echo "generating $name ($recipe)" >&2
         # shellcheck disable=SC2086
-        "$bin/scangen" batch --out "$dir" --truth "$dir.truth.csv" --name "$name" --containers 200 --seed "$seed" $opts > /dev/null
+        "$bin/scangen" batch --out "$dir" --truth "$dir.truth.csv" --name "$name" $args > /dev/null
         echo "$recipe" > "$dir.recipe"
     fi
     run="$work/run-$name"

@@ -2,18 +2,27 @@ import Foundation
 import TriageKernels
 
 extension Measurer {
+    /// Whether block (`r`, `c`) is in the load's body, where its stacks are judged: occupied,
+    /// under its column's top, inside the end walls' columns and above the three rows over the
+    /// floor (`density` is `cargo.density`).
+    @inline(__always)
+    static func inLoadBody(_ density: UnsafeBufferPointer<Float>, _ cargo: CargoMap, _ profile: LoadProfile, row r: Int, column c: Int) -> Bool {
+        let columns = cargo.columns, rows = cargo.rows
+        return c >= 1 && c < columns - 1 && profile.top[c] < rows - 4 && r >= 1 && r > profile.top[c] && r < rows - 3
+            && density[r &* columns &+ c] > cargo.occupiedThreshold
+    }
+
     /// Stack edges: `edge[b]` when the load steps between column b and b + 1 (by 6 %, and three
     /// noise sigmas, or from loaded to empty) in at least 60 % of the rows loaded on either side.
+    /// Computed once a scan (``measure(scan:declaration:scatter:)``) for the dense layer and the
+    /// stack tops above the load.
     static func stackEdges(_ cargo: CargoMap, profile: LoadProfile) -> [Bool] {
         let columns = cargo.columns, rows = cargo.rows
         var edge = [Bool](repeating: true, count: columns)
         guard columns > 2, rows > 4 else { return edge }
-        let noise = Float(cargo.noise), threshold = cargo.occupiedThreshold
+        let noise = Float(cargo.noise)
         cargo.density.withUnsafeBufferPointer { density in
-            func body(_ r: Int, _ c: Int) -> Bool {
-                c >= 1 && c < columns - 1 && profile.top[c] < rows - 4 && r > profile.top[c] && r < rows - 3
-                    && density[r &* columns &+ c] > threshold
-            }
+            func body(_ r: Int, _ c: Int) -> Bool { inLoadBody(density, cargo, profile, row: r, column: c) }
             for b in 0..<(columns - 1) {
                 var loaded = 0, steps = 0
                 for r in 1..<(rows - 3) {
@@ -74,7 +83,7 @@ extension Measurer {
     /// 0.772); a package lying wholly inside one carton layer of such a stack must be three
     /// times as heavy to be seen here (the inclusion and dense-window checks judge it as
     /// before).
-    static func layerResidual(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry) -> Candidate {
+    static func layerResidual(_ cargo: CargoMap, profile: LoadProfile, geometry: ContainerGeometry, edges edge: [Bool]) -> Candidate {
         let columns = cargo.columns, rows = cargo.rows, count = columns * rows
         var best = Candidate(kind: .denseLayer, statistic: 0, bbox: nil, massKg: nil, place: nil)
         // Where the best so far lies, said at the end (``placeFromDoors(_:)``).
@@ -88,16 +97,10 @@ extension Measurer {
         defer { body.deallocate(); inLayer.deallocate(); residual.deallocate(); median.deallocate() }
         var magnitudes: [Float] = []
         cargo.density.withUnsafeBufferPointer { density in
-            let threshold = cargo.occupiedThreshold
-            for c in 1..<(columns - 1) {
-                let top = profile.top[c]
-                guard top < rows - 4 else { continue }
-                for r in max(1, top + 1)..<(rows - 3) where density[r &* columns &+ c] > threshold {
-                    body[r &* columns &+ c] = true
-                }
+            for r in 0..<rows {
+                for c in 0..<columns where inLoadBody(density, cargo, profile, row: r, column: c) { body[r &* columns &+ c] = true }
             }
-            // 1. Stack edges between column b and b + 1.
-            let edge = stackEdges(cargo, profile: profile)
+            // 1. Stack edges between column b and b + 1: `edge` (``stackEdges(_:profile:)``).
             // 2. Residuals against each stack row's median, or its flanks' level.
             let minimumWidth = max(4, Int((200 / cargo.blockWidthMM).rounded(.up)))
             let flankWidth = max(8, minimumWidth)

@@ -1,7 +1,6 @@
 import Foundation
 import TriagePhysics
 
-/// The random choices that make one synthetic container.
 /// What scangen draws, versioned: the same seed and options give the same batch within a
 /// version; a new version changes some scenes (`Tools/quality.sh` makes its batches again).
 /// - scenes-2: a light box's plank lies halfway up the box as its column's height cuts it, not
@@ -10,6 +9,7 @@ public enum SceneVersion {
     public static let current = "scenes-2"
 }
 
+/// The random choices that make one synthetic container.
 public struct ScenePlan: Sendable {
     public var type: ContainerType
     public var doorOnRight: Bool
