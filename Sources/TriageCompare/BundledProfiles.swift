@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       298.8832280631696
     ]
   },
-  "comparator" : "compare-79",
-  "createdAt" : "2026-12-01T07:34:51Z",
+  "comparator" : "compare-80",
+  "createdAt" : "2026-12-02T02:24:05Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -22594,7 +22594,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-8d2289bf9d334b7f",
+  "profileID" : "cal-3a10df818d8e20b3",
   "references" : {
     "entries" : [
       {

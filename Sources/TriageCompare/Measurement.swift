@@ -356,9 +356,11 @@ public enum Measurer {
         let edges = stackEdges(cargo, profile: profile)
         candidates.append(layerResidual(cargo, profile: profile, geometry: geometry, edges: edges))
         candidates.append(denseWindow(cargo, profile: profile, geometry: geometry))
-        if pitchY <= finestGapPitch {
-            candidates.append(gapLine(map, cargo: cargo, profile: profile, geometry: geometry, pitchX: pitchX, pitchY: pitchY))
-        }
+        // Across the gaps between layers and between stacks: one kind of evidence, the stronger.
+        var across = pitchY <= finestGapPitch ? gapLine(map, cargo: cargo, profile: profile, geometry: geometry, pitchX: pitchX, pitchY: pitchY) : nil
+        let betweenStacks = stackGap(map, cargo: cargo, profile: profile, geometry: geometry, pitchX: pitchX, pitchY: pitchY)
+        if betweenStacks.statistic > (across?.statistic ?? 0) { across = betweenStacks }
+        if let across { candidates.append(across) }
         candidates.append(aboveLoad(cargo, profile: profile, geometry: geometry, edges: edges))
         candidates.append(doorZoneAtEitherEnd(cargo, profile: profile, geometry: geometry))
         let cells = geometry.isReefer ? machineryCells(map, geometry: geometry, pitchX: pitchX, pitchY: pitchY,

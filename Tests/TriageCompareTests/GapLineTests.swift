@@ -9,9 +9,12 @@ import ScanSynth
     /// the gap reads denser over the package's length, by the package's own areal density,
     /// where the cartons around it vary by more than it adds. Found at the package, far above
     /// what the same load without it shows: 54 kg of bricks gave statistics of 19-105 (43-66
-    /// g/cm² over 0.07-0.32 m of the gap), the same loads without them 1.7-2.4.
-    @Test(arguments: [("45R1", "bananas", 18000.0, "GYE-LINAC-1", UInt64(2)), ("42R1", "frozen-fish", 24000, "SSZ-LINAC-2", 3),
-                      ("22R1", "mangoes", 9000, "RIG-LINAC-1", 5), ("42R1", "shrimp", 22000, "PNG-LINAC-3", 7)])
+    /// g/cm² over 0.07-0.32 m of the gap), the same loads without them 1.7-2.4. (Bananas seed
+    /// 3 and shrimp seed 4 since `compare-80`: 27 and 49, clean 2.5 and 1.9. On seeds 2 and 7,
+    /// which these cases were before, the package also lies across the gap between two stacks,
+    /// which reads stronger there: ``StackGapTests``.)
+    @Test(arguments: [("45R1", "bananas", 18000.0, "GYE-LINAC-1", UInt64(3)), ("42R1", "frozen-fish", 24000, "SSZ-LINAC-2", 3),
+                      ("22R1", "mangoes", 9000, "RIG-LINAC-1", 5), ("42R1", "shrimp", 22000, "PNG-LINAC-3", 4)])
     func aPackageAmongCartonsMakesTheGapItLiesAcrossDenser(case: (String, String, Double, String, UInt64)) throws {
         let (type, cargo, mass, scanner, seed) = `case`
         let (scan, declaration, scene) = try Fixture.scan(type: type, cargo: cargo, mass: mass, anomaly: .concealedInLoad,
