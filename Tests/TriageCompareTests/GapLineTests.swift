@@ -16,18 +16,7 @@ import ScanSynth
     @Test(arguments: [("45R1", "bananas", 18000.0, "GYE-LINAC-1", UInt64(3)), ("42R1", "frozen-fish", 24000, "SSZ-LINAC-2", 3),
                       ("22R1", "mangoes", 9000, "RIG-LINAC-1", 5), ("42R1", "shrimp", 22000, "PNG-LINAC-3", 4)])
     func aPackageAmongCartonsMakesTheGapItLiesAcrossDenser(case: (String, String, Double, String, UInt64)) throws {
-        let (type, cargo, mass, scanner, seed) = `case`
-        let (scan, declaration, scene) = try Fixture.scan(type: type, cargo: cargo, mass: mass, anomaly: .concealedInLoad,
-                                                          strength: 0.5, scanner: scanner, pitchScale: 1, seed: seed)
-        let measured = try Measurer.measure(scan: scan, declaration: declaration)
-        let found = try #require(measured.candidate(.gapLine))
-        let box = try #require(found.bbox, "nothing found for \(scene.contrabandKg) kg in \(cargo)")
-        let truth = try #require(scene.anomalyBBox)
-        #expect(Fixture.overlap(box, truth), "found at \(box), package at \(truth)")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: type, cargo: cargo, mass: mass, scanner: scanner, pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration).candidate(.gapLine)?.statistic ?? 0
-        #expect(clean < 5, "the clean load: \(clean)")
-        #expect(found.statistic > 5 * max(clean, 2), "\(found.statistic) with \(scene.contrabandKg) kg, \(clean) without")
+        let (measured, _, box) = try Fixture.foundAcrossAGap(`case`)
         let finding = try #require(Scorer.score(measured, profiles: .prior).findings.first { $0.kind == "gap_line" })
         #expect(finding.bbox == box && finding.reason.hasPrefix("a gap between layers of the load reads ")
                 && finding.reason.contains("something lies across it in the beam's path"), "\(finding.reason)")

@@ -4,6 +4,25 @@ import TriageKernels
 import ScanSynth
 @testable import TriageCompare
 
+extension Fixture {
+    /// A package concealed in a load at half strength and the same load without it, at the
+    /// scanner's own pitch: the gap-line evidence found at the package, the clean load's under
+    /// 5, and the package's more than five times the clean load's (and 2).
+    static func foundAcrossAGap(_ load: (type: String, cargo: String, mass: Double, scanner: String, seed: UInt64)) throws
+        -> (measured: Measurements, found: Candidate, box: [Int]) {
+        let (measured, scene, cleanMeasured) = try twins(type: load.type, cargo: load.cargo, mass: load.mass, anomaly: .concealedInLoad,
+                                                         strength: 0.5, scanner: load.scanner, seed: load.seed)
+        let found = try #require(measured.candidate(.gapLine))
+        let box = try #require(found.bbox, "nothing found for \(scene.contrabandKg) kg in \(load.cargo)")
+        let truth = try #require(scene.anomalyBBox)
+        #expect(overlap(box, truth), "found at \(box), package at \(truth)")
+        let clean = cleanMeasured.candidate(.gapLine)?.statistic ?? 0
+        #expect(clean < 5, "the clean load: \(clean)")
+        #expect(found.statistic > 5 * max(clean, 2), "\(found.statistic) with \(scene.contrabandKg) kg, \(clean) without")
+        return (measured, found, box)
+    }
+}
+
 @Suite struct StackGapTests {
     /// A package pushed in where two stacks of cartons meet lies across the gap between them:
     /// down the gap the beam crosses little but the walls, and over the package's height the gap
@@ -14,19 +33,8 @@ import ScanSynth
     @Test(arguments: [("42R1", "frozen-fish", 24000.0, "SSZ-LINAC-2", UInt64(6)), ("45R1", "bananas", 18000, "GYE-LINAC-1", 4),
                       ("42R1", "frozen-fish", 24000, "PNG-LINAC-3", 10), ("42R1", "shrimp", 22000, "SSZ-LINAC-2", 7)])
     func aPackageAcrossTheGapBetweenStacksMakesItDenser(case: (String, String, Double, String, UInt64)) throws {
-        let (type, cargo, mass, scanner, seed) = `case`
-        let (scan, declaration, scene) = try Fixture.scan(type: type, cargo: cargo, mass: mass, anomaly: .concealedInLoad,
-                                                          strength: 0.5, scanner: scanner, pitchScale: 1, seed: seed)
-        let measured = try Measurer.measure(scan: scan, declaration: declaration)
-        let found = try #require(measured.candidate(.gapLine))
-        let box = try #require(found.bbox, "nothing found for \(scene.contrabandKg) kg in \(cargo)")
-        let truth = try #require(scene.anomalyBBox)
-        #expect(Fixture.overlap(box, truth), "found at \(box), package at \(truth)")
+        let (measured, found, box) = try Fixture.foundAcrossAGap(`case`)
         #expect(found.place?.hasPrefix("the gap between two stacks reads ") == true, "\(found.place ?? "")")
-        let (cleanScan, cleanDeclaration, _) = try Fixture.scan(type: type, cargo: cargo, mass: mass, scanner: scanner, pitchScale: 1, seed: seed)
-        let clean = try Measurer.measure(scan: cleanScan, declaration: cleanDeclaration).candidate(.gapLine)?.statistic ?? 0
-        #expect(clean < 5, "the clean load: \(clean)")
-        #expect(found.statistic > 5 * max(clean, 2), "\(found.statistic) with \(scene.contrabandKg) kg, \(clean) without")
         let finding = try #require(Scorer.score(measured, profiles: .prior).findings.first { $0.kind == "gap_line" })
         #expect(finding.bbox == box && finding.reason.hasSuffix("something lies across it in the beam's path"), "\(finding.reason)")
     }
