@@ -104,12 +104,11 @@ extension Measurer {
         runs.sort { ($0.x, $0.start) < ($1.x, $1.start) }
         // 4. Windows down each gap.
         let windows = [80.0, 160.0, 320.0, 640.0, 1280.0].map { max(2, Int(($0 / (Double(rowBin) * pitchY)).rounded())) }
-        var scratch: [Float] = [], depth: [Float] = []
-        func medianAndSpread(_ values: inout [Float]) -> (Float, Float)? {
-            guard values.count >= 4 else { return nil }
-            let median = Selection.select(&values, values.count / 2)
+        var scratch: [Float] = [], depth: [Float] = [], above: [Float] = [], below: [Float] = []
+        // The spread (1.4826 MAD) around `median` of `values`, which it overwrites.
+        func spread(of values: inout [Float], around median: Float) -> Float {
             for i in values.indices { values[i] = abs(values[i] - median) }
-            return (median, 1.4826 * Selection.select(&values, values.count / 2))
+            return 1.4826 * Selection.select(&values, values.count / 2)
         }
         let wall = Float(cargo.wallAttenuation)
         // Less than a package adds across a gap (a few kilograms span it at 10 g/cm² or more):
@@ -117,31 +116,31 @@ extension Measurer {
         let minimumExcess = 10.0
         var bestPlace: (excess: Double, length: Double, doors: Double)?
         for run in runs {
-            let x = run.x
-            let cells = Array(run.start...run.end)
-            let present = cells.map { !side[$0 * width + x].isNaN }
-            let level = cells.map { binned[$0 * width + x] }
-            let sides = cells.map { side[$0 * width + x] }
-            scratch.removeAll(keepingCapacity: true)
+            let x = run.x, count = run.end - run.start + 1
+            let present = (run.start...run.end).map { !side[$0 * width + x].isNaN }
+            let level = (run.start...run.end).map { binned[$0 * width + x] }
+            let sides = (run.start...run.end).map { side[$0 * width + x] }
+            // The median of the present cells of `range` of `series` (at least four), gathered
+            // into `values` (their spread follows from them when it is needed).
+            func median(of range: Range<Int>, of series: [Float], into values: inout [Float]) -> Float? {
+                values.removeAll(keepingCapacity: true)
+                for i in range where present[i] { values.append(series[i]) }
+                return values.count >= 4 ? Selection.select(&values, values.count / 2) : nil
+            }
+            guard let wholeMedian = median(of: 0..<count, of: level, into: &scratch) else { continue }
+            let wholeMAD = spread(of: &scratch, around: wholeMedian)
             depth.removeAll(keepingCapacity: true)
-            for i in cells.indices where present[i] { scratch.append(level[i]); depth.append(sides[i] - level[i]) }
-            guard let (wholeMedian, wholeMAD) = medianAndSpread(&scratch) else { continue }
+            for i in 0..<count where present[i] { depth.append(sides[i] - level[i]) }
             let medianDepth = Selection.select(&depth, depth.count / 2)
             guard wholeMAD <= 0.1 * medianDepth else { continue }
             // Down a gap the beam crosses the walls and little else: a line reading more than a
             // fifth of its sides' load above the walls is a lighter box between denser ones.
             guard wholeMedian - wall <= 0.2 * (wholeMedian + medianDepth - wall) else { continue }
             let wholeSpread = max(wholeMAD, 0.02, 0.03 * abs(wholeMedian))
-            // The present cells of `range` of `series`.
-            func presentValues(_ range: Range<Int>, of series: [Float]) -> [Float] {
-                var out: [Float] = []
-                for i in range where present[i] { out.append(series[i]) }
-                return out
-            }
             // Running sums of the present cells: each window's mean in constant time.
-            var sums = [Float](repeating: 0, count: cells.count + 1), sideSums = sums
-            var counts = [Int](repeating: 0, count: cells.count + 1)
-            for i in cells.indices {
+            var sums = [Float](repeating: 0, count: count + 1), sideSums = sums
+            var counts = [Int](repeating: 0, count: count + 1)
+            for i in 0..<count {
                 sums[i + 1] = sums[i] + (present[i] ? level[i] : 0)
                 sideSums[i + 1] = sideSums[i] + (present[i] ? sides[i] : 0)
                 counts[i + 1] = counts[i] + (present[i] ? 1 : 0)
@@ -149,8 +148,8 @@ extension Measurer {
             // A window must rise above the whole gap by a package's least (below, against the
             // higher of the whole gap and its flanks) before its flanks are worth reading.
             let least = wholeMedian + Float(minimumExcess * cargo.mu)
-            for w in windows where 3 * w <= cells.count {
-                for start in 0...(cells.count - w) {
+            for w in windows where 3 * w <= count {
+                for start in 0...(count - w) {
                     let n = counts[start + w] - counts[start]
                     guard 2 * n >= w else { continue }
                     let mean = (sums[start + w] - sums[start]) / Float(n), sideMean = (sideSums[start + w] - sideSums[start]) / Float(n)
@@ -158,18 +157,22 @@ extension Measurer {
                     let zWhole = Double((mean - wholeMedian) / wholeSpread)
                     guard zWhole > best.statistic else { continue }
                     let flank = max(w, 8)
-                    var above = presentValues(max(0, start - flank)..<start, of: level)
-                    var below = presentValues((start + w)..<min(cells.count, start + w + flank), of: level)
-                    let up = medianAndSpread(&above), down = medianAndSpread(&below)
+                    let upper = max(0, start - flank)..<start, lower = (start + w)..<min(count, start + w + flank)
+                    let up = median(of: upper, of: level, into: &above), down = median(of: lower, of: level, into: &below)
                     guard up != nil || down != nil else { continue }
-                    let base = max(up?.0 ?? -.infinity, down?.0 ?? -.infinity)
-                    let spread = max(up?.1 ?? 0, down?.1 ?? 0, 0.02, 0.03 * abs(base))
-                    let z = min(zWhole, Double((mean - base) / spread))
+                    let base = max(up ?? -.infinity, down ?? -.infinity)
+                    // Against the flanks with their spread at its floor first: the flanks'
+                    // spreads are selected only for a window that can still beat the best.
+                    let floor = max(0.02, 0.03 * abs(base))
+                    guard Double((mean - base) / floor) > best.statistic else { continue }
+                    var flankSpread: Float = 0
+                    if let up { flankSpread = spread(of: &above, around: up) }
+                    if let down { flankSpread = max(flankSpread, spread(of: &below, around: down)) }
+                    let z = min(zWhole, Double((mean - base) / max(flankSpread, floor)))
                     guard z > best.statistic else { continue }
                     // The sides' rise over the window, against their level above and below it.
-                    var sidesAbove = presentValues(max(0, start - flank)..<start, of: sides)
-                    var sidesBelow = presentValues((start + w)..<min(cells.count, start + w + flank), of: sides)
-                    let sideBase = [medianAndSpread(&sidesAbove)?.0, medianAndSpread(&sidesBelow)?.0].compactMap { $0 }.max() ?? sideMean
+                    let sideBase = [median(of: upper, of: sides, into: &above), median(of: lower, of: sides, into: &below)]
+                        .compactMap { $0 }.max() ?? sideMean
                     guard mean - base >= 0.5 * (sideMean - sideBase) else { continue }
                     let excess = Double(mean - max(base, wholeMedian)) / cargo.mu
                     guard excess >= minimumExcess else { continue }
