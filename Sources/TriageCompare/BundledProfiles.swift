@@ -390,8 +390,8 @@ extension ComparatorProfiles {
       298.8832280631696
     ]
   },
-  "comparator" : "compare-80",
-  "createdAt" : "2026-12-02T02:24:05Z",
+  "comparator" : "compare-81",
+  "createdAt" : "2026-12-02T12:32:03Z",
   "headings" : {
     "0303" : {
       "count" : 28,
@@ -22594,7 +22594,7 @@ extension ComparatorProfiles {
       ]
     }
   },
-  "profileID" : "cal-3a10df818d8e20b3",
+  "profileID" : "cal-a393e975d8772d7a",
   "references" : {
     "entries" : [
       {

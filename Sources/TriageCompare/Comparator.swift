@@ -8,7 +8,7 @@ import TriagePhysics
 public enum Comparator {
     /// Changes whenever what the comparator measures or how it scores changes, so that stored
     /// verdicts of an older comparator are never reused for a newer one.
-    public static let algorithmVersion = "compare-80"
+    public static let algorithmVersion = "compare-81"
 
     /// What a stored verdict is keyed by, besides its inputs: the profile and the algorithm.
     public static func verdictKey(profiles: ComparatorProfiles) -> String {

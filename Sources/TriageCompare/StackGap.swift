@@ -20,9 +20,15 @@ extension Measurer {
     /// 2. A gap cell reads at most four fifths of the densest cell within 100 mm on its left
     ///    and of the densest within 100 mm on its right, and 0.15 less than each: a line lighter
     ///    than both its sides (a box's own cells, or a step from one box to the next, are not).
-    /// 3. A gap: a run of gap cells down one pixel column, at least 0.3 m (holes of up to two
-    ///    bins), at one level (its spread at most a tenth of its median depth below its sides)
-    ///    and near the walls' own level (at most a fifth of its sides' level above the walls: a
+    /// 3. A gap: a run of gap cells down one pixel column, at least 0.5 m (holes of up to two
+    ///    bins), clear down to the floor: stacks stand on the floor or their pallets and the gap
+    ///    between two runs from there up to the lower one's top, so below a run that ends above
+    ///    the body's lowest bins (its sides too light or too blurred there to tell it by) the
+    ///    column reads no denser than the run and a package's least. In loose goods such as
+    ///    scrap a light piece among dense ones reads as a short line lighter than its sides,
+    ///    with a denser piece under it, and a denser piece at its end had read as a package
+    ///    across a gap (compare-80). At one level (its spread at most a tenth of its median
+    ///    depth below its sides) and near the walls' own level (at most a fifth of its sides' level above the walls: a
     ///    line between denser boxes that still reads a load is a lighter box, not a gap); each
     ///    pixel column of a gap on its own (a package may fill part of the gap's width and leave
     ///    the rest clear).
@@ -46,7 +52,7 @@ extension Measurer {
         let y1 = min(map.height, cargo.originY + (cargo.rows - 3) * cargo.blockHeight)
         let rowBin = max(1, Int((20 / pitchY).rounded()))
         let width = x1 - x0 + 2 * reach, bins = (y1 - y0) / rowBin
-        let minimumRun = max(15, Int((300 / (Double(rowBin) * pitchY)).rounded()))
+        let minimumRun = max(25, Int((500 / (Double(rowBin) * pitchY)).rounded()))
         guard x1 - x0 > 4 * reach, bins >= minimumRun else { return best }
         // 1. Bins: each pixel column's mean over `rowBin` rows (capped at what the scan resolves),
         // `reach` columns either side of the judged ones.
@@ -85,7 +91,9 @@ extension Measurer {
             first.withUnsafeMutableBufferPointer { first in
                 last.withUnsafeMutableBufferPointer { last in
                     func close(_ x: Int) {
-                        if first[x] >= 0, last[x] &- first[x] &+ 1 >= minimumRun { runs.append(Run(x: x, start: first[x], end: last[x])) }
+                        if first[x] >= 0, last[x] &- first[x] &+ 1 >= minimumRun {
+                            runs.append(Run(x: x, start: first[x], end: last[x]))
+                        }
                     }
                     for b in 0..<bins {
                         for x in reach..<(width - reach) where !side[b &* width &+ x].isNaN {
@@ -128,6 +136,14 @@ extension Measurer {
                 return values.count >= 4 ? Selection.select(&values, values.count / 2) : nil
             }
             guard let wholeMedian = median(of: 0..<count, of: level, into: &scratch) else { continue }
+            // A window must rise above the whole gap by a package's least (below, against the
+            // higher of the whole gap and its flanks) before its flanks are worth reading.
+            let least = wholeMedian + Float(minimumExcess * cargo.mu)
+            // A gap is clear down to the floor: below a run that ends above the body's lowest
+            // bins (where the sides are too light or too blurred to tell the gap by) the column
+            // reads no denser than the gap and a package's least. A light piece of loose goods
+            // has a denser one under it.
+            if run.end < bins - 3, (run.end + 1..<bins).contains(where: { binned[$0 * width + x] > least }) { continue }
             let wholeMAD = spread(of: &scratch, around: wholeMedian)
             depth.removeAll(keepingCapacity: true)
             for i in 0..<count where present[i] { depth.append(sides[i] - level[i]) }
@@ -145,9 +161,6 @@ extension Measurer {
                 sideSums[i + 1] = sideSums[i] + (present[i] ? sides[i] : 0)
                 counts[i + 1] = counts[i] + (present[i] ? 1 : 0)
             }
-            // A window must rise above the whole gap by a package's least (below, against the
-            // higher of the whole gap and its flanks) before its flanks are worth reading.
-            let least = wholeMedian + Float(minimumExcess * cargo.mu)
             for w in windows where 3 * w <= count {
                 for start in 0...(count - w) {
                     let n = counts[start + w] - counts[start]
