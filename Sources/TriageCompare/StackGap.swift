@@ -28,10 +28,10 @@ extension Measurer {
     ///    scrap a light piece among dense ones reads as a short line lighter than its sides,
     ///    with a denser piece under it, and a denser piece at its end had read as a package
     ///    across a gap (compare-80). At one level (its spread at most a tenth of its median
-    ///    depth below its sides) and near the walls' own level (at most a fifth of its sides' level above the walls: a
-    ///    line between denser boxes that still reads a load is a lighter box, not a gap); each
-    ///    pixel column of a gap on its own (a package may fill part of the gap's width and leave
-    ///    the rest clear).
+    ///    depth below its sides) and near the walls' own level (at most a fifth of its sides'
+    ///    level above the walls: a line between denser boxes that still reads a load is a
+    ///    lighter box, not a gap); each pixel column of a gap on its own (a package may fill part
+    ///    of the gap's width and leave the rest clear).
     /// 4. Windows down the gap of 8 to 128 cm, each against the whole gap's level and against
     ///    its level above and below the window (the higher), in units of their spreads (at least
     ///    0.02 and 3 % of the level), as the gaps between layers are. A narrow gap takes some of
@@ -85,20 +85,20 @@ extension Measurer {
         // 3. Runs of gap cells down each pixel column, followed row by row (the cells in memory
         // order): each column's open run, its first and last gap cell.
         struct Run { var x: Int; var start: Int; var end: Int }
+        // The longest step from one gap cell to the next within a run (holes of up to two bins);
+        // a run whose last cell lies within it of the body's end reaches the floor.
+        let step = 3
         var runs: [Run] = []
         var first = [Int](repeating: -1, count: width), last = [Int](repeating: -1, count: width)
         side.withUnsafeBufferPointer { side in
             first.withUnsafeMutableBufferPointer { first in
                 last.withUnsafeMutableBufferPointer { last in
                     func close(_ x: Int) {
-                        if first[x] >= 0, last[x] &- first[x] &+ 1 >= minimumRun {
-                            runs.append(Run(x: x, start: first[x], end: last[x]))
-                        }
+                        if first[x] >= 0, last[x] &- first[x] &+ 1 >= minimumRun { runs.append(Run(x: x, start: first[x], end: last[x])) }
                     }
                     for b in 0..<bins {
                         for x in reach..<(width - reach) where !side[b &* width &+ x].isNaN {
-                            // Holes of up to two bins stay within a run.
-                            if first[x] < 0 || b &- last[x] > 3 {
+                            if first[x] < 0 || b &- last[x] > step {
                                 close(x)
                                 first[x] = b
                             }
@@ -143,7 +143,7 @@ extension Measurer {
             // bins (where the sides are too light or too blurred to tell the gap by) the column
             // reads no denser than the gap and a package's least. A light piece of loose goods
             // has a denser one under it.
-            if run.end < bins - 3, (run.end + 1..<bins).contains(where: { binned[$0 * width + x] > least }) { continue }
+            if bins - run.end > step, (run.end + 1..<bins).contains(where: { binned[$0 * width + x] > least }) { continue }
             let wholeMAD = spread(of: &scratch, around: wholeMedian)
             depth.removeAll(keepingCapacity: true)
             for i in 0..<count where present[i] { depth.append(sides[i] - level[i]) }
